@@ -1,0 +1,3 @@
+from archscan.cli import main
+
+main()

@@ -1,0 +1,231 @@
+"""The archscan command line (typer). Parses options, calls the pipeline, prints."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from archscan import __version__
+from archscan.config import ConfigError, load_config
+from archscan.gitio import GitError
+from archscan.pipeline import InputError, RunOptions, check_repository, run
+from archscan.report.json_report import analysis_to_dict, dumps
+from archscan.report.markdown import render_markdown
+
+EXIT_OK = 0
+EXIT_USAGE = 2
+FORMATS = ("json", "md")
+
+app = typer.Typer(
+    name="archscan",
+    help="Automated architecture assessment of a software repository.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+stdout = Console(highlight=False)
+stderr = Console(stderr=True, highlight=False)
+_state = {"debug": False}
+
+
+class UsageError(Exception):
+    """Bad options: reported as one line, exit code 2."""
+
+
+class RichProgress:
+    """Progress bar on stderr; invisible when stderr is not a terminal or --quiet."""
+
+    def __init__(self, enabled: bool) -> None:
+        self._enabled = enabled and stderr.is_terminal
+        self._bar: Progress | None = None
+        self._task: Any = None
+
+    @contextmanager
+    def phase(self, name: str, total: int | None = None) -> Iterator[None]:
+        if not self._enabled:
+            yield
+            return
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=stderr,
+            transient=True,
+        ) as bar:
+            self._bar, self._task = bar, bar.add_task(name, total=total)
+            yield
+        self._bar = None
+
+    def advance(self, amount: int = 1) -> None:
+        if self._bar is not None:
+            self._bar.advance(self._task, amount)
+
+
+def _version(value: bool) -> None:
+    if value:
+        stdout.print(f"archscan {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
+) -> None:
+    """archscan: is this repository a monolith to keep, to modularise, or to split?"""
+    _state["debug"] = debug
+
+
+def _formats(value: str) -> tuple[str, ...]:
+    chosen = tuple(f.strip().lower() for f in value.split(",") if f.strip())
+    unknown = [f for f in chosen if f not in FORMATS]
+    if unknown or not chosen:
+        raise UsageError(
+            f"unknown format(s) {', '.join(unknown) or value!r}; choose from {', '.join(FORMATS)}"
+        )
+    return chosen
+
+
+def _output_dir(out: Path | None, repo: Path) -> Path:
+    target = (out or Path.cwd() / "archscan-report").resolve()
+    repo_real = os.path.realpath(repo)
+    if os.path.realpath(target) == repo_real or os.path.realpath(target).startswith(
+        repo_real + os.sep
+    ):
+        raise UsageError(
+            f"refusing to write into the analysed repository ({target}); choose --out elsewhere"
+        )
+    target.mkdir(parents=True, exist_ok=True)
+    return target
+
+
+def _summary(data: dict[str, Any]) -> None:
+    s = data["summary"]
+    table = Table(title="archscan summary", show_header=False, title_justify="left")
+    table.add_column("what")
+    table.add_column("value", justify="right")
+    table.add_row("Files analysed", str(s["files"]))
+    table.add_row(
+        "Languages",
+        ", ".join(f"{lang['name']} ({lang['files']})" for lang in data["languages"]) or "-",
+    )
+    table.add_row("Modules in the graph", str(s["files_in_graph"]))
+    table.add_row("Internal dependencies", str(s["dependencies"]))
+    table.add_row("External packages", str(s["external_packages"]))
+    table.add_row("File cycles", f"{s['file_cycles']} ({s['files_in_cycles']} files)")
+    table.add_row("Propagation cost", f"{data['metrics']['propagation_cost'] * 100:.1f}%")
+    skipped = ", ".join(f"{k}: {v}" for k, v in s["skipped"].items())
+    table.add_row("Skipped", skipped or "none")
+    table.add_row("Warnings", str(s["warnings"]))
+    stdout.print(table)
+    packages = sorted(data["packages"], key=lambda p: (-(p["ca"] + p["ce"]), p["name"]))[:10]
+    if packages:
+        coupled = Table(title="Most coupled packages", title_justify="left")
+        for column in ("package", "files", "Ca", "Ce", "I", "D"):
+            coupled.add_column(column, justify="left" if column == "package" else "right")
+        for p in packages:
+            coupled.add_row(
+                p["name"],
+                str(p["files"]),
+                str(p["ca"]),
+                str(p["ce"]),
+                f"{p['instability']:.2f}",
+                f"{p['distance']:.2f}",
+            )
+        stdout.print(coupled)
+
+
+@app.command()
+def analyze(
+    path: Annotated[Path, typer.Argument(help="The repository (or folder) to analyse.")],
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Output folder (default ./archscan-report).")
+    ] = None,
+    format: Annotated[
+        str, typer.Option("--format", "-f", help="Comma-separated output formats: json, md.")
+    ] = "json,md",
+    config: Annotated[
+        Path | None, typer.Option("--config", "-c", help="Configuration file (TOML).")
+    ] = None,
+    include: Annotated[
+        list[str] | None, typer.Option("--include", help="Only analyse paths matching this glob.")
+    ] = None,
+    exclude: Annotated[
+        list[str] | None, typer.Option("--exclude", help="Skip paths matching this glob.")
+    ] = None,
+    no_history: Annotated[
+        bool, typer.Option("--no-history", help="Skip git history mining.")
+    ] = False,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes (0 = cores).")] = 0,
+    cache_dir: Annotated[
+        Path | None, typer.Option("--cache-dir", help="Parse cache folder (default: user cache).")
+    ] = None,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Do not use the parse cache.")
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress, no summary.")] = False,
+) -> None:
+    """Analyse a repository: dependency graph, structural metrics, reports."""
+    formats = _formats(format)
+    repo = check_repository(path)
+    settings = load_config(repo, config).with_cli(tuple(include or ()), tuple(exclude or ()))
+    target = _output_dir(out, repo)
+    options = RunOptions(jobs=jobs, cache_dir=cache_dir, use_cache=not no_cache)
+    analysis = run(repo, settings, options, RichProgress(enabled=not quiet))
+    data = analysis_to_dict(analysis)
+    written = []
+    if "json" in formats:
+        (target / "archscan.json").write_text(dumps(analysis), encoding="utf-8")
+        written.append(target / "archscan.json")
+    if "md" in formats:
+        (target / "report.md").write_text(render_markdown(data), encoding="utf-8")
+        written.append(target / "report.md")
+    if not quiet:
+        _summary(data)
+        for file in written:
+            stdout.print(f"wrote {file}")
+    del no_history  # history mining arrives with the history stage
+
+
+def main() -> None:
+    """Entry point: one clear line and exit code 2 for user errors, no traceback."""
+    try:
+        app(standalone_mode=False)
+    except (typer.Exit, SystemExit) as done:
+        code = getattr(done, "exit_code", None)
+        if code is None:
+            code = getattr(done, "code", 0)
+        sys.exit(code or 0)
+    except (InputError, ConfigError, GitError, UsageError) as exc:
+        if _state["debug"]:
+            raise
+        stderr.print(f"archscan: error: {exc}", markup=False)
+        sys.exit(EXIT_USAGE)
+    except Exception as exc:  # click usage errors and anything unexpected
+        import click
+
+        if isinstance(exc, click.exceptions.UsageError):
+            exc.show()
+            sys.exit(EXIT_USAGE)
+        if isinstance(exc, click.exceptions.Abort):
+            stderr.print("archscan: aborted", markup=False)
+            sys.exit(130)
+        if _state["debug"]:
+            raise
+        stderr.print(
+            f"archscan: internal error: {type(exc).__name__}: {exc} (run with --debug for details)",
+            markup=False,
+        )
+        sys.exit(1)

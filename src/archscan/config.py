@@ -1,0 +1,189 @@
+"""Configuration: ``[tool.archscan]`` in pyproject.toml, ``archscan.toml`` or ``--config``.
+
+The file is validated: unknown keys are reported by name (a typo must not be silently
+ignored) and values are type-checked. The result is an immutable :class:`Config`.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+
+class ConfigError(ValueError):
+    """A configuration file is unreadable or invalid."""
+
+
+DEFAULT_VENDORED: tuple[str, ...] = (
+    "node_modules",
+    "vendor",
+    "third_party",
+    "third-party",
+    "dist",
+    "build",
+    "bower_components",
+    ".venv",
+    "venv",
+    "site-packages",
+    "__pycache__",
+    "*.min.js",
+    "*.min.css",
+    "*.bundle.js",
+    "*.map",
+)
+
+DEFAULT_MAX_FILE_SIZE = 1024 * 1024
+
+THRESHOLD_KEYS: tuple[str, ...] = (
+    "max_cycles",
+    "max_cycle_size",
+    "max_propagation_cost",
+    "max_file_complexity",
+    "max_function_complexity",
+    "max_fan_out",
+    "max_component_instability",
+    "max_component_distance",
+)
+
+
+@dataclass(frozen=True)
+class PythonConfig:
+    source_roots: tuple[str, ...] = ()  # empty: detected
+
+
+@dataclass(frozen=True)
+class Config:
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    vendored: tuple[str, ...] = DEFAULT_VENDORED
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    components: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    thresholds: Mapping[str, float] = field(default_factory=dict)
+    python: PythonConfig = PythonConfig()
+    source: str = ""  # where the configuration was read from ("" = defaults)
+
+    def with_cli(self, include: tuple[str, ...], exclude: tuple[str, ...]) -> Config:
+        """Command-line globs add to the configured ones."""
+        return replace(self, include=self.include + include, exclude=self.exclude + exclude)
+
+
+_TOP_KEYS = {
+    "include",
+    "exclude",
+    "vendored",
+    "max_file_size",
+    "components",
+    "thresholds",
+    "python",
+}
+
+
+def _str_list(value: Any, key: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"'{key}' must be a list of strings")
+    return tuple(value)
+
+
+def _check_keys(table: Mapping[str, Any], allowed: set[str], where: str) -> None:
+    unknown = sorted(set(table) - allowed)
+    if unknown:
+        names = ", ".join(f"'{k}'" for k in unknown)
+        raise ConfigError(f"unknown key(s) in {where}: {names}")
+
+
+def _components(value: Any) -> dict[str, tuple[str, ...]]:
+    if not isinstance(value, dict):
+        raise ConfigError("'components' must be a table of name = [globs]")
+    return {str(name): _str_list(globs, f"components.{name}") for name, globs in value.items()}
+
+
+def _thresholds(value: Any) -> dict[str, float]:
+    if not isinstance(value, dict):
+        raise ConfigError("'thresholds' must be a table")
+    _check_keys(value, set(THRESHOLD_KEYS), "[thresholds]")
+    out: dict[str, float] = {}
+    for key, number in value.items():
+        if isinstance(number, bool) or not isinstance(number, (int, float)):
+            raise ConfigError(f"'thresholds.{key}' must be a number")
+        out[key] = float(number)
+    return out
+
+
+def _python(value: Any) -> PythonConfig:
+    if not isinstance(value, dict):
+        raise ConfigError("'python' must be a table")
+    _check_keys(value, {"source_roots"}, "[python]")
+    return PythonConfig(source_roots=_str_list(value.get("source_roots", []), "source_roots"))
+
+
+def parse_config(table: Mapping[str, Any], source: str = "") -> Config:
+    """Validate a ``[tool.archscan]``-shaped table into a Config."""
+    _check_keys(table, _TOP_KEYS, f"archscan configuration ({source or 'inline'})")
+    config = Config(source=source)
+    if "include" in table:
+        config = replace(config, include=_str_list(table["include"], "include"))
+    if "exclude" in table:
+        config = replace(config, exclude=_str_list(table["exclude"], "exclude"))
+    if "vendored" in table:
+        config = replace(config, vendored=_str_list(table["vendored"], "vendored"))
+    if "max_file_size" in table:
+        size = table["max_file_size"]
+        if isinstance(size, bool) or not isinstance(size, int) or size <= 0:
+            raise ConfigError("'max_file_size' must be a positive integer (bytes)")
+        config = replace(config, max_file_size=size)
+    if "components" in table:
+        config = replace(config, components=_components(table["components"]))
+    if "thresholds" in table:
+        config = replace(config, thresholds=_thresholds(table["thresholds"]))
+    if "python" in table:
+        config = replace(config, python=_python(table["python"]))
+    return config
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except OSError as exc:
+        raise ConfigError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path} is not valid TOML: {exc}") from exc
+
+
+def load_config(repo: Path, explicit: Path | None = None) -> Config:
+    """Find and load the configuration for ``repo``.
+
+    Order: ``--config FILE``; ``archscan.toml`` at the repository root;
+    ``[tool.archscan]`` of the repository's ``pyproject.toml``; defaults.
+    An explicit file may hold the table at top level or under ``[tool.archscan]``.
+    """
+    if explicit is not None:
+        data = _read_toml(explicit)
+        table = data.get("tool", {}).get("archscan", data) if "tool" in data else data
+        return parse_config(table, str(explicit))
+    candidate = repo / "archscan.toml"
+    if candidate.is_file() and not candidate.is_symlink():
+        data = _read_toml(candidate)
+        table = data.get("tool", {}).get("archscan", data) if "tool" in data else data
+        return parse_config(table, "archscan.toml")
+    pyproject = repo / "pyproject.toml"
+    if pyproject.is_file() and not pyproject.is_symlink():
+        try:
+            data = _read_toml(pyproject)
+        except ConfigError:
+            # A client's broken pyproject is their business, not a reason to stop.
+            return Config()
+        table = data.get("tool", {}).get("archscan")
+        if isinstance(table, dict):
+            return parse_config(table, "pyproject.toml [tool.archscan]")
+    return Config()

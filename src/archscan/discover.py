@@ -1,0 +1,149 @@
+"""Discovery: repository path + Config -> the set of files to analyse.
+
+In a git repository the file set is what git tracks (``git ls-files``); elsewhere a
+directory walk that honours ``.gitignore`` files. Vendored, generated, binary, oversized
+and symlinked files are skipped, and every skip is counted with its reason. Symlinks
+are never followed, so nothing outside the repository is ever read.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+from archscan import gitio
+from archscan.config import Config
+from archscan.globs import compile_glob, matches
+from archscan.languages.registry import language_for
+from archscan.records import AnalysisWarning, DiscoveryResult, SkippedFile, SourceFile
+
+_SNIFF_BYTES = 8192
+
+
+def _is_binary(head: bytes) -> bool:
+    return b"\0" in head
+
+
+def _inside(root_real: str, path: str) -> bool:
+    real = os.path.realpath(path)
+    return real == root_real or real.startswith(root_real + os.sep)
+
+
+def _git_entries(root: Path) -> Iterator[tuple[str, str]]:
+    """(mode, path) for every file git tracks under root."""
+    out = gitio.run_git(root, ["ls-files", "-z", "--stage", "--", "."])
+    for record in out.split(b"\0"):
+        if not record:
+            continue
+        meta, _, raw_path = record.partition(b"\t")
+        mode = meta.split(b" ", 1)[0].decode()
+        yield mode, os.fsdecode(raw_path)
+
+
+def _read_gitignore(directory: Path, rel: str) -> list[tuple[str, bool]]:
+    """Patterns of one .gitignore, made relative to the repository root."""
+    path = directory / ".gitignore"
+    if not path.is_file() or path.is_symlink():
+        return []
+    rules: list[tuple[str, bool]] = []
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        line = line.rstrip()
+        if not line or line.startswith("#"):
+            continue
+        negate = line.startswith("!")
+        pattern = line[1:] if negate else line
+        anchored = "/" in pattern.rstrip("/")
+        pattern = pattern.lstrip("/")
+        if rel:
+            pattern = f"{rel}/{pattern}" if anchored else f"{rel}/**/{pattern}"
+        rules.append((pattern, negate))
+    return rules
+
+
+def _ignored(path: str, rules: list[tuple[str, bool]]) -> bool:
+    ignored = False
+    for pattern, negate in rules:
+        if compile_glob(pattern).match(path):
+            ignored = not negate
+    return ignored
+
+
+def _walk_entries(root: Path) -> Iterator[tuple[str, str]]:
+    """(mode, path) for a plain directory, honouring .gitignore; never follows links."""
+    rules: list[tuple[str, bool]] = []
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        current = Path(dirpath)
+        rel = current.relative_to(root).as_posix()
+        rel = "" if rel == "." else rel
+        rules = rules + _read_gitignore(current, rel)
+        kept = []
+        for name in sorted(dirnames):
+            sub = f"{rel}/{name}" if rel else name
+            if name == ".git" or _ignored(sub + "/", rules) or _ignored(sub, rules):
+                continue
+            if (current / name).is_symlink():
+                yield "120000", sub
+                continue
+            kept.append(name)
+        dirnames[:] = kept
+        for name in sorted(filenames):
+            sub = f"{rel}/{name}" if rel else name
+            if _ignored(sub, rules):
+                continue
+            yield ("120000" if (current / name).is_symlink() else "100644"), sub
+
+
+def _classify(
+    root: Path, root_real: str, mode: str, rel: str, config: Config
+) -> SourceFile | SkippedFile:
+    if mode == "160000":
+        return SkippedFile(rel, "submodule")
+    if mode == "120000":
+        return SkippedFile(rel, "symlink")
+    if config.include and not matches(rel, config.include):
+        return SkippedFile(rel, "not-included")
+    if matches(rel, config.exclude):
+        return SkippedFile(rel, "excluded")
+    if matches(rel, config.vendored):
+        return SkippedFile(rel, "vendored")
+    full = root / rel
+    if not _inside(root_real, str(full)):
+        return SkippedFile(rel, "symlink-outside")
+    try:
+        stat = full.lstat()
+        if not full.is_file() or full.is_symlink():
+            return SkippedFile(rel, "missing")
+        with full.open("rb") as handle:
+            head = handle.read(_SNIFF_BYTES)
+    except OSError:
+        return SkippedFile(rel, "unreadable")
+    if _is_binary(head):
+        return SkippedFile(rel, "binary")
+    if stat.st_size > config.max_file_size:
+        return SkippedFile(rel, "too-large")
+    return SourceFile(path=rel, language=language_for(rel, head), size=stat.st_size)
+
+
+def discover(root: Path, config: Config) -> DiscoveryResult:
+    """Find the files of ``root`` to analyse, in a deterministic (sorted) order."""
+    root_real = os.path.realpath(root)
+    warnings: list[AnalysisWarning] = []
+    if gitio.is_git_repo(root):
+        entries: Iterator[tuple[str, str]] = _git_entries(root)
+    else:
+        warnings.append(
+            AnalysisWarning(
+                "", "no-git", "not a git repository: files found by a directory walk, no history"
+            )
+        )
+        entries = _walk_entries(root)
+    files: list[SourceFile] = []
+    skipped: list[SkippedFile] = []
+    for mode, rel in sorted(entries, key=lambda entry: entry[1]):
+        result = _classify(root, root_real, mode, rel, config)
+        if isinstance(result, SourceFile):
+            files.append(result)
+        else:
+            skipped.append(result)
+    return DiscoveryResult(tuple(files), tuple(skipped), tuple(warnings))

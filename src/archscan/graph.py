@@ -1,0 +1,63 @@
+"""Dependencies -> networkx graphs at file, package (directory) and component level."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import PurePosixPath
+
+import networkx as nx
+
+from archscan.globs import matches
+from archscan.records import Dependency
+
+UNASSIGNED = "(unassigned)"
+
+
+def file_graph(nodes: Iterable[str], dependencies: Iterable[Dependency]) -> nx.DiGraph:
+    """Files as nodes; an edge per (source, target) with the import lines as attributes."""
+    graph = nx.DiGraph()
+    graph.add_nodes_from(sorted(nodes))
+    for dep in dependencies:
+        graph.add_edge(
+            dep.source,
+            dep.target,
+            kind=dep.kind,
+            lines=dep.lines,
+            weight=max(len(dep.lines), 1),
+            type_only=dep.type_only,
+        )
+    return graph
+
+
+def package_of(path: str) -> str:
+    """A file's package: its directory ("." for the repository root)."""
+    return str(PurePosixPath(path).parent)
+
+
+def component_resolver(components: Mapping[str, tuple[str, ...]]) -> Callable[[str], str]:
+    """Configured components (name -> globs); the first matching definition wins."""
+    ordered = list(components.items())
+
+    def component_of(path: str) -> str:
+        for name, patterns in ordered:
+            if matches(path, patterns):
+                return name
+        return UNASSIGNED
+
+    return component_of
+
+
+def aggregate(graph: nx.DiGraph, group_of: Callable[[str], str]) -> nx.DiGraph:
+    """Collapse files into groups; edge weight = number of file-level edges between them."""
+    grouped = nx.DiGraph()
+    for node in graph.nodes:
+        grouped.add_node(group_of(node))
+    for source, target in graph.edges:
+        a, b = group_of(source), group_of(target)
+        if a == b:
+            continue
+        if grouped.has_edge(a, b):
+            grouped[a][b]["weight"] += 1
+        else:
+            grouped.add_edge(a, b, weight=1)
+    return grouped

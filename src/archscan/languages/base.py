@@ -1,0 +1,90 @@
+"""The small interface every language plugin implements."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from archscan.records import Dependency, ExternalDependency, FileFacts, SourceFile
+
+
+@dataclass(frozen=True)
+class LanguageSpec:
+    """Cheap facts about a language, known without loading its grammar."""
+
+    name: str
+    extensions: tuple[str, ...]
+    shebangs: tuple[str, ...] = ()  # interpreter names, e.g. ("python", "python3")
+    filenames: tuple[str, ...] = ()  # exact file names, e.g. ("Rakefile",)
+
+
+@dataclass(frozen=True)
+class ResolverSettings:
+    """Per-language resolution settings taken from the configuration."""
+
+    python_source_roots: tuple[str, ...] = ()
+
+
+class ProjectView:
+    """Read-only view of the repository for resolvers (config files, the file set).
+
+    Resolvers may read files of the repository (tsconfig.json, go.mod, ...) but only
+    through this view, which refuses anything outside the discovered file set or
+    behind a symlink.
+    """
+
+    def __init__(
+        self,
+        root: Path,
+        files: Iterable[SourceFile],
+        facts: Mapping[str, FileFacts],
+        settings: ResolverSettings | None = None,
+    ) -> None:
+        self.root = root
+        self.files = tuple(files)
+        self.paths = frozenset(f.path for f in self.files)
+        self.facts = facts
+        self.settings = settings or ResolverSettings()
+        self._root_real = os.path.realpath(root)
+
+    def exists(self, path: str) -> bool:
+        return path in self.paths
+
+    def read_text(self, path: str) -> str | None:
+        """Text of a discovered file, or None (not discovered, unreadable)."""
+        if path not in self.paths:
+            return None
+        full = self.root / path
+        real = os.path.realpath(full)
+        if not real.startswith(self._root_real + os.sep) or full.is_symlink():
+            return None
+        try:
+            return full.read_bytes().decode("utf-8", "replace")
+        except OSError:
+            return None
+
+    def files_of(self, language: str) -> list[str]:
+        return [f.path for f in self.files if f.language == language]
+
+
+class Resolver(Protocol):
+    def module_name(self, path: str) -> str:
+        """The language-native name of a file (dotted module, class name, ...)."""
+        ...
+
+    def resolve(self, facts: FileFacts) -> Iterable[Dependency | ExternalDependency]:
+        """Dependencies of one file on files of the repository or external packages."""
+        ...
+
+
+class LanguagePlugin(Protocol):
+    spec: LanguageSpec
+
+    def parse(self, path: str, source: bytes) -> FileFacts:
+        """Pure: the facts of one file. Must not raise on bad input."""
+        ...
+
+    def resolver(self, project: ProjectView) -> Resolver: ...

@@ -1,0 +1,174 @@
+"""Python import resolution with grimp's edge semantics.
+
+Module names: a file's dotted name is taken relative to a *source root*. Roots are the
+configured ``[python] source_roots``, else detected: the repository root, folders named
+``src``/``lib``/``python``/``source`` that are not packages themselves, and the folder
+above the topmost regular package (``__init__.py``) of each file. A file's primary name
+uses the deepest root above its package chain, so ``src/ns/pkg/mod.py`` in a namespace
+package is ``ns.pkg.mod``; its names relative to other roots are kept as aliases so that
+imports written either way resolve.
+
+Edges (grimp's ``find_modules_directly_imported_by``): ``import a.b.c`` and
+``from a.b import c`` both name the object ``a.b.c``; the edge goes to that module if it
+exists, else to its parent ``a.b`` if that exists, else the import is external.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import defaultdict
+from collections.abc import Iterable
+from pathlib import PurePosixPath
+
+from archscan.languages.base import ProjectView
+from archscan.records import Dependency, ExternalDependency, FileFacts, Import
+
+_ROOT_NAMES = {"src", "lib", "python", "source"}
+_STDLIB = frozenset(getattr(sys, "stdlib_module_names", ())) | {"__future__"}
+
+
+def _module_parts(path: str) -> tuple[str, ...]:
+    parts = PurePosixPath(path).with_suffix("").parts
+    if parts and parts[-1] == "__init__":
+        parts = parts[:-1]
+    return parts
+
+
+class PythonResolver:
+    def __init__(self, project: ProjectView) -> None:
+        self._project = project
+        self._files = sorted(project.files_of("python"))
+        self._package_dirs = {
+            str(PurePosixPath(p).parent)
+            for p in self._files
+            if PurePosixPath(p).name == "__init__.py"
+        }
+        configured = tuple(r.strip("/") for r in project.settings.python_source_roots)
+        self._roots = self._detect_roots(configured)
+        self._primary: dict[str, str] = {}
+        self._index: dict[str, str] = {}
+        self._build_index()
+
+    # -- module names -------------------------------------------------------------
+    def _detect_roots(self, configured: tuple[str, ...]) -> tuple[str, ...]:
+        if configured:
+            return tuple(sorted({"." if r in ("", ".") else r for r in configured}))
+        roots = {"."}
+        directories = {str(PurePosixPath(p).parent) for p in self._files}
+        for directory in directories:
+            path = PurePosixPath(directory)
+            for ancestor in [path, *path.parents]:
+                if ancestor.name in _ROOT_NAMES and str(ancestor) not in self._package_dirs:
+                    roots.add(str(ancestor))
+        return tuple(sorted(roots))
+
+    def _chain_root(self, path: str) -> str:
+        """The folder above the topmost regular package containing ``path``."""
+        directory = PurePosixPath(path).parent
+        while str(directory) in self._package_dirs and str(directory) != ".":
+            directory = directory.parent
+        return str(directory)
+
+    @staticmethod
+    def _is_under(path: str, root: str) -> bool:
+        return root == "." or path == root or path.startswith(root + "/")
+
+    def _names(self, path: str) -> list[str]:
+        """All dotted names of a file, the primary one first."""
+        chain_root = self._chain_root(path)
+        roots = [r for r in self._roots if self._is_under(chain_root, r)]
+        roots.sort(key=lambda r: -len(PurePosixPath(r).parts) if r != "." else 0)
+        ordered = [*roots, chain_root]
+        names: list[str] = []
+        for root in ordered:
+            rel = path if root == "." else path[len(root) + 1 :]
+            parts = _module_parts(rel)
+            if parts and all(p.isidentifier() for p in parts):
+                name = ".".join(parts)
+                if name not in names:
+                    names.append(name)
+        return names
+
+    def _build_index(self) -> None:
+        aliases: dict[str, str] = {}
+        for path in self._files:
+            names = self._names(path)
+            if not names:
+                continue
+            self._primary[path] = names[0]
+            # A .py beats a .pyi stub; the first file wins otherwise (sorted: deterministic).
+            if names[0] not in self._index or self._index[names[0]].endswith(".pyi"):
+                self._index[names[0]] = path
+            for alias in names[1:]:
+                aliases.setdefault(alias, path)
+        for alias, path in aliases.items():
+            self._index.setdefault(alias, path)
+
+    def module_name(self, path: str) -> str:
+        return self._primary.get(path, ".".join(_module_parts(path)))
+
+    # -- resolution ---------------------------------------------------------------
+    def _absolute(self, path: str, item: Import) -> str | None:
+        """The absolute dotted base of an import (None when a relative one escapes)."""
+        if item.level == 0:
+            return item.target
+        parts = self.module_name(path).split(".")
+        is_package = PurePosixPath(path).name.startswith("__init__.")
+        keep = len(parts) - item.level + (1 if is_package else 0)
+        if keep <= 0 or keep > len(parts):
+            return None
+        base = ".".join(parts[:keep])
+        return f"{base}.{item.target}" if item.target else base
+
+    def _objects(self, path: str, item: Import) -> list[str] | None:
+        base = self._absolute(path, item)
+        if base is None:
+            return None
+        if item.kind == "from":
+            return [f"{base}.{name}" for name in item.names]
+        return [base]
+
+    def _internal(self, name: str) -> str | None:
+        if name in self._index:
+            return self._index[name]
+        parent = name.rpartition(".")[0]
+        return self._index.get(parent) if parent else None
+
+    def resolve(self, facts: FileFacts) -> Iterable[Dependency | ExternalDependency]:
+        lines: dict[str, list[int]] = defaultdict(list)
+        type_only: dict[str, bool] = {}
+        external: set[str] = set()
+        for item in facts.imports:
+            objects = self._objects(facts.path, item)
+            if objects is None:
+                continue
+            for name in objects:
+                target = self._internal(name)
+                if target is None:
+                    top = name.split(".")[0]
+                    if item.level == 0 and top and top not in _STDLIB:
+                        external.add(top)
+                    continue
+                if target == facts.path:
+                    continue
+                lines[target].append(item.line)
+                type_only[target] = type_only.get(target, True) and item.type_checking
+        for target in sorted(lines):
+            yield Dependency(
+                facts.path,
+                target,
+                "import",
+                tuple(sorted(set(lines[target]))),
+                type_only[target],
+            )
+        for package in sorted(external):
+            yield ExternalDependency(facts.path, package)
+
+    def unresolved_relative(self, facts: FileFacts) -> list[Import]:
+        """Relative imports that name nothing in the repository (for warnings)."""
+        return [
+            item
+            for item in facts.imports
+            if item.level > 0
+            and not any(self._internal(n) for n in (self._objects(facts.path, item) or []))
+        ]

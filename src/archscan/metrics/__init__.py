@@ -1,0 +1,1 @@
+"""Metrics: structure (coupling, cycles, propagation cost), complexity, hotspots."""

@@ -1,0 +1,188 @@
+"""Structural metrics of the dependency graph.
+
+Definitions (sources in docs/metrics.md):
+* Ca / Ce (R. C. Martin 2002): distinct files outside a group that depend on it / that
+  it depends on. I = Ce / (Ca + Ce), 0 when both are 0. A = abstract types / all types.
+  D = |A + I - 1|.
+* Cycles: strongly connected components with more than one node.
+* Propagation cost (MacCormack, Rusnak & Baldwin 2006): density of the visibility
+  (transitive closure) matrix. Reported both without the diagonal (pairs i != j, the
+  headline figure) and with it (MacCormack's original, which counts i -> i).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Mapping
+
+import networkx as nx
+
+from archscan.graph import aggregate, package_of
+from archscan.records import (
+    ComponentMetrics,
+    Cycle,
+    FileFacts,
+    FileMetrics,
+    StructureMetrics,
+)
+
+_TYPE_KINDS = {"class", "interface", "trait", "protocol", "struct", "enum", "record", "object"}
+
+
+def _round(value: float) -> float:
+    return round(value, 4)
+
+
+def group_metrics(
+    graph: nx.DiGraph,
+    group_of: Callable[[str], str],
+    facts: Mapping[str, FileFacts],
+    kind: str,
+) -> tuple[ComponentMetrics, ...]:
+    members: dict[str, list[str]] = defaultdict(list)
+    for node in graph.nodes:
+        members[group_of(node)].append(node)
+    afferent: dict[str, set[str]] = defaultdict(set)
+    efferent: dict[str, set[str]] = defaultdict(set)
+    depends_on: dict[str, set[str]] = defaultdict(set)
+    for source, target in graph.edges:
+        a, b = group_of(source), group_of(target)
+        if a != b:
+            efferent[a].add(target)
+            afferent[b].add(source)
+            depends_on[a].add(b)
+    result = []
+    for name in sorted(members):
+        ca, ce = len(afferent[name]), len(efferent[name])
+        instability = ce / (ca + ce) if ca + ce else 0.0
+        types = [
+            d
+            for path in members[name]
+            if path in facts
+            for d in facts[path].definitions
+            if d.kind in _TYPE_KINDS
+        ]
+        abstractness = sum(d.abstract for d in types) / len(types) if types else 0.0
+        result.append(
+            ComponentMetrics(
+                name=name,
+                kind=kind,
+                files=len(members[name]),
+                sloc=sum(facts[p].sloc for p in members[name] if p in facts),
+                ca=ca,
+                ce=ce,
+                instability=_round(instability),
+                abstractness=_round(abstractness),
+                distance=_round(abs(abstractness + instability - 1)),
+                depends_on=tuple(sorted(depends_on[name])),
+            )
+        )
+    return tuple(result)
+
+
+def cycles(graph: nx.DiGraph, level: str) -> tuple[Cycle, ...]:
+    found = []
+    for component in nx.strongly_connected_components(graph):
+        if len(component) < 2:
+            continue
+        sub = graph.subgraph(component)
+        found.append(
+            Cycle(
+                members=tuple(sorted(component)),
+                edges=tuple(sorted(sub.edges)),
+                level=level,
+            )
+        )
+    found.sort(key=lambda c: (-len(c.members), c.members))
+    return tuple(found)
+
+
+def propagation_cost(graph: nx.DiGraph) -> tuple[float, float]:
+    """(density without the diagonal, MacCormack's density with it).
+
+    Reachability is computed on the condensation (a DAG) with bit sets, so the cost is
+    O(components * edges / wordsize) instead of a search from every node.
+    """
+    n = graph.number_of_nodes()
+    if n == 0:
+        return 0.0, 0.0
+    condensed = nx.condensation(graph)
+    index = {node: i for i, node in enumerate(graph.nodes)}
+    mask: dict[int, int] = {}
+    for c, data in condensed.nodes(data=True):
+        bits = 0
+        for node in data["members"]:
+            bits |= 1 << index[node]
+        mask[c] = bits
+    reach: dict[int, int] = {}
+    for c in reversed(list(nx.topological_sort(condensed))):
+        bits = 0
+        for succ in condensed.successors(c):
+            bits |= reach[succ] | mask[succ]
+        reach[c] = bits
+    without_self = with_self = 0
+    for c, data in condensed.nodes(data=True):
+        size = len(data["members"])
+        outside = reach[c].bit_count()
+        # Within a cycle every member reaches every other member and itself.
+        inside = size - 1 if size > 1 else 0
+        without_self += size * (outside + inside)
+        # MacCormack's visibility matrix includes the identity: i always sees i.
+        with_self += size * (outside + size)
+    pairs = n * (n - 1)
+    return (
+        _round(without_self / pairs) if pairs else 0.0,
+        _round(with_self / (n * n)),
+    )
+
+
+def file_metrics(
+    graph: nx.DiGraph,
+    facts: Mapping[str, FileFacts],
+    modules: Mapping[str, str],
+    language_of: Mapping[str, str | None],
+    component_of: Callable[[str], str],
+) -> tuple[FileMetrics, ...]:
+    rows = []
+    for path in sorted(graph.nodes):
+        fact = facts.get(path)
+        rows.append(
+            FileMetrics(
+                path=path,
+                language=language_of.get(path),
+                module=modules.get(path, path),
+                component=component_of(path),
+                sloc=fact.sloc if fact else 0,
+                complexity=fact.complexity if fact else 0,
+                max_complexity=fact.max_complexity if fact else 0,
+                functions=len(fact.functions) if fact else 0,
+                fan_in=graph.in_degree(path),
+                fan_out=graph.out_degree(path),
+            )
+        )
+    return tuple(rows)
+
+
+def measure_structure(
+    graph: nx.DiGraph,
+    facts: Mapping[str, FileFacts],
+    modules: Mapping[str, str],
+    language_of: Mapping[str, str | None],
+    component_of: Callable[[str], str],
+    has_components: bool,
+) -> StructureMetrics:
+    """All structural metrics at file, package and (configured) component level."""
+    without_self, with_self = propagation_cost(graph)
+    found_cycles = cycles(graph, "file") + cycles(aggregate(graph, package_of), "package")
+    components: tuple[ComponentMetrics, ...] = ()
+    if has_components:
+        components = group_metrics(graph, component_of, facts, "component")
+        found_cycles += cycles(aggregate(graph, component_of), "component")
+    return StructureMetrics(
+        files=file_metrics(graph, facts, modules, language_of, component_of),
+        packages=group_metrics(graph, package_of, facts, "package"),
+        components=components,
+        cycles=found_cycles,
+        propagation_cost=without_self,
+        propagation_cost_with_self=with_self,
+    )

@@ -1,0 +1,135 @@
+"""Parsing: (path, bytes) -> FileFacts for every discovered file.
+
+``parse_source`` is pure and never raises; ``parse_files`` reads each file once,
+looks it up in the blob-keyed cache and parses the misses in a process pool.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, replace
+from multiprocessing import get_context
+from pathlib import Path
+
+from archscan.cache import FactsCache, blob_id
+from archscan.languages import registry
+from archscan.languages.generic import parse_generic
+from archscan.records import AnalysisWarning, FileFacts, SourceFile
+
+# Below this many files to parse, a process pool costs more than it saves.
+_POOL_THRESHOLD = 150
+_CHUNK = 48
+
+Progress = Callable[[int], None]
+
+
+def parse_source(path: str, language: str, source: bytes) -> FileFacts:
+    """Facts of one file. Bad input yields facts with ``errors``, never an exception."""
+    try:
+        if registry.has_plugin(language):
+            facts = registry.plugin(language).parse(path, source)
+        else:
+            facts = parse_generic(path, language, source)
+    except Exception as exc:  # noqa: BLE001 - one broken file must not stop the analysis
+        return FileFacts(path=path, language=language, sloc=0, errors=(f"parser failed: {exc}",))
+    try:
+        source.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        facts = replace(facts, errors=(*facts.errors, f"invalid UTF-8 at byte {exc.start}"))
+    return facts
+
+
+def _parse_chunk(items: Sequence[tuple[str, str, bytes]]) -> list[FileFacts]:
+    return [parse_source(path, language, source) for path, language, source in items]
+
+
+@dataclass(frozen=True)
+class ParseResult:
+    files: tuple[SourceFile, ...]  # with blob ids
+    facts: dict[str, FileFacts]
+    warnings: tuple[AnalysisWarning, ...]
+    cache_hits: int
+    parsed: int
+
+
+def _chunks(
+    items: list[tuple[str, str, bytes]], size: int
+) -> Iterator[list[tuple[str, str, bytes]]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _run(
+    todo: list[tuple[str, str, bytes]], jobs: int, progress: Progress | None
+) -> Iterator[FileFacts]:
+    if jobs <= 1 or len(todo) < _POOL_THRESHOLD:
+        for item in todo:
+            yield parse_source(*item)
+            if progress:
+                progress(1)
+        return
+    # Large files first so that the pool does not wait on one straggler at the end.
+    todo = sorted(todo, key=lambda item: -len(item[2]))
+    # fork: workers inherit the loaded grammars instead of importing them again.
+    context = get_context("fork") if os.name == "posix" else None
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        for batch in pool.map(_parse_chunk, _chunks(todo, _CHUNK)):
+            yield from batch
+            if progress:
+                progress(len(batch))
+
+
+def _warnings_of(facts: FileFacts) -> list[AnalysisWarning]:
+    return [
+        AnalysisWarning(
+            facts.path,
+            "encoding" if error.startswith("invalid UTF-8") else "parse",
+            error,
+        )
+        for error in facts.errors
+    ]
+
+
+def parse_files(
+    root: Path,
+    files: Sequence[SourceFile],
+    cache: FactsCache | None,
+    jobs: int,
+    progress: Progress | None = None,
+) -> ParseResult:
+    """Read, cache-check and parse every file that has a language."""
+    stamped: list[SourceFile] = []
+    keyed: dict[str, tuple[str, str, bytes]] = {}
+    warnings: list[AnalysisWarning] = []
+    for file in files:
+        try:
+            content = (root / file.path).read_bytes()
+        except OSError as exc:
+            warnings.append(AnalysisWarning(file.path, "unreadable", str(exc.strerror or exc)))
+            continue
+        stamped.append(replace(file, blob_id=blob_id(content), size=len(content)))
+        if file.language is not None:
+            key = cache.key(file.path, stamped[-1].blob_id) if cache else file.path
+            keyed[key] = (file.path, file.language, content)
+    cached = cache.get_many(keyed) if cache else {}
+    if progress and cached:
+        progress(len(cached))
+    todo_keys = [k for k in keyed if k not in cached]
+    fresh: dict[str, FileFacts] = {}
+    by_path = {keyed[k][0]: k for k in todo_keys}
+    for facts in _run([keyed[k] for k in todo_keys], jobs, progress):
+        fresh[by_path[facts.path]] = facts
+    if cache and fresh:
+        cache.put_many(fresh)
+    facts_by_path = {f.path: f for f in (*cached.values(), *fresh.values())}
+    for path in sorted(facts_by_path):
+        warnings.extend(_warnings_of(facts_by_path[path]))
+    return ParseResult(
+        files=tuple(stamped),
+        facts=dict(sorted(facts_by_path.items())),
+        warnings=tuple(warnings),
+        cache_hits=len(cached),
+        parsed=len(fresh),
+    )

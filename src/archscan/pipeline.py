@@ -1,0 +1,132 @@
+"""The order of the stages: discover -> parse -> resolve -> graph -> metrics.
+
+Only this module (and the CLI above it) knows the order. Each stage is a function of
+records to records; progress is reported through a small callback interface so that
+the CLI can draw a progress bar and tests can run silently.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from archscan import gitio
+from archscan.cache import FactsCache, default_cache_dir
+from archscan.config import Config
+from archscan.discover import discover
+from archscan.graph import component_resolver, file_graph
+from archscan.languages import registry
+from archscan.languages.base import ResolverSettings
+from archscan.metrics.structure import measure_structure
+from archscan.parse import parse_files
+from archscan.records import Analysis, AnalysisWarning, RepositoryInfo
+from archscan.resolve import resolve_all
+
+
+class InputError(ValueError):
+    """The repository path cannot be analysed (missing, not a directory, unreadable)."""
+
+
+class Progress(Protocol):
+    def phase(self, name: str, total: int | None = None) -> AbstractContextManager[None]: ...
+
+    def advance(self, amount: int = 1) -> None: ...
+
+
+class SilentProgress:
+    @contextmanager
+    def phase(self, name: str, total: int | None = None) -> Iterator[None]:
+        yield
+
+    def advance(self, amount: int = 1) -> None:
+        return None
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    jobs: int = 0  # 0: one per core
+    cache_dir: Path | None = None
+    use_cache: bool = True
+
+
+def check_repository(root: Path) -> Path:
+    if not root.exists():
+        raise InputError(f"path does not exist: {root}")
+    if not root.is_dir():
+        raise InputError(f"not a directory: {root}")
+    if not os.access(root, os.R_OK | os.X_OK):
+        raise InputError(f"cannot read directory: {root}")
+    return root.resolve()
+
+
+def _repository_info(root: Path) -> RepositoryInfo:
+    if not gitio.is_git_repo(root):
+        return RepositoryInfo(root=str(root), head=None, branch=None, is_git=False)
+    head, branch = gitio.head_info(root)
+    return RepositoryInfo(root=str(root), head=head, branch=branch, is_git=True)
+
+
+def _open_cache(options: RunOptions) -> tuple[FactsCache | None, list[AnalysisWarning]]:
+    if not options.use_cache:
+        return None, []
+    directory = options.cache_dir or default_cache_dir()
+    try:
+        return FactsCache(directory), []
+    except Exception as exc:  # noqa: BLE001 - no cache is slower, not wrong
+        return None, [AnalysisWarning("", "cache", f"parse cache unavailable ({exc}); not cached")]
+
+
+def run(
+    root: Path,
+    config: Config,
+    options: RunOptions | None = None,
+    progress: Progress | None = None,
+) -> Analysis:
+    options = options or RunOptions()
+    progress = progress or SilentProgress()
+    root = check_repository(root)
+    repository = _repository_info(root)
+    with progress.phase("Discovering files"):
+        discovered = discover(root, config)
+    cache, warnings = _open_cache(options)
+    warnings = list(discovered.warnings) + warnings
+    if repository.is_git and repository.head is None:
+        warnings.append(AnalysisWarning("", "empty-repository", "the repository has no commits"))
+    if not discovered.files:
+        warnings.append(AnalysisWarning("", "no-files", "no source files found to analyse"))
+    jobs = options.jobs or os.cpu_count() or 1
+    parseable = [f for f in discovered.files if f.language is not None]
+    with progress.phase("Parsing", total=len(parseable)):
+        parsed = parse_files(root, discovered.files, cache, jobs, progress.advance)
+    if cache:
+        cache.close()
+    settings = ResolverSettings(python_source_roots=config.python.source_roots)
+    with progress.phase("Resolving dependencies"):
+        resolution = resolve_all(root, parsed.files, parsed.facts, settings)
+    with progress.phase("Measuring structure"):
+        nodes = [f.path for f in parsed.files if registry.has_plugin(f.language)]
+        graph = file_graph(nodes, resolution.dependencies)
+        component_of = component_resolver(config.components)
+        structure = measure_structure(
+            graph,
+            parsed.facts,
+            resolution.modules,
+            {f.path: f.language for f in parsed.files},
+            component_of,
+            bool(config.components),
+        )
+    warnings += list(parsed.warnings) + list(resolution.warnings)
+    return Analysis(
+        repository=repository,
+        components=dict(config.components),
+        files=parsed.files,
+        skipped=discovered.skipped,
+        facts=parsed.facts,
+        resolution=resolution,
+        structure=structure,
+        warnings=tuple(warnings),
+    )

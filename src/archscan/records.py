@@ -1,0 +1,197 @@
+"""Typed, immutable records that flow between the pipeline stages.
+
+Every stage takes records and returns new ones; nothing here has behaviour beyond
+small derived properties, so the records can be pickled into the parse cache and
+sent across process boundaries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class AnalysisWarning:
+    """Something the user should know about; never fatal to the analysis."""
+
+    path: str
+    kind: str
+    message: str
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One file of the analysed repository, as discovery found it."""
+
+    path: str  # repo-relative POSIX path
+    language: str | None  # plugin name, or None for files no plugin parses
+    size: int
+    blob_id: str = ""  # git blob sha1 of the content analysed (filled when read)
+
+
+@dataclass(frozen=True)
+class SkippedFile:
+    path: str
+    reason: str  # e.g. "vendored", "binary", "too-large", "symlink-outside"
+
+
+@dataclass(frozen=True)
+class Import:
+    """One import-like statement, as written in the source (unresolved).
+
+    ``target`` is the language-native spelling: a dotted module for Python/Java,
+    a path or package specifier for JS/TS, an import path for Go, ...
+    ``names`` are the imported names for ``from x import a, b`` style imports.
+    ``level`` is the number of leading dots of a Python relative import.
+    """
+
+    target: str
+    line: int
+    kind: str = "import"  # import | from | require | dynamic | include | use | reference
+    names: tuple[str, ...] = ()
+    level: int = 0
+    type_checking: bool = False  # inside `if TYPE_CHECKING:` or a type-only import
+    local: bool = False  # inside a function/method body (deferred import)
+
+
+@dataclass(frozen=True)
+class Definition:
+    """A top-level (or nested type) definition."""
+
+    name: str
+    kind: str  # class | function | interface | enum | struct | trait | ...
+    line: int
+    abstract: bool = False
+
+
+@dataclass(frozen=True)
+class FunctionInfo:
+    name: str
+    line: int
+    end_line: int
+    complexity: int  # cyclomatic complexity, 1 + decision points
+
+
+@dataclass(frozen=True)
+class FileFacts:
+    """What parsing learned about one file. Pure function of (path, bytes)."""
+
+    path: str
+    language: str
+    sloc: int
+    imports: tuple[Import, ...] = ()
+    definitions: tuple[Definition, ...] = ()
+    functions: tuple[FunctionInfo, ...] = ()
+    namespace: str = ""  # package / namespace declared in the file (Java, C#, Go, PHP)
+    references: tuple[str, ...] = ()  # identifiers used as types (same-package resolution)
+    errors: tuple[str, ...] = ()  # parse problems (syntax errors tree-sitter recovered from)
+
+    @property
+    def complexity(self) -> int:
+        """File complexity: sum of function complexities (1 when there are none)."""
+        return sum(f.complexity for f in self.functions) or 1
+
+    @property
+    def max_complexity(self) -> int:
+        return max((f.complexity for f in self.functions), default=1)
+
+
+@dataclass(frozen=True)
+class Dependency:
+    """A resolved dependency between two files of the repository."""
+
+    source: str
+    target: str
+    kind: str = "import"
+    lines: tuple[int, ...] = ()
+    type_only: bool = False
+
+
+@dataclass(frozen=True)
+class ExternalDependency:
+    source: str
+    package: str
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """What resolving all files produced."""
+
+    modules: dict[str, str]  # path -> language-native module name
+    dependencies: tuple[Dependency, ...]
+    external: tuple[ExternalDependency, ...]
+    warnings: tuple[AnalysisWarning, ...] = ()
+
+
+@dataclass(frozen=True)
+class FileMetrics:
+    path: str
+    language: str | None
+    module: str
+    component: str
+    sloc: int
+    complexity: int
+    max_complexity: int
+    functions: int
+    fan_in: int
+    fan_out: int
+
+
+@dataclass(frozen=True)
+class ComponentMetrics:
+    name: str
+    kind: str  # "package" (directory) or "component" (configured)
+    files: int
+    sloc: int
+    ca: int  # afferent: outside files depending on files of this component
+    ce: int  # efferent: outside files this component depends on
+    instability: float
+    abstractness: float
+    distance: float
+    depends_on: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Cycle:
+    members: tuple[str, ...]
+    edges: tuple[tuple[str, str], ...]  # edges inside the SCC (the ones closing it)
+    level: str = "file"  # file | package | component
+
+
+@dataclass(frozen=True)
+class StructureMetrics:
+    files: tuple[FileMetrics, ...]
+    packages: tuple[ComponentMetrics, ...]
+    components: tuple[ComponentMetrics, ...]
+    cycles: tuple[Cycle, ...]
+    propagation_cost: float
+    propagation_cost_with_self: float
+
+
+@dataclass(frozen=True)
+class RepositoryInfo:
+    root: str
+    head: str | None
+    branch: str | None
+    is_git: bool
+
+
+@dataclass(frozen=True)
+class DiscoveryResult:
+    files: tuple[SourceFile, ...]
+    skipped: tuple[SkippedFile, ...]
+    warnings: tuple[AnalysisWarning, ...] = ()
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Everything a report needs; what archscan.json serialises."""
+
+    repository: RepositoryInfo
+    components: dict[str, tuple[str, ...]]  # configured component -> globs
+    files: tuple[SourceFile, ...]
+    skipped: tuple[SkippedFile, ...]
+    facts: dict[str, FileFacts]
+    resolution: Resolution
+    structure: StructureMetrics
+    warnings: tuple[AnalysisWarning, ...]

@@ -1,0 +1,1 @@
+"""Reports: JSON (the contract, with its schema), Markdown, and later HTML/SARIF."""

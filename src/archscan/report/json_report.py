@@ -1,0 +1,163 @@
+"""archscan.json: the analysis as JSON, deterministic and validated by a shipped schema.
+
+Byte-identical output for identical input: no timestamps, sorted lists, fixed key
+order, floats rounded where they are computed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from archscan import __version__
+from archscan.graph import package_of
+from archscan.languages import registry
+from archscan.records import Analysis, ComponentMetrics, Cycle
+
+SCHEMA_VERSION = "1.0"
+
+
+def _group(metrics: ComponentMetrics) -> dict[str, Any]:
+    return {
+        "name": metrics.name,
+        "files": metrics.files,
+        "sloc": metrics.sloc,
+        "ca": metrics.ca,
+        "ce": metrics.ce,
+        "instability": metrics.instability,
+        "abstractness": metrics.abstractness,
+        "distance": metrics.distance,
+        "depends_on": list(metrics.depends_on),
+    }
+
+
+def _cycle(cycle: Cycle) -> dict[str, Any]:
+    return {
+        "level": cycle.level,
+        "size": len(cycle.members),
+        "members": list(cycle.members),
+        "edges": [list(edge) for edge in cycle.edges],
+    }
+
+
+def _languages(analysis: Analysis) -> list[dict[str, Any]]:
+    files: Counter[str] = Counter()
+    sloc: Counter[str] = Counter()
+    for file in analysis.files:
+        if file.language is None:
+            continue
+        files[file.language] += 1
+        facts = analysis.facts.get(file.path)
+        sloc[file.language] += facts.sloc if facts else 0
+    return [
+        {
+            "name": name,
+            "files": files[name],
+            "sloc": sloc[name],
+            "parsed": registry.has_plugin(name),
+        }
+        for name in sorted(files)
+    ]
+
+
+def _files(analysis: Analysis) -> list[dict[str, Any]]:
+    measured = {m.path: m for m in analysis.structure.files}
+    rows = []
+    for file in analysis.files:
+        if file.language is None:
+            continue
+        facts = analysis.facts.get(file.path)
+        metric = measured.get(file.path)
+        rows.append(
+            {
+                "path": file.path,
+                "language": file.language,
+                "module": analysis.resolution.modules.get(file.path, file.path),
+                "package": package_of(file.path),
+                "component": metric.component if metric else None,
+                "blob_id": file.blob_id,
+                "size": file.size,
+                "sloc": facts.sloc if facts else 0,
+                "complexity": facts.complexity if facts else 0,
+                "max_complexity": facts.max_complexity if facts else 0,
+                "functions": [
+                    {
+                        "name": f.name,
+                        "line": f.line,
+                        "end_line": f.end_line,
+                        "complexity": f.complexity,
+                    }
+                    for f in (facts.functions if facts else ())
+                ],
+                "fan_in": metric.fan_in if metric else None,
+                "fan_out": metric.fan_out if metric else None,
+            }
+        )
+    return rows
+
+
+def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
+    structure = analysis.structure
+    repo = analysis.repository
+    file_cycles = [c for c in structure.cycles if c.level == "file"]
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "archscan", "version": __version__},
+        "repository": {
+            "root": repo.root,
+            "head": repo.head,
+            "branch": repo.branch,
+            "is_git": repo.is_git,
+        },
+        "summary": {
+            "files": sum(1 for f in analysis.files if f.language is not None),
+            "files_in_graph": len(structure.files),
+            "sloc": sum(f.sloc for f in analysis.facts.values()),
+            "dependencies": len(analysis.resolution.dependencies),
+            "external_packages": len({e.package for e in analysis.resolution.external}),
+            "file_cycles": len(file_cycles),
+            "files_in_cycles": sum(len(c.members) for c in file_cycles),
+            "skipped": dict(sorted(Counter(s.reason for s in analysis.skipped).items())),
+            "warnings": len(analysis.warnings),
+        },
+        "languages": _languages(analysis),
+        "files": _files(analysis),
+        "dependencies": [
+            {
+                "source": d.source,
+                "target": d.target,
+                "kind": d.kind,
+                "lines": list(d.lines),
+                "type_only": d.type_only,
+            }
+            for d in analysis.resolution.dependencies
+        ],
+        "external_dependencies": [
+            {"source": e.source, "package": e.package} for e in analysis.resolution.external
+        ],
+        "packages": [_group(p) for p in structure.packages],
+        "components": [
+            {**_group(c), "patterns": list(analysis.components.get(c.name, ()))}
+            for c in structure.components
+        ],
+        "cycles": [_cycle(c) for c in structure.cycles],
+        "metrics": {
+            "propagation_cost": structure.propagation_cost,
+            "propagation_cost_with_self": structure.propagation_cost_with_self,
+        },
+        "skipped": [{"path": s.path, "reason": s.reason} for s in analysis.skipped],
+        "warnings": [
+            {"path": w.path, "kind": w.kind, "message": w.message} for w in analysis.warnings
+        ],
+    }
+
+
+def dumps(analysis: Analysis) -> str:
+    return json.dumps(analysis_to_dict(analysis), indent=2, ensure_ascii=True) + "\n"
+
+
+def write_json(analysis: Analysis, path: Path) -> Path:
+    path.write_text(dumps(analysis), encoding="utf-8")
+    return path

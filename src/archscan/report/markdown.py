@@ -1,0 +1,49 @@
+"""report.md: a readable summary rendered with jinja2 from report_templates/."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from archscan.resources import data_dir
+
+
+def environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(data_dir("report_templates"))),
+        autoescape=False,  # Markdown; the HTML report uses an autoescaping environment
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def _md(value: object) -> str:
+    """Make a value safe inside a Markdown table cell."""
+    return str(value).replace("|", "\\|").replace("\n", " ").replace("`", "'")
+
+
+def render_markdown(data: dict[str, Any], top: int = 15) -> str:
+    """Render from the JSON dict, so every figure in the report is in the JSON too."""
+    env = environment()
+    env.filters["md"] = _md
+    template = env.get_template("report.md.j2")
+    files = data["files"]
+    return template.render(
+        data=data,
+        top=top,
+        most_complex=sorted(files, key=lambda f: (-f["complexity"], f["path"]))[:top],
+        most_depended=sorted(
+            (f for f in files if f["fan_in"] is not None), key=lambda f: (-f["fan_in"], f["path"])
+        )[:top],
+        most_coupled=sorted(data["packages"], key=lambda p: (-(p["ca"] + p["ce"]), p["name"]))[
+            :top
+        ],
+    )
+
+
+def write_markdown(data: dict[str, Any], path: Path) -> Path:
+    path.write_text(render_markdown(data), encoding="utf-8")
+    return path
