@@ -103,9 +103,11 @@ def parse_files(
     stamped: list[SourceFile] = []
     keyed: dict[str, tuple[str, str, bytes]] = {}
     warnings: list[AnalysisWarning] = []
+    base = str(root)
     for file in files:
         try:
-            content = (root / file.path).read_bytes()
+            with open(os.path.join(base, file.path), "rb") as handle:
+                content = handle.read()
         except OSError as exc:
             warnings.append(AnalysisWarning(file.path, "unreadable", str(exc.strerror or exc)))
             continue

@@ -104,7 +104,6 @@ class PythonPlugin:
         self._language = tsu.language(tree_sitter_python.language)
         self._parser = ts.Parser(self._language)
         self._facts = tsu.query(self._language, _QUERIES / "facts.scm")
-        self._complexity = tsu.query(self._language, _QUERIES / "complexity.scm")
 
     def parse(self, path: str, source: bytes) -> FileFacts:
         tree = self._parser.parse(source)
@@ -128,7 +127,7 @@ class PythonPlugin:
             if _is_top_level(n)
         ]
         definitions.sort(key=lambda d: (d.line, d.name))
-        decisions = tsu.captures(self._complexity, tree.root_node).get("decision", [])
+        decisions = found.get("decision", [])
         functions = tsu.function_complexities(found.get("function", []), decisions, _qualified_name)
         return FileFacts(
             path=path,
