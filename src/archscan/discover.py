@@ -9,7 +9,7 @@ are never followed, so nothing outside the repository is ever read.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from stat import S_ISLNK, S_ISREG
 
@@ -149,8 +149,18 @@ def discover(root: Path, config: Config) -> DiscoveryResult:
     """Find the files of ``root`` to analyse, in a deterministic (sorted) order."""
     containment = _Containment(str(root))
     warnings: list[AnalysisWarning] = []
-    if gitio.is_git_repo(root):
-        entries: Iterator[tuple[str, str]] = _git_entries(root)
+    git_entries = list(_git_entries(root)) if gitio.is_git_repo(root) else None
+    if git_entries:
+        entries: Iterable[tuple[str, str]] = git_entries
+    elif git_entries is not None:
+        warnings.append(
+            AnalysisWarning(
+                "",
+                "git-tracks-nothing",
+                "git tracks no files here: found files by a directory walk",
+            )
+        )
+        entries = _walk_entries(root)
     else:
         warnings.append(
             AnalysisWarning(

@@ -81,15 +81,16 @@ def _run(
                 progress(len(batch))
 
 
+def _warning_kind(error: str) -> str:
+    if error.startswith("invalid UTF-8"):
+        return "encoding"
+    if error.startswith("Python 2"):
+        return "python2"
+    return "parse"
+
+
 def _warnings_of(facts: FileFacts) -> list[AnalysisWarning]:
-    return [
-        AnalysisWarning(
-            facts.path,
-            "encoding" if error.startswith("invalid UTF-8") else "parse",
-            error,
-        )
-        for error in facts.errors
-    ]
+    return [AnalysisWarning(facts.path, _warning_kind(error), error) for error in facts.errors]
 
 
 def parse_files(

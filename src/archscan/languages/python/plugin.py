@@ -97,6 +97,13 @@ def _is_abstract(node: ts.Node) -> bool:
     return body is not None and b"abstractmethod" in (body.text or b"")
 
 
+def _python2(nodes: list[ts.Node]) -> tuple[str, ...]:
+    if not nodes:
+        return ()
+    first = min(nodes, key=lambda n: n.start_byte)
+    return (f"Python 2 syntax ({first.type.replace('_', ' ')}) at line {tsu.line(first)}",)
+
+
 class PythonPlugin:
     spec: LanguageSpec = SPEC
 
@@ -136,7 +143,7 @@ class PythonPlugin:
             imports=tuple(imports),
             definitions=tuple(definitions),
             functions=functions,
-            errors=tsu.error_messages(tree),
+            errors=tsu.error_messages(tree) + _python2(found.get("python2", [])),
         )
 
     def resolver(self, project: ProjectView) -> Resolver:

@@ -4,6 +4,8 @@
 (class_definition) @class
 (function_definition) @function
 (comment) @comment
+(print_statement) @python2
+(exec_statement) @python2
 
 ; Decision points: each adds one path through a function (radon's rules, see docs).
 [
