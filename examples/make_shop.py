@@ -242,6 +242,8 @@ def _commit(repo: Path, message: str, author: str, when: datetime) -> None:
 
 
 def make_shop(target: Path) -> Path:
+    if (target / ".git").is_dir() and (target / "shop" / "__init__.py").is_file():
+        return target  # generated before: the content is deterministic, reuse it
     if target.exists() and any(target.iterdir()):
         raise SystemExit(f"{target} exists and is not empty")
     target.mkdir(parents=True, exist_ok=True)
