@@ -35,7 +35,8 @@ FILES: dict[str, str] = {
     'billing = ["shop/billing/**"]\n'
     'shipping = ["shop/shipping/**"]\n'
     'customers = ["shop/customers/**"]\n'
-    'platform = ["shop/common/**", "shop/api/**", "shop/__init__.py"]\n',
+    'api = ["shop/api/**"]\n'
+    'platform = ["shop/common/**", "shop/__init__.py"]\n',
     "README.md": "# Shop\n\nA sample monolith used by archscan's examples.\n",
     "shop/__init__.py": '"""The shop monolith."""\n\n__version__ = "1.0"\n',
     "shop/common/__init__.py": "",
