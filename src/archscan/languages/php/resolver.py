@@ -41,7 +41,8 @@ class PhpResolver:
         self._project = project
         self._autoload = self._read_composer(project)
         self._classmapped = self._autoload.classmap
-        self._own_roots = frozenset(self._autoload.roots())
+        # Root namespaces the project owns: autoload prefixes and declared namespaces.
+        self._own_roots = set(self._autoload.roots())
         self._classes: dict[str, list[str]] = defaultdict(list)
         self._functions: dict[str, list[str]] = defaultdict(list)
         self._first_class: dict[str, str] = {}
@@ -56,6 +57,8 @@ class PhpResolver:
                     self._first_class.setdefault(path, definition.name)
                 else:
                     self._functions[key].append(path)
+                if "\\" in definition.name:
+                    self._own_roots.add(definition.name.split("\\", 1)[0])
 
     @staticmethod
     def _read_composer(project: ProjectView) -> Autoload:
@@ -121,7 +124,7 @@ class PhpResolver:
         for item in facts.imports:
             target = self._target(facts.path, item)
             if target is None:
-                if item.kind.startswith("use") and "\\" in item.target:
+                if item.kind.startswith("use") and self._is_foreign(item.target):
                     external.add(item.target.split("\\", 1)[0])
                 continue
             lines[target].append(item.line)
@@ -130,7 +133,7 @@ class PhpResolver:
             target = self.resolve_class(qualified)
             if target is not None:
                 kinds[target].add("reference")
-            elif "\\" in qualified and qualified.split("\\", 1)[0] not in self._own_roots:
+            elif self._is_foreign(qualified):
                 external.add(qualified.split("\\", 1)[0])
         for target in sorted(kinds):
             if target == facts.path:
@@ -140,8 +143,19 @@ class PhpResolver:
         for package in sorted(external):
             yield ExternalDependency(facts.path, package)
 
+    def _is_foreign(self, qualified: str) -> bool:
+        """A namespaced name outside the project's own root namespaces (a package's).
+
+        Single-segment names are PHP's own classes (``\\Exception``): neither edges nor
+        packages."""
+        root, separator, _ = qualified.partition("\\")
+        return bool(separator) and root not in self._own_roots
+
     def warnings(self, facts: FileFacts) -> list[AnalysisWarning]:
-        """Literal include/require paths that name no file of the repository."""
+        """Literal include/require paths that name no file of the repository.
+
+        Paths into ``vendor/`` are left out: Composer installs that folder, projects
+        do not commit it, and archscan does not analyse it."""
         return [
             AnalysisWarning(
                 facts.path,
@@ -150,5 +164,7 @@ class PhpResolver:
                 "names no file of the repository",
             )
             for item in facts.imports
-            if item.kind == "include" and self.resolve_include(facts.path, item.target) is None
+            if item.kind == "include"
+            and "vendor/" not in item.target
+            and self.resolve_include(facts.path, item.target) is None
         ]

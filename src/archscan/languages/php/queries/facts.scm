@@ -8,6 +8,7 @@
 (trait_declaration) @class
 (enum_declaration) @class
 (program (function_definition name: (name) @def.function))
+(namespace_definition body: (compound_statement (function_definition name: (name) @def.function)))
 (function_definition) @function
 (method_declaration) @function
 ; Class names used in code: types, extends/implements, new, static access, traits.
