@@ -147,11 +147,14 @@ def main() -> int:
     print(f"file-level edges (non-test) {len(pairs)}")
     print(f"package edges, files go list builds here: {_score(restricted, theirs)}")
     print(f"package edges, all non-test files:       {_score(everything, theirs)}")
-    for label, edges in (("only archscan", restricted - theirs), ("only go list", theirs - restricted)):
+    differences = (("only archscan", restricted - theirs), ("only go list", theirs - restricted))
+    for label, edges in differences:
         for source, target in sorted(edges)[: args.show]:
             print(f"  {label}: {source} -> {target}")
-    print(f"time (best of {args.repeat}): archscan {ours_seconds:.2f}s (1 process, no cache), "
-          f"go list {go_seconds:.2f}s")
+    print(
+        f"time (best of {args.repeat}): archscan {ours_seconds:.2f}s (1 process, no cache), "
+        f"go list {go_seconds:.2f}s"
+    )
     return 0
 
 

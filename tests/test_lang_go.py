@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from archscan.config import Config
 from archscan.discover import discover
@@ -12,7 +13,6 @@ from archscan.parse import parse_files, parse_source
 from archscan.pipeline import RunOptions, run
 from archscan.records import Resolution
 from archscan.resolve import resolve_all
-from tests.conftest import GitRepo
 
 MAIN_GO = """\
 //go:build linux || darwin
@@ -97,7 +97,7 @@ def _edges(resolution: Resolution) -> dict[tuple[str, str], str]:
     return {(d.source, d.target): d.kind for d in resolution.dependencies}
 
 
-def _shop(make_repo: Callable[..., GitRepo]) -> GitRepo:
+def _shop(make_repo: Callable[..., Any]) -> Any:
     repo = make_repo()
     repo.write(
         "go.mod",
@@ -170,7 +170,7 @@ func (t *T) Run(xs []int) {
     ]
 
 
-def test_packages_modules_and_file_level_edges(make_repo: Callable[..., GitRepo]) -> None:
+def test_packages_modules_and_file_level_edges(make_repo: Callable[..., Any]) -> None:
     repo = _shop(make_repo)
     resolution = _analyse(repo.root)
     edges = _edges(resolution)
@@ -195,7 +195,7 @@ def test_packages_modules_and_file_level_edges(make_repo: Callable[..., GitRepo]
 
 
 def test_missing_package_and_internal_violation_are_warnings(
-    make_repo: Callable[..., GitRepo],
+    make_repo: Callable[..., Any],
 ) -> None:
     repo = make_repo()
     repo.write("go.mod", "module example.com/m\n")
@@ -213,7 +213,7 @@ def test_missing_package_and_internal_violation_are_warnings(
     assert not resolution.external  # a repository module's path is never external
 
 
-def test_local_replace_and_gopath_layout(make_repo: Callable[..., GitRepo]) -> None:
+def test_local_replace_and_gopath_layout(make_repo: Callable[..., Any]) -> None:
     repo = make_repo()
     repo.write("svc/go.mod", "module example.com/svc\n\nreplace example.com/old => ../lib\n")
     repo.write("lib/go.mod", "module example.com/lib\n")
@@ -247,7 +247,7 @@ def test_modfile_syntax() -> None:
 
 
 def test_bad_input_gives_facts_and_the_analysis_goes_on(
-    make_repo: Callable[..., GitRepo], tmp_path: Path
+    make_repo: Callable[..., Any], tmp_path: Path
 ) -> None:
     repo = make_repo()
     repo.write("go.mod", "module example.com/m\nrequire (\n")  # unterminated block
