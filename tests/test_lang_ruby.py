@@ -114,6 +114,7 @@ def _rails_app(make_repo: Callable[..., Any]) -> Any:
         "      def show = Billing::Invoice.find(1)\n    end\n  end\nend\n",
     )
     repo.write("test/test_helper.rb", "require 'rails'\n")
+    repo.write("app/avo/actions/add_owner.rb", "class Avo::Actions::AddOwner; end\n")
     repo.write(
         "test/models/invoice_test.rb",
         "require 'test_helper'\nrequire 'tax/rate'\nrequire_relative 'missing'\n"
@@ -152,6 +153,7 @@ def test_zeitwerk_constants_and_requires_resolve_to_files(
     assert modules["lib/tax/rate.rb"] == "Tax::Rate"
     assert modules[controller] == "API::V1::InvoicesController"  # the acronym is kept
     assert modules["config/application.rb"] == "Shop"
+    assert modules["app/avo/actions/add_owner.rb"] == "Avo::Actions::AddOwner"  # namespaced root
     warnings = [(w.path, w.kind) for w in resolution.warnings]
     assert warnings == [("test/models/invoice_test.rb", "unresolved-require")]
 

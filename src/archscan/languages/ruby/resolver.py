@@ -159,9 +159,14 @@ class RubyResolver:
 
     def _conventional_name(self, path: str, key: str) -> str:
         facts = self._project.facts.get(path)
-        for definition in facts.definitions if facts else ():
+        definitions = facts.definitions if facts else ()
+        for definition in definitions:
             if underscore(definition.name) == key:
                 return definition.name  # the spelling the file uses (acronyms included)
+        for definition in definitions:
+            # A root pushed with a namespace (Avo's app/avo defines Avo::Actions::X).
+            if underscore(definition.name).endswith("/" + key):
+                return definition.name
         return camelize(key, self._acronyms)
 
     def module_name(self, path: str) -> str:
