@@ -54,6 +54,13 @@ def resolve_all(
                         external.add(item)
             except Exception as exc:  # noqa: BLE001
                 warnings.append(AnalysisWarning(file.path, "resolver", str(exc)))
+            # Optional hook: language-specific problems (missing files, broken conventions).
+            problems = getattr(resolver, "warnings", None)
+            if problems is not None:
+                try:
+                    warnings.extend(problems(facts[file.path]))
+                except Exception as exc:  # noqa: BLE001
+                    warnings.append(AnalysisWarning(file.path, "resolver", str(exc)))
             unresolved = getattr(resolver, "unresolved_relative", None)
             if unresolved is not None:
                 for item in unresolved(facts[file.path]):
