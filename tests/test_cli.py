@@ -108,3 +108,9 @@ def test_json_only_with_include_and_exclude(tmp_path: Path) -> None:
     paths = {f["path"] for f in data["files"]}
     assert paths and all(p.startswith("shop/") and not p.startswith("shop/api/") for p in paths)
     assert data["summary"]["skipped"]["excluded"] == 2
+
+
+def test_unknown_option_is_a_usage_error_without_traceback(tmp_path: Path) -> None:
+    result = archscan("analyze", str(tmp_path), "--bogus")
+    assert result.returncode == 2
+    assert "No such option" in result.stderr and "Traceback" not in result.stderr

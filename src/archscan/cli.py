@@ -200,28 +200,21 @@ def analyze(
 
 
 def main() -> None:
-    """Entry point: one clear line and exit code 2 for user errors, no traceback."""
+    """Entry point: one clear line and exit code 2 for user errors, no traceback.
+
+    typer reports its own usage errors (exit 2); archscan's errors arrive here.
+    """
     try:
-        app(standalone_mode=False)
-    except (typer.Exit, SystemExit) as done:
-        code = getattr(done, "exit_code", None)
-        if code is None:
-            code = getattr(done, "code", 0)
-        sys.exit(code or 0)
+        app()
     except (InputError, ConfigError, GitError, UsageError) as exc:
         if _state["debug"]:
             raise
         stderr.print(f"archscan: error: {exc}", markup=False)
         sys.exit(EXIT_USAGE)
-    except Exception as exc:  # click usage errors and anything unexpected
-        import click
-
-        if isinstance(exc, click.exceptions.UsageError):
-            exc.show()
-            sys.exit(EXIT_USAGE)
-        if isinstance(exc, click.exceptions.Abort):
-            stderr.print("archscan: aborted", markup=False)
-            sys.exit(130)
+    except KeyboardInterrupt:
+        stderr.print("archscan: interrupted", markup=False)
+        sys.exit(130)
+    except Exception as exc:  # anything unexpected is still one line
         if _state["debug"]:
             raise
         stderr.print(
