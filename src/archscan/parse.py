@@ -82,7 +82,7 @@ def _run(
 
 
 def _warnings_of(facts: FileFacts) -> list[AnalysisWarning]:
-    return [
+    warnings = [
         AnalysisWarning(
             facts.path,
             "encoding" if error.startswith("invalid UTF-8") else "parse",
@@ -90,6 +90,9 @@ def _warnings_of(facts: FileFacts) -> list[AnalysisWarning]:
         )
         for error in facts.errors
     ]
+    if facts.generated:
+        warnings.append(AnalysisWarning(facts.path, "generated", facts.generated))
+    return warnings
 
 
 def parse_files(

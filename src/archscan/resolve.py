@@ -54,6 +54,13 @@ def resolve_all(
                         external.add(item)
             except Exception as exc:  # noqa: BLE001
                 warnings.append(AnalysisWarning(file.path, "resolver", str(exc)))
+            # Optional hook: a resolver's own warnings (unresolved imports, ...).
+            extra = getattr(resolver, "warnings_for", None)
+            if extra is not None:
+                try:
+                    warnings.extend(extra(facts[file.path]))
+                except Exception as exc:  # noqa: BLE001
+                    warnings.append(AnalysisWarning(file.path, "resolver", str(exc)))
             unresolved = getattr(resolver, "unresolved_relative", None)
             if unresolved is not None:
                 for item in unresolved(facts[file.path]):
