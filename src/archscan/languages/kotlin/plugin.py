@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import tree_sitter as ts
@@ -88,11 +89,9 @@ def _property_names(node: ts.Node) -> list[str]:
 
 def _definitions(found: dict[str, list[ts.Node]]) -> list[Definition]:
     definitions = [d for d in map(_type_definition, found.get("type", [])) if d is not None]
-    for node in found.get("function", []):
-        top_level = node.parent is not None and node.parent.type == "source_file"
-        if node.type == "function_declaration" and top_level:
-            name = tsu.text(node.child_by_field_name("name"))
-            definitions.append(Definition(name, "function", tsu.line(node)))
+    for node in found.get("toplevel", []):
+        name = tsu.text(node.child_by_field_name("name"))
+        definitions.append(Definition(name, "function", tsu.line(node)))
     for node in found.get("property", []):
         definitions.extend(Definition(n, "property", tsu.line(node)) for n in _property_names(node))
     for node in found.get("typealias", []):
@@ -104,7 +103,7 @@ def _definitions(found: dict[str, list[ts.Node]]) -> list[Definition]:
 def _function_name(node: ts.Node) -> str:
     if node.type in ("getter", "setter"):
         own = "get" if node.type == "getter" else "set"
-    elif node.type in ("anonymous_function", "lambda_literal"):
+    elif node.type == "anonymous_function":
         own = "(anonymous)"
     else:
         own = tsu.text(node.child_by_field_name("name"))
@@ -165,8 +164,12 @@ class KotlinPlugin:
             key=lambda i: (i.line, i.target),
         )
         decisions = tsu.captures(self._complexity, tree.root_node).get("decision", [])
-        functions = tsu.function_complexities(
-            found.get("function", []), decisions, _function_name, _weight
+        functions = tuple(
+            # A `when` whose branches tree-sitter could not parse would weigh below 1.
+            replace(f, complexity=max(f.complexity, 1))
+            for f in tsu.function_complexities(
+                found.get("function", []), decisions, _function_name, _weight
+            )
         )
         comments = found.get("comment", [])
         return FileFacts(

@@ -2,10 +2,12 @@
 (package_header) @package
 (import) @import
 [(class_declaration) (object_declaration) (companion_object)] @type
-(function_declaration) @function
-[(getter) (setter) (anonymous_function)] @function
-; A lambda with named parameters is a function of its own (lizard's convention).
-(lambda_literal (lambda_parameters)) @function
+; Functions with a body (lizard mistakes the next declaration for the body of an
+; abstract one, so body-less declarations are left out to keep the pairing honest).
+(function_declaration (function_body)) @function
+[(getter (function_body)) (setter (function_body)) (anonymous_function)] @function
+; Lambdas are part of the function they are written in (as in the Java and C# plugins).
+(source_file (function_declaration) @toplevel)
 (source_file (property_declaration) @property)
 (source_file (type_alias) @typealias)
 [(line_comment) (block_comment)] @comment
