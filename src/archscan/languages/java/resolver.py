@@ -107,7 +107,9 @@ class JvmResolver:
             shadowing.add(item.target.rsplit(".", 1)[-1])
             shadowing.update(item.names)  # Kotlin `import a.b.C as W` binds W
             return None
-        return package_part(item.target)
+        package = package_part(item.target)
+        # A name missing from a package of the repository is a warning, not a library.
+        return None if index.is_internal_package(package) else package
 
     def _on_demand(self, item: Import, used: set[str], edges: FileEdges) -> str | None:
         index = self._index
