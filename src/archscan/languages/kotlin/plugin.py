@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -100,6 +101,42 @@ def _definitions(found: dict[str, list[ts.Node]]) -> list[Definition]:
     return sorted(definitions, key=lambda d: (d.line, d.name))
 
 
+# Top-level declarations as formatted code writes them (at column 0). Used only for a
+# file tree-sitter could not fully parse: the grammar lags the language (guards in
+# `when`, `annotation class` after an annotation with arguments, ...), and an error
+# node swallows the declarations after it.
+_FALLBACK_MODIFIERS = r"(?:@\S+\s+)*(?:(?:[a-z]+)\s+)*"
+_FALLBACK = (
+    (re.compile(rf"^{_FALLBACK_MODIFIERS}(?:class|interface)\s+(\w+)", re.M), "class"),
+    (re.compile(rf"^{_FALLBACK_MODIFIERS}object\s+(\w+)", re.M), "object"),
+    (
+        re.compile(rf"^{_FALLBACK_MODIFIERS}fun\s+(?:<[^(]*?>\s+)?(?:[^(=]*\.)?(\w+)\s*\(", re.M),
+        "function",
+    ),
+    (
+        re.compile(rf"^{_FALLBACK_MODIFIERS}va[lr]\s+(?:<[^(]*?>\s+)?(?:[^=:(]*\.)?(\w+)", re.M),
+        "property",
+    ),
+    (re.compile(rf"^{_FALLBACK_MODIFIERS}typealias\s+(\w+)", re.M), "typealias"),
+)
+
+
+def _fallback_definitions(source: bytes, known: list[Definition]) -> list[Definition]:
+    """Top-level declarations found by pattern that the partial syntax tree lost."""
+    text = source.decode("utf-8", "replace")
+    names = {d.name for d in known}
+    found: list[Definition] = []
+    for pattern, kind in _FALLBACK:
+        for match in pattern.finditer(text):
+            name = match.group(1)
+            if name in names or name in ("class", "interface", "object", "fun"):
+                continue
+            names.add(name)
+            line = text.count("\n", 0, match.start()) + 1
+            found.append(Definition(name, kind, line, "abstract" in match.group(0).split()))
+    return found
+
+
 def _function_name(node: ts.Node) -> str:
     if node.type in ("getter", "setter"):
         own = "get" if node.type == "getter" else "set"
@@ -172,12 +209,17 @@ class KotlinPlugin:
             )
         )
         comments = found.get("comment", [])
+        definitions = _definitions(found)
+        # `@A(x)\nannotation class B` parses, wrongly, as an expression: no error node.
+        if tree.root_node.has_error or b"annotation class" in source:
+            definitions += _fallback_definitions(source, definitions)
+            definitions.sort(key=lambda d: (d.line, d.name))
         return FileFacts(
             path=path,
             language="kotlin",
             sloc=tsu.sloc(source, comments),
             imports=tuple(imports),
-            definitions=tuple(_definitions(found)),
+            definitions=tuple(definitions),
             functions=functions,
             namespace=package,
             references=tuple(sorted(_references(found))),
