@@ -90,7 +90,10 @@ def _warning_kind(error: str) -> str:
 
 
 def _warnings_of(facts: FileFacts) -> list[AnalysisWarning]:
-    return [AnalysisWarning(facts.path, _warning_kind(error), error) for error in facts.errors]
+    warnings = [AnalysisWarning(facts.path, _warning_kind(error), error) for error in facts.errors]
+    if facts.generated:
+        warnings.append(AnalysisWarning(facts.path, "generated", facts.generated))
+    return warnings
 
 
 def parse_files(

@@ -85,6 +85,7 @@ class FileFacts:
     namespace: str = ""  # package / namespace declared in the file (Java, C#, Go, PHP)
     references: tuple[str, ...] = ()  # identifiers used as types (same-package resolution)
     errors: tuple[str, ...] = ()  # parse problems (syntax errors tree-sitter recovered from)
+    generated: str = ""  # why the file looks machine-generated ("" when it does not)
 
     @property
     def complexity(self) -> int:

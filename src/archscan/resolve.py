@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from archscan.languages import registry
-from archscan.languages.base import ProjectView, ResolverSettings
+from archscan.languages.base import ProjectView, Resolver, ResolverSettings
 from archscan.records import (
     AnalysisWarning,
     Dependency,
@@ -17,8 +18,35 @@ from archscan.records import (
 )
 
 
+@dataclass
+class _Collected:
+    """What resolution gathers across languages (mutable only inside this module)."""
+
+    dependencies: set[Dependency]
+    external: set[ExternalDependency]
+    warnings: list[AnalysisWarning]
+
+
 def _fallback_module(path: str) -> str:
     return path.rsplit(".", 1)[0] if "." in path.rsplit("/", 1)[-1] else path
+
+
+def _resolve_file(resolver: Resolver, facts: FileFacts, out: _Collected) -> None:
+    try:
+        for item in resolver.resolve(facts):
+            if isinstance(item, Dependency):
+                out.dependencies.add(item)
+            else:
+                out.external.add(item)
+    except Exception as exc:  # noqa: BLE001 - one file must not sink the analysis
+        out.warnings.append(AnalysisWarning(facts.path, "resolver", str(exc)))
+    # Optional hook: a resolver's own warnings (unresolved imports, missing files, ...).
+    extra = getattr(resolver, "warnings_for", None)
+    if extra is not None:
+        try:
+            out.warnings.extend(extra(facts))
+        except Exception as exc:  # noqa: BLE001
+            out.warnings.append(AnalysisWarning(facts.path, "resolver", str(exc)))
 
 
 def resolve_all(
@@ -33,50 +61,22 @@ def resolve_all(
         {f.language for f in files if f.language and registry.has_plugin(f.language)}
     )
     modules: dict[str, str] = {}
-    dependencies: set[Dependency] = set()
-    external: set[ExternalDependency] = set()
-    warnings: list[AnalysisWarning] = []
+    out = _Collected(set(), set(), [])
     for language in languages:
         try:
             resolver = registry.plugin(language).resolver(project)
         except Exception as exc:  # noqa: BLE001 - one language must not sink the others
-            warnings.append(AnalysisWarning("", "resolver", f"{language}: {exc}"))
+            out.warnings.append(AnalysisWarning("", "resolver", f"{language}: {exc}"))
             continue
         for file in files:
-            if file.language != language or file.path not in facts:
-                continue
-            modules[file.path] = resolver.module_name(file.path)
-            try:
-                for item in resolver.resolve(facts[file.path]):
-                    if isinstance(item, Dependency):
-                        dependencies.add(item)
-                    else:
-                        external.add(item)
-            except Exception as exc:  # noqa: BLE001
-                warnings.append(AnalysisWarning(file.path, "resolver", str(exc)))
-            # Optional hook: language-specific problems (missing files, broken conventions).
-            problems = getattr(resolver, "warnings", None)
-            if problems is not None:
-                try:
-                    warnings.extend(problems(facts[file.path]))
-                except Exception as exc:  # noqa: BLE001
-                    warnings.append(AnalysisWarning(file.path, "resolver", str(exc)))
-            unresolved = getattr(resolver, "unresolved_relative", None)
-            if unresolved is not None:
-                for item in unresolved(facts[file.path]):
-                    warnings.append(
-                        AnalysisWarning(
-                            file.path,
-                            "unresolved-import",
-                            f"line {item.line}: relative import "
-                            f"{'.' * item.level}{item.target} names no file of the repository",
-                        )
-                    )
+            if file.language == language and file.path in facts:
+                modules[file.path] = resolver.module_name(file.path)
+                _resolve_file(resolver, facts[file.path], out)
     for file in files:
         modules.setdefault(file.path, _fallback_module(file.path))
     return Resolution(
         modules=dict(sorted(modules.items())),
-        dependencies=tuple(sorted(dependencies, key=lambda d: (d.source, d.target, d.kind))),
-        external=tuple(sorted(external, key=lambda e: (e.source, e.package))),
-        warnings=tuple(warnings),
+        dependencies=tuple(sorted(out.dependencies, key=lambda d: (d.source, d.target, d.kind))),
+        external=tuple(sorted(out.external, key=lambda e: (e.source, e.package))),
+        warnings=tuple(out.warnings),
     )

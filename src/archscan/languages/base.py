@@ -79,6 +79,9 @@ class Resolver(Protocol):
         """Dependencies of one file on files of the repository or external packages."""
         ...
 
+    # Optional: ``warnings_for(facts) -> list[AnalysisWarning]`` reports what a file's
+    # imports could not resolve (resolve.py calls it when a resolver defines it).
+
 
 class LanguagePlugin(Protocol):
     spec: LanguageSpec

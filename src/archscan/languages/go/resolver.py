@@ -215,7 +215,7 @@ class GoResolver:
         )
         return bool(best) and any(m.module == best for m in self._modules)
 
-    def warnings(self, facts: FileFacts) -> list[AnalysisWarning]:
+    def warnings_for(self, facts: FileFacts) -> list[AnalysisWarning]:
         """Imports of the repository's modules that name no package directory, and
         imports of another tree's ``internal/`` package (the compiler refuses both)."""
         importer = _directory(facts.path)

@@ -151,7 +151,7 @@ class PhpResolver:
         root, separator, _ = qualified.partition("\\")
         return bool(separator) and root not in self._own_roots
 
-    def warnings(self, facts: FileFacts) -> list[AnalysisWarning]:
+    def warnings_for(self, facts: FileFacts) -> list[AnalysisWarning]:
         """Literal include/require paths that name no file of the repository.
 
         Paths into ``vendor/`` are left out: Composer installs that folder, projects

@@ -21,7 +21,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from archscan.languages.base import ProjectView
-from archscan.records import Dependency, ExternalDependency, FileFacts, Import
+from archscan.records import (
+    AnalysisWarning,
+    Dependency,
+    ExternalDependency,
+    FileFacts,
+    Import,
+)
 
 _ROOT_NAMES = {"src", "lib", "python", "source"}
 _STDLIB = frozenset(getattr(sys, "stdlib_module_names", ())) | {"__future__"}
@@ -174,10 +180,15 @@ class PythonResolver:
         for package in sorted(external):
             yield ExternalDependency(facts.path, package)
 
-    def unresolved_relative(self, facts: FileFacts) -> list[Import]:
-        """Relative imports that name nothing in the repository (for warnings)."""
+    def warnings_for(self, facts: FileFacts) -> list[AnalysisWarning]:
+        """Relative imports that name nothing in the repository."""
         return [
-            item
+            AnalysisWarning(
+                facts.path,
+                "unresolved-import",
+                f"line {item.line}: relative import {'.' * item.level}{item.target} "
+                "names no file of the repository",
+            )
             for item in facts.imports
             if item.level > 0
             and not any(self._internal(n) for n in (self._objects(facts.path, item) or []))

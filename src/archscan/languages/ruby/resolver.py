@@ -258,7 +258,7 @@ class RubyResolver:
         for gem in sorted(external):
             yield ExternalDependency(facts.path, gem)
 
-    def warnings(self, facts: FileFacts) -> list[AnalysisWarning]:
+    def warnings_for(self, facts: FileFacts) -> list[AnalysisWarning]:
         """``require_relative`` paths that name no Ruby file of the repository."""
         return [
             AnalysisWarning(

@@ -1,0 +1,13 @@
+"""Java: package/import (single-type, on-demand, static), same-package and qualified references."""
+
+from __future__ import annotations
+
+from archscan.languages.base import LanguagePlugin, LanguageSpec
+
+SPEC = LanguageSpec(name="java", extensions=(".java",))
+
+
+def load() -> LanguagePlugin:
+    from archscan.languages.java.plugin import JavaPlugin
+
+    return JavaPlugin()
