@@ -81,15 +81,17 @@ def _run(
                 progress(len(batch))
 
 
+def _warning_kind(error: str) -> str:
+    if error.startswith("invalid UTF-8"):
+        return "encoding"
+    # A plugin that skips a minified bundle says so first in its errors.
+    if error.startswith("minified"):
+        return "minified"
+    return "parse"
+
+
 def _warnings_of(facts: FileFacts) -> list[AnalysisWarning]:
-    return [
-        AnalysisWarning(
-            facts.path,
-            "encoding" if error.startswith("invalid UTF-8") else "parse",
-            error,
-        )
-        for error in facts.errors
-    ]
+    return [AnalysisWarning(facts.path, _warning_kind(error), error) for error in facts.errors]
 
 
 def parse_files(

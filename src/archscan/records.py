@@ -85,6 +85,7 @@ class FileFacts:
     namespace: str = ""  # package / namespace declared in the file (Java, C#, Go, PHP)
     references: tuple[str, ...] = ()  # identifiers used as types (same-package resolution)
     errors: tuple[str, ...] = ()  # parse problems (syntax errors tree-sitter recovered from)
+    generated: bool = False  # a generator wrote it (marker comment such as "@generated")
 
     @property
     def complexity(self) -> int:

@@ -65,6 +65,11 @@ def resolve_all(
                             f"{'.' * item.level}{item.target} names no file of the repository",
                         )
                     )
+        # Resolvers may report more than unresolved relative imports (configuration
+        # problems, aliases leaving the repository): an optional `warnings()` method.
+        extra = getattr(resolver, "warnings", None)
+        if extra is not None:
+            warnings.extend(extra())
     for file in files:
         modules.setdefault(file.path, _fallback_module(file.path))
     return Resolution(

@@ -1,0 +1,7 @@
+; TypeScript-only facts: declarations that have no JavaScript counterpart, and
+; conditional types (a `?` that lizard counts as a decision).
+(abstract_class_declaration) @class
+(interface_declaration) @interface
+(enum_declaration) @enum
+(type_alias_declaration) @type
+(conditional_type) @decision
