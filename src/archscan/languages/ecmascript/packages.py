@@ -130,23 +130,26 @@ class Packages:
             directory = paths.parent(directory)
 
 
-def _targets(value: Any) -> Iterator[str]:
-    """Candidate targets of an exports/imports value, conditions in the file's order."""
+def _targets(value: Any, typescript: bool) -> Iterator[str]:
+    """Candidate targets of an exports/imports value, conditions in the file's order.
+
+    ``types`` is a condition only TypeScript honours; Node skips it.
+    """
     if isinstance(value, str):
         yield value
     elif isinstance(value, list):
         for item in value:
-            yield from _targets(item)
+            yield from _targets(item, typescript)
     elif isinstance(value, dict):
         for key, item in value.items():
-            if key in CONDITIONS:
-                yield from _targets(item)
+            if key in CONDITIONS and (typescript or key != "types"):
+                yield from _targets(item, typescript)
 
 
-def _match_map(mapping: dict[str, Any], key: str) -> Iterator[str]:
+def _match_map(mapping: dict[str, Any], key: str, typescript: bool) -> Iterator[str]:
     """Targets for ``key`` in a subpath map: exact entry, else the longest ``*`` pattern."""
     if key in mapping:
-        yield from _targets(mapping[key])
+        yield from _targets(mapping[key], typescript)
         return
     best: tuple[int, str, str] | None = None
     for pattern in mapping:
@@ -159,11 +162,13 @@ def _match_map(mapping: dict[str, Any], key: str) -> Iterator[str]:
             if best is None or len(prefix) > best[0]:
                 best = (len(prefix), pattern, matched)
     if best is not None:
-        for target in _targets(mapping[best[1]]):
+        for target in _targets(mapping[best[1]], typescript):
             yield target.replace("*", best[2])
 
 
-def export_targets(manifest: dict[str, Any], subpath: str) -> Iterator[str] | None:
+def export_targets(
+    manifest: dict[str, Any], subpath: str, typescript: bool
+) -> Iterator[str] | None:
     """Package-relative targets of ``name/subpath`` by ``exports``; None without exports."""
     exports = manifest.get("exports")
     if exports is None:
@@ -172,24 +177,21 @@ def export_targets(manifest: dict[str, Any], subpath: str) -> Iterator[str] | No
     if isinstance(exports, (str, list)) or (
         isinstance(exports, dict) and not any(k.startswith(".") for k in exports)
     ):
-        return _targets(exports) if key == "." else iter(())
+        return _targets(exports, typescript) if key == "." else iter(())
     if isinstance(exports, dict):
-        return _match_map(exports, key)
+        return _match_map(exports, key, typescript)
     return iter(())
 
 
-def import_targets(manifest: dict[str, Any], specifier: str) -> Iterator[str]:
+def import_targets(manifest: dict[str, Any], specifier: str, typescript: bool) -> Iterator[str]:
     """Targets of a ``#subpath`` import by the package's ``imports`` field."""
     imports = manifest.get("imports")
     if not isinstance(imports, dict):
         return iter(())
-    return _match_map(imports, specifier)
+    return _match_map(imports, specifier, typescript)
 
 
-def entry_points(manifest: dict[str, Any]) -> list[str]:
-    """Package-relative entry files without ``exports``: types/typings, main, module."""
-    return [
-        value
-        for key in ("types", "typings", "main", "module")
-        if isinstance(value := manifest.get(key), str) and value
-    ]
+def entry_points(manifest: dict[str, Any], typescript: bool) -> list[str]:
+    """Package-relative entry files of a folder: (TypeScript: types, typings), main."""
+    keys = ("types", "typings", "main") if typescript else ("main",)
+    return [value for key in keys if isinstance(value := manifest.get(key), str) and value]

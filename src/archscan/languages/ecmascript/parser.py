@@ -147,7 +147,9 @@ def _export_statement(node: ts.Node) -> Import | None:
 
 def _call_import(node: ts.Node, kind: str) -> Import | None:
     arguments = node.child_by_field_name("arguments")
-    first = arguments.named_children[0] if arguments and arguments.named_children else None
+    # Skip comments: `import(/* webpackChunkName: "x" */ "./x")`.
+    values = [c for c in arguments.named_children if c.type != "comment"] if arguments else []
+    first = values[0] if values else None
     target = _literal(first)
     if not target:
         return None

@@ -175,7 +175,7 @@ class EcmaProject:
     def _directory(self, path: str, ts_first: bool) -> Outcome | None:
         manifest = self.packages.manifest(path)
         if manifest is not None:
-            for entry in packages.entry_points(manifest):
+            for entry in packages.entry_points(manifest, ts_first):
                 found = self._file_or_source(paths.join(path, entry), ts_first)
                 if found is not None:
                     return found
@@ -234,7 +234,7 @@ class EcmaProject:
         if nearest is None:
             return Outcome(problem=f"{specifier}: no package.json with `imports` above")
         directory, manifest = nearest
-        for target in packages.import_targets(manifest, specifier):
+        for target in packages.import_targets(manifest, specifier, ts_first):
             if not target.startswith("."):
                 return self._bare(importer, target, ts_first)
             found = self._file_or_source(paths.join(directory, target), ts_first)
@@ -271,7 +271,7 @@ class EcmaProject:
     def _in_package(
         self, package: packages.Package, subpath: str, ts_first: bool
     ) -> Outcome | None:
-        targets = packages.export_targets(package.manifest, subpath)
+        targets = packages.export_targets(package.manifest, subpath, ts_first)
         if targets is not None:
             for target in targets:
                 found = self._file_or_source(paths.join(package.directory, target), ts_first)
