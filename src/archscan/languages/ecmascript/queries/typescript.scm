@@ -5,3 +5,5 @@
 (enum_declaration) @enum
 (type_alias_declaration) @type
 (conditional_type) @decision
+; A parameter default in the TypeScript grammar is a field, not an assignment_pattern.
+(required_parameter value: (_) @decision)
