@@ -261,3 +261,16 @@ def test_bad_configuration_files_warn_and_the_rest_still_resolves(make_repo) -> 
     kinds = {w.kind for w in analysis.warnings}
     assert {"config", "minified"} <= kinds
     assert repo.snapshot() == before  # nothing written into the analysed repository
+
+
+def test_config_warnings_found_by_the_second_language_are_kept(make_repo) -> None:  # type: ignore[no-untyped-def]
+    # javascript resolves first and loads no tsconfig; typescript then meets a broken one.
+    repo = make_repo()
+    repo.write("web/a.js", "import x from 'left-pad';\n")
+    repo.write("api/tsconfig.json", '{"extends": "./tsconfig.json"}\n')
+    repo.write("api/b.ts", 'import y from "left-pad";\n')
+    repo.commit()
+    config = _warnings(_analyse(repo.root), "config")
+    assert config == [
+        "api/tsconfig.json: circular tsconfig extends: api/tsconfig.json -> api/tsconfig.json"
+    ]

@@ -128,15 +128,14 @@ class EcmaProject:
         self.code = frozenset(p for lang in LANGUAGES for p in project.files_of(lang))
         self.packages = Packages(project)
         self.configs = TsConfigs(project, self._package_config)
-        self._pending: list[AnalysisWarning] = []
-        self._drained = False
+        self._handed_out = 0  # configuration warnings already given to a resolver
 
     def drain_warnings(self) -> list[AnalysisWarning]:
-        """Configuration warnings, handed out once (to whichever resolver asks first)."""
-        if self._drained:
-            return []
-        self._drained = True
-        return [*self.packages.warnings, *self.configs.warnings]
+        """Configuration warnings not handed out yet (configs load lazily, as files ask)."""
+        found = [*self.packages.warnings, *self.configs.warnings]
+        fresh = found[self._handed_out :]
+        self._handed_out = len(found)
+        return fresh
 
     def _package_config(self, specifier: str) -> str | None:
         name, subpath = packages.split_specifier(specifier)
