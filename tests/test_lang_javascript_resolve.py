@@ -211,7 +211,7 @@ def test_npm_workspaces_with_exports_main_and_build_output_mapping(make_repo) ->
     assert _external(analysis, "test/uses-react.js") == {"react"}
     modules = analysis.resolution.modules
     assert modules["packages/core/src/utils/str.ts"] == "@acme/core/src/utils/str"
-    assert modules["test/uses-react.js"] == "mono/test/uses-react"
+    assert modules["test/uses-react.js"] == "test/uses-react"  # root package: plain path
 
 
 def test_pnpm_workspace_and_subpath_imports(make_repo) -> None:  # type: ignore[no-untyped-def]

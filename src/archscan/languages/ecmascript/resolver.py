@@ -282,13 +282,13 @@ class EcmaProject:
 
     # -- module names --------------------------------------------------------------
     def module_name(self, path: str) -> str:
-        """Path without extension, or ``workspace-package-name/subpath``."""
+        """``workspace-package-name/subpath`` inside a workspace package, else the path
+        without its extension (files of the root package keep their plain paths)."""
         bare = _strip_extension(path)
         owner = self.packages.owner(path)
-        if owner is None or (owner.directory == "" and len(self.packages.by_name) <= 1):
+        if owner is None or owner.directory == "":
             return bare
-        inside = bare[len(owner.directory) + 1 :] if owner.directory else bare
-        return f"{owner.name}/{inside}"
+        return f"{owner.name}/{bare[len(owner.directory) + 1 :]}"
 
 
 _PROJECTS: weakref.WeakKeyDictionary[ProjectView, EcmaProject] = weakref.WeakKeyDictionary()
