@@ -35,7 +35,8 @@ FILES: dict[str, str] = {
     'billing = ["shop/billing/**"]\n'
     'shipping = ["shop/shipping/**"]\n'
     'customers = ["shop/customers/**"]\n'
-    'platform = ["shop/common/**", "shop/api/**", "shop/__init__.py"]\n',
+    'api = ["shop/api/**"]\n'
+    'platform = ["shop/common/**", "shop/__init__.py"]\n',
     "README.md": "# Shop\n\nA sample monolith used by archscan's examples.\n",
     "shop/__init__.py": '"""The shop monolith."""\n\n__version__ = "1.0"\n',
     "shop/common/__init__.py": "",
@@ -242,6 +243,8 @@ def _commit(repo: Path, message: str, author: str, when: datetime) -> None:
 
 
 def make_shop(target: Path) -> Path:
+    if (target / ".git").is_dir() and (target / "shop" / "__init__.py").is_file():
+        return target  # generated before: the content is deterministic, reuse it
     if target.exists() and any(target.iterdir()):
         raise SystemExit(f"{target} exists and is not empty")
     target.mkdir(parents=True, exist_ok=True)

@@ -9,8 +9,9 @@ are never followed, so nothing outside the repository is ever read.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from stat import S_ISLNK, S_ISREG
 
 from archscan import gitio
 from archscan.config import Config
@@ -25,9 +26,23 @@ def _is_binary(head: bytes) -> bool:
     return b"\0" in head
 
 
-def _inside(root_real: str, path: str) -> bool:
-    real = os.path.realpath(path)
-    return real == root_real or real.startswith(root_real + os.sep)
+class _Containment:
+    """Is a path inside the repository once symlinks are resolved? Cached per folder,
+    because a file can only escape through a linked folder above it (files that are
+    links themselves are skipped before this check)."""
+
+    def __init__(self, root: str) -> None:
+        self._root = os.path.realpath(root)
+        self._folders: dict[str, bool] = {}
+
+    def contains(self, full_path: str) -> bool:
+        folder = os.path.dirname(full_path)
+        known = self._folders.get(folder)
+        if known is None:
+            real = os.path.realpath(folder)
+            known = real == self._root or real.startswith(self._root + os.sep)
+            self._folders[folder] = known
+        return known
 
 
 def _git_entries(root: Path) -> Iterator[tuple[str, str]]:
@@ -71,18 +86,21 @@ def _ignored(path: str, rules: list[tuple[str, bool]]) -> bool:
 
 def _walk_entries(root: Path) -> Iterator[tuple[str, str]]:
     """(mode, path) for a plain directory, honouring .gitignore; never follows links."""
-    rules: list[tuple[str, bool]] = []
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-        current = Path(dirpath)
-        rel = current.relative_to(root).as_posix()
+    rules_by_folder: dict[str, list[tuple[str, bool]]] = {}
+    top = str(root)
+    for dirpath, dirnames, filenames in os.walk(top, followlinks=False):
+        rel = os.path.relpath(dirpath, top).replace(os.sep, "/")
         rel = "" if rel == "." else rel
-        rules = rules + _read_gitignore(current, rel)
+        parent = rel.rpartition("/")[0] if rel else None
+        inherited = rules_by_folder.get(parent, []) if parent is not None else []
+        rules = inherited + _read_gitignore(Path(dirpath), rel)
+        rules_by_folder[rel] = rules
         kept = []
         for name in sorted(dirnames):
             sub = f"{rel}/{name}" if rel else name
             if name == ".git" or _ignored(sub + "/", rules) or _ignored(sub, rules):
                 continue
-            if (current / name).is_symlink():
+            if os.path.islink(os.path.join(dirpath, name)):
                 yield "120000", sub
                 continue
             kept.append(name)
@@ -91,11 +109,11 @@ def _walk_entries(root: Path) -> Iterator[tuple[str, str]]:
             sub = f"{rel}/{name}" if rel else name
             if _ignored(sub, rules):
                 continue
-            yield ("120000" if (current / name).is_symlink() else "100644"), sub
+            yield ("120000" if os.path.islink(os.path.join(dirpath, name)) else "100644"), sub
 
 
 def _classify(
-    root: Path, root_real: str, mode: str, rel: str, config: Config
+    root: str, containment: _Containment, mode: str, rel: str, config: Config
 ) -> SourceFile | SkippedFile:
     if mode == "160000":
         return SkippedFile(rel, "submodule")
@@ -107,15 +125,17 @@ def _classify(
         return SkippedFile(rel, "excluded")
     if matches(rel, config.vendored):
         return SkippedFile(rel, "vendored")
-    full = root / rel
-    if not _inside(root_real, str(full)):
+    full = os.path.join(root, rel)
+    if not containment.contains(full):
         return SkippedFile(rel, "symlink-outside")
     try:
-        stat = full.lstat()
-        if not full.is_file() or full.is_symlink():
-            return SkippedFile(rel, "missing")
-        with full.open("rb") as handle:
+        stat = os.lstat(full)
+        if not S_ISREG(stat.st_mode):
+            return SkippedFile(rel, "symlink" if S_ISLNK(stat.st_mode) else "missing")
+        with open(full, "rb") as handle:
             head = handle.read(_SNIFF_BYTES)
+    except FileNotFoundError:
+        return SkippedFile(rel, "missing")
     except OSError:
         return SkippedFile(rel, "unreadable")
     if _is_binary(head):
@@ -127,10 +147,20 @@ def _classify(
 
 def discover(root: Path, config: Config) -> DiscoveryResult:
     """Find the files of ``root`` to analyse, in a deterministic (sorted) order."""
-    root_real = os.path.realpath(root)
+    containment = _Containment(str(root))
     warnings: list[AnalysisWarning] = []
-    if gitio.is_git_repo(root):
-        entries: Iterator[tuple[str, str]] = _git_entries(root)
+    git_entries = list(_git_entries(root)) if gitio.is_git_repo(root) else None
+    if git_entries:
+        entries: Iterable[tuple[str, str]] = git_entries
+    elif git_entries is not None:
+        warnings.append(
+            AnalysisWarning(
+                "",
+                "git-tracks-nothing",
+                "git tracks no files here: found files by a directory walk",
+            )
+        )
+        entries = _walk_entries(root)
     else:
         warnings.append(
             AnalysisWarning(
@@ -141,7 +171,7 @@ def discover(root: Path, config: Config) -> DiscoveryResult:
     files: list[SourceFile] = []
     skipped: list[SkippedFile] = []
     for mode, rel in sorted(entries, key=lambda entry: entry[1]):
-        result = _classify(root, root_real, mode, rel, config)
+        result = _classify(str(root), containment, mode, rel, config)
         if isinstance(result, SourceFile):
             files.append(result)
         else:

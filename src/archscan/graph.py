@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from pathlib import PurePosixPath
 
 import networkx as nx
 
@@ -31,7 +30,7 @@ def file_graph(nodes: Iterable[str], dependencies: Iterable[Dependency]) -> nx.D
 
 def package_of(path: str) -> str:
     """A file's package: its directory ("." for the repository root)."""
-    return str(PurePosixPath(path).parent)
+    return path.rpartition("/")[0] or "."
 
 
 def component_resolver(components: Mapping[str, tuple[str, ...]]) -> Callable[[str], str]:

@@ -84,6 +84,8 @@ def _run(
 def _warning_kind(error: str) -> str:
     if error.startswith("invalid UTF-8"):
         return "encoding"
+    if error.startswith("Python 2"):
+        return "python2"
     # A plugin that skips a minified bundle says so first in its errors.
     if error.startswith("minified"):
         return "minified"
@@ -105,9 +107,11 @@ def parse_files(
     stamped: list[SourceFile] = []
     keyed: dict[str, tuple[str, str, bytes]] = {}
     warnings: list[AnalysisWarning] = []
+    base = str(root)
     for file in files:
         try:
-            content = (root / file.path).read_bytes()
+            with open(os.path.join(base, file.path), "rb") as handle:
+                content = handle.read()
         except OSError as exc:
             warnings.append(AnalysisWarning(file.path, "unreadable", str(exc.strerror or exc)))
             continue

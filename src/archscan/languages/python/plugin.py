@@ -97,6 +97,13 @@ def _is_abstract(node: ts.Node) -> bool:
     return body is not None and b"abstractmethod" in (body.text or b"")
 
 
+def _python2(nodes: list[ts.Node]) -> tuple[str, ...]:
+    if not nodes:
+        return ()
+    first = min(nodes, key=lambda n: n.start_byte)
+    return (f"Python 2 syntax ({first.type.replace('_', ' ')}) at line {tsu.line(first)}",)
+
+
 class PythonPlugin:
     spec: LanguageSpec = SPEC
 
@@ -104,7 +111,6 @@ class PythonPlugin:
         self._language = tsu.language(tree_sitter_python.language)
         self._parser = ts.Parser(self._language)
         self._facts = tsu.query(self._language, _QUERIES / "facts.scm")
-        self._complexity = tsu.query(self._language, _QUERIES / "complexity.scm")
 
     def parse(self, path: str, source: bytes) -> FileFacts:
         tree = self._parser.parse(source)
@@ -128,7 +134,7 @@ class PythonPlugin:
             if _is_top_level(n)
         ]
         definitions.sort(key=lambda d: (d.line, d.name))
-        decisions = tsu.captures(self._complexity, tree.root_node).get("decision", [])
+        decisions = found.get("decision", [])
         functions = tsu.function_complexities(found.get("function", []), decisions, _qualified_name)
         return FileFacts(
             path=path,
@@ -137,7 +143,7 @@ class PythonPlugin:
             imports=tuple(imports),
             definitions=tuple(definitions),
             functions=functions,
-            errors=tsu.error_messages(tree),
+            errors=tsu.error_messages(tree) + _python2(found.get("python2", [])),
         )
 
     def resolver(self, project: ProjectView) -> Resolver:

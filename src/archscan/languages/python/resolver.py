@@ -15,10 +15,10 @@ exists, else to its parent ``a.b`` if that exists, else the import is external.
 
 from __future__ import annotations
 
+import posixpath
 import sys
 from collections import defaultdict
 from collections.abc import Iterable
-from pathlib import PurePosixPath
 
 from archscan.languages.base import ProjectView
 from archscan.records import Dependency, ExternalDependency, FileFacts, Import
@@ -28,10 +28,19 @@ _STDLIB = frozenset(getattr(sys, "stdlib_module_names", ())) | {"__future__"}
 
 
 def _module_parts(path: str) -> tuple[str, ...]:
-    parts = PurePosixPath(path).with_suffix("").parts
+    stem = posixpath.splitext(path)[0]
+    parts = tuple(p for p in stem.split("/") if p and p != ".")
     if parts and parts[-1] == "__init__":
         parts = parts[:-1]
     return parts
+
+
+def _parent(path: str) -> str:
+    return posixpath.dirname(path) or "."
+
+
+def _depth(root: str) -> int:
+    return 0 if root == "." else root.count("/") + 1
 
 
 class PythonResolver:
@@ -39,9 +48,7 @@ class PythonResolver:
         self._project = project
         self._files = sorted(project.files_of("python"))
         self._package_dirs = {
-            str(PurePosixPath(p).parent)
-            for p in self._files
-            if PurePosixPath(p).name == "__init__.py"
+            _parent(p) for p in self._files if posixpath.basename(p) == "__init__.py"
         }
         configured = tuple(r.strip("/") for r in project.settings.python_source_roots)
         self._roots = self._detect_roots(configured)
@@ -54,20 +61,23 @@ class PythonResolver:
         if configured:
             return tuple(sorted({"." if r in ("", ".") else r for r in configured}))
         roots = {"."}
-        directories = {str(PurePosixPath(p).parent) for p in self._files}
-        for directory in directories:
-            path = PurePosixPath(directory)
-            for ancestor in [path, *path.parents]:
-                if ancestor.name in _ROOT_NAMES and str(ancestor) not in self._package_dirs:
-                    roots.add(str(ancestor))
+        for directory in {_parent(p) for p in self._files}:
+            ancestor = directory
+            while ancestor != ".":
+                if (
+                    posixpath.basename(ancestor) in _ROOT_NAMES
+                    and ancestor not in self._package_dirs
+                ):
+                    roots.add(ancestor)
+                ancestor = _parent(ancestor)
         return tuple(sorted(roots))
 
     def _chain_root(self, path: str) -> str:
         """The folder above the topmost regular package containing ``path``."""
-        directory = PurePosixPath(path).parent
-        while str(directory) in self._package_dirs and str(directory) != ".":
-            directory = directory.parent
-        return str(directory)
+        directory = _parent(path)
+        while directory in self._package_dirs and directory != ".":
+            directory = _parent(directory)
+        return directory
 
     @staticmethod
     def _is_under(path: str, root: str) -> bool:
@@ -77,7 +87,7 @@ class PythonResolver:
         """All dotted names of a file, the primary one first."""
         chain_root = self._chain_root(path)
         roots = [r for r in self._roots if self._is_under(chain_root, r)]
-        roots.sort(key=lambda r: -len(PurePosixPath(r).parts) if r != "." else 0)
+        roots.sort(key=lambda r: -_depth(r))
         ordered = [*roots, chain_root]
         names: list[str] = []
         for root in ordered:
@@ -113,7 +123,7 @@ class PythonResolver:
         if item.level == 0:
             return item.target
         parts = self.module_name(path).split(".")
-        is_package = PurePosixPath(path).name.startswith("__init__.")
+        is_package = posixpath.basename(path).startswith("__init__.")
         keep = len(parts) - item.level + (1 if is_package else 0)
         if keep <= 0 or keep > len(parts):
             return None

@@ -1,0 +1,110 @@
+"""The command line, run as a user runs it: a real process on a real repository."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from archscan import __version__
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def archscan(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "archscan", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={**os.environ, "COLUMNS": "160"},
+    )
+
+
+def make_shop(target: Path) -> Path:
+    subprocess.run([sys.executable, str(EXAMPLES / "make_shop.py"), str(target)], check=True)
+    return target
+
+
+def test_version_and_help() -> None:
+    assert archscan("--version").stdout.strip() == f"archscan {__version__}"
+    helped = archscan("analyze", "--help")
+    assert helped.returncode == 0
+    for option in ("--out", "--format", "--config", "--include", "--exclude", "--no-history"):
+        assert option in helped.stdout
+
+
+def test_analyze_the_example_shop(tmp_path: Path) -> None:
+    shop = make_shop(tmp_path / "shop")
+    before = sorted(p.relative_to(shop) for p in shop.rglob("*"))
+    result = archscan(
+        "analyze", str(shop), "--out", str(tmp_path / "out"), "--cache-dir", str(tmp_path / "cache")
+    )
+    assert result.returncode == 0, result.stderr
+    assert "archscan summary" in result.stdout
+    assert sorted(p.relative_to(shop) for p in shop.rglob("*")) == before
+    data = json.loads((tmp_path / "out" / "archscan.json").read_text())
+    assert data["summary"]["files"] == 21
+    components = {c["name"]: c for c in data["components"]}
+    assert set(components) == {
+        "catalog",
+        "orders",
+        "billing",
+        "shipping",
+        "customers",
+        "api",
+        "platform",
+        "(unassigned)",
+    }
+    assert components["(unassigned)"]["files"] == 1  # tests/test_money.py
+    assert components["platform"]["abstractness"] == 1.0
+    # orders <-> billing is a cycle between components (the deferred import closes it)
+    component_cycles = [c for c in data["cycles"] if c["level"] == "component"]
+    assert [c["members"] for c in component_cycles] == [["billing", "orders"]]
+    report = (tmp_path / "out" / "report.md").read_text()
+    assert "## Components" in report and "| orders |" in report
+
+
+def test_output_inside_the_repository_is_refused(tmp_path: Path) -> None:
+    shop = make_shop(tmp_path / "shop")
+    result = archscan("analyze", str(shop), "--out", str(shop / "report"))
+    assert result.returncode == 2
+    assert "refusing to write into the analysed repository" in result.stderr
+    assert not (shop / "report").exists()
+
+
+def test_unknown_config_key_and_bad_format_are_usage_errors(tmp_path: Path) -> None:
+    shop = make_shop(tmp_path / "shop")
+    config = tmp_path / "archscan.toml"
+    config.write_text('include = ["shop/**"]\nthreshold = 3\n')
+    result = archscan("analyze", str(shop), "--config", str(config), "--out", str(tmp_path / "o"))
+    assert result.returncode == 2
+    assert "unknown key(s)" in result.stderr and "'threshold'" in result.stderr
+    result = archscan("analyze", str(shop), "--format", "pdf", "--out", str(tmp_path / "o"))
+    assert result.returncode == 2 and "unknown format" in result.stderr
+
+
+def test_json_only_with_include_and_exclude(tmp_path: Path) -> None:
+    shop = make_shop(tmp_path / "shop")
+    result = archscan(
+        "analyze",
+        str(shop),
+        "--format",
+        "json",
+        "--include",
+        "shop/**",
+        "--exclude",
+        "shop/api/**",
+        "--quiet",
+        "--out",
+        str(tmp_path / "out"),
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == ""
+    assert not (tmp_path / "out" / "report.md").exists()
+    data = json.loads((tmp_path / "out" / "archscan.json").read_text())
+    paths = {f["path"] for f in data["files"]}
+    assert paths and all(p.startswith("shop/") and not p.startswith("shop/api/") for p in paths)
+    assert data["summary"]["skipped"]["excluded"] == 2

@@ -1,0 +1,76 @@
+"""Discovery (languages, shebangs, skips) and the blob-keyed parse cache."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from archscan.cache import FactsCache, blob_id
+from archscan.config import Config
+from archscan.discover import discover
+from archscan.languages.generic import count_sloc
+from archscan.parse import parse_files
+
+
+def test_languages_by_extension_and_shebang(make_repo) -> None:
+    repo = make_repo()
+    repo.write("bin/tool", "#!/usr/bin/env python3\nimport os\n")
+    repo.write("bin/run", "#!/bin/bash\necho hi\n")
+    repo.write("bin/data", "just text\n")
+    repo.write("lib/x.rs", "fn main() {}\n")
+    repo.write("web/app.min.js", "var a=1;")
+    repo.write("node_modules/dep/index.js", "module.exports = 1\n")
+    repo.commit()
+    found = discover(repo.root, Config())
+    languages = {f.path: f.language for f in found.files}
+    assert languages == {
+        "bin/tool": "python",
+        "bin/run": "shell",
+        "bin/data": None,
+        "lib/x.rs": "rust",
+    }
+    assert {s.path: s.reason for s in found.skipped} == {
+        "web/app.min.js": "vendored",
+        "node_modules/dep/index.js": "vendored",
+    }
+
+
+def test_generic_sloc_counter() -> None:
+    code = "// comment\nint a;\n/* block\n still */ int b;\n\n  /* one */\nx(); // trailing\n"
+    assert count_sloc("c", code) == 3
+    assert count_sloc("shell", "#!/bin/sh\n# c\necho 1\n\n") == 1
+    assert count_sloc("sql", "-- c\nSELECT 1;\n") == 1
+
+
+def test_blob_id_equals_git_hash_object(make_repo) -> None:
+    repo = make_repo()
+    repo.write("a.py", "print('x')\n")
+    assert blob_id(b"print('x')\n") == repo.git("hash-object", "a.py").strip()
+
+
+def test_a_rerun_after_one_commit_parses_only_the_changed_file(make_repo, tmp_path: Path) -> None:
+    repo = make_repo()
+    for i in range(5):
+        repo.write(f"m{i}.py", f"import m{(i + 1) % 5}\n")
+    repo.commit()
+    cache = FactsCache(tmp_path / "cache")
+    files = discover(repo.root, Config()).files
+    first = parse_files(repo.root, files, cache, jobs=1)
+    assert (first.parsed, first.cache_hits) == (5, 0)
+    repo.write("m2.py", "import m0\n")
+    repo.commit()
+    files = discover(repo.root, Config()).files
+    second = parse_files(repo.root, files, cache, jobs=1)
+    assert (second.parsed, second.cache_hits) == (1, 4)
+    assert second.facts["m2.py"].imports[0].target == "m0"
+    cache.close()
+
+
+def test_parallel_parsing_gives_the_same_facts(make_repo) -> None:
+    repo = make_repo()
+    for i in range(200):
+        repo.write(f"pkg/m{i}.py", f"import pkg.m{(i * 7) % 200}\ndef f(x):\n    return x or {i}\n")
+    repo.commit()
+    files = discover(repo.root, Config()).files
+    serial = parse_files(repo.root, files, None, jobs=1)
+    parallel = parse_files(repo.root, files, None, jobs=2)
+    assert serial.facts == parallel.facts
