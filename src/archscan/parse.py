@@ -86,6 +86,9 @@ def _warning_kind(error: str) -> str:
         return "encoding"
     if error.startswith("Python 2"):
         return "python2"
+    # A plugin that skips a minified bundle says so first in its errors.
+    if error.startswith("minified"):
+        return "minified"
     return "parse"
 
 

@@ -72,6 +72,14 @@ def resolve_all(
             if file.language == language and file.path in facts:
                 modules[file.path] = resolver.module_name(file.path)
                 _resolve_file(resolver, facts[file.path], out)
+        # Optional hook: problems of the language's whole project (broken configuration
+        # files, aliases leaving the repository), known once every file is resolved.
+        project_problems = getattr(resolver, "project_warnings", None)
+        if project_problems is not None:
+            try:
+                out.warnings.extend(project_problems())
+            except Exception as exc:  # noqa: BLE001
+                out.warnings.append(AnalysisWarning("", "resolver", f"{language}: {exc}"))
     for file in files:
         modules.setdefault(file.path, _fallback_module(file.path))
     return Resolution(

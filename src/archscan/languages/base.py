@@ -79,8 +79,10 @@ class Resolver(Protocol):
         """Dependencies of one file on files of the repository or external packages."""
         ...
 
-    # Optional: ``warnings_for(facts) -> list[AnalysisWarning]`` reports what a file's
-    # imports could not resolve (resolve.py calls it when a resolver defines it).
+    # Optional hooks, called by resolve.py when a resolver defines them:
+    # ``warnings_for(facts) -> list[AnalysisWarning]``: what a file's imports could not
+    # resolve; ``project_warnings() -> list[AnalysisWarning]``: problems of the whole
+    # project (configuration files), called once after every file is resolved.
 
 
 class LanguagePlugin(Protocol):
