@@ -21,8 +21,6 @@ from archscan.discover import discover
 from archscan.graph import component_resolver, file_graph
 from archscan.languages import registry
 from archscan.languages.base import ResolverSettings
-from archscan.languages.csharp import projects as csharp_projects
-from archscan.languages.java import modules as jvm_modules
 from archscan.metrics.structure import measure_structure
 from archscan.parse import parse_files
 from archscan.records import Analysis, AnalysisWarning, RepositoryInfo
@@ -82,20 +80,6 @@ def _open_cache(options: RunOptions) -> tuple[FactsCache | None, list[AnalysisWa
         return None, [AnalysisWarning("", "cache", f"parse cache unavailable ({exc}); not cached")]
 
 
-def detected_components(paths: list[str]) -> dict[str, tuple[str, ...]]:
-    """Build projects (.csproj, Maven/Gradle modules) as components, when there are several.
-
-    Used only when the configuration names no components: a solution's projects are
-    the boundaries its authors drew, so they are the components to measure first.
-    """
-    found = {**csharp_projects.components(paths), **jvm_modules.components(paths)}
-    if len(found) < 2:
-        return {}
-    # Deeper folders first: the first matching component wins.
-    ordered = sorted(found.items(), key=lambda item: -max(g.count("/") for g in item[1]))
-    return dict(ordered)
-
-
 def run(
     root: Path,
     config: Config,
@@ -126,7 +110,9 @@ def run(
     with progress.phase("Measuring structure"):
         nodes = [f.path for f in parsed.files if registry.has_plugin(f.language)]
         graph = file_graph(nodes, resolution.dependencies)
-        components = dict(config.components) or detected_components([f.path for f in parsed.files])
+        components = dict(config.components) or registry.project_components(
+            [f.path for f in parsed.files]
+        )
         component_of = component_resolver(components)
         structure = measure_structure(
             graph,

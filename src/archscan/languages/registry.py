@@ -144,3 +144,21 @@ def plugin(language: str) -> LanguagePlugin:
     """The parser plugin for a language name (KeyError when there is none)."""
     loaded: LanguagePlugin = _plugin_modules()[language].load()
     return loaded
+
+
+def project_components(paths: list[str]) -> dict[str, tuple[str, ...]]:
+    """Build projects (.csproj, Maven/Gradle modules, ...) as components, when there are
+    at least two: a solution's projects are the boundaries its authors drew.
+
+    A language package contributes by defining ``project_components(paths)``; used only
+    when the configuration names no components. Deeper folders come first because the
+    first matching component wins.
+    """
+    found: dict[str, tuple[str, ...]] = {}
+    for _, module in sorted(_plugin_modules().items()):
+        contribute = getattr(module, "project_components", None)
+        if contribute is not None:
+            found.update(contribute(paths))
+    if len(found) < 2:
+        return {}
+    return dict(sorted(found.items(), key=lambda item: -max(g.count("/") for g in item[1])))

@@ -91,6 +91,7 @@ def _files(analysis: Analysis) -> list[dict[str, Any]]:
                     }
                     for f in (facts.functions if facts else ())
                 ],
+                "generated": (facts.generated or None) if facts else None,
                 "fan_in": metric.fan_in if metric else None,
                 "fan_out": metric.fan_out if metric else None,
             }

@@ -11,3 +11,10 @@ def load() -> LanguagePlugin:
     from archscan.languages.csharp.plugin import CSharpPlugin
 
     return CSharpPlugin()
+
+
+def project_components(paths: list[str]) -> dict[str, tuple[str, ...]]:
+    """Components from the build layout (see registry.project_components)."""
+    from archscan.languages.csharp.projects import components
+
+    return components(paths)

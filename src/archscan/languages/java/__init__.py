@@ -11,3 +11,10 @@ def load() -> LanguagePlugin:
     from archscan.languages.java.plugin import JavaPlugin
 
     return JavaPlugin()
+
+
+def project_components(paths: list[str]) -> dict[str, tuple[str, ...]]:
+    """Components from the build layout (see registry.project_components)."""
+    from archscan.languages.java.modules import components
+
+    return components(paths)
