@@ -43,7 +43,8 @@ def test_a_polyglot_monorepo(make_repo, tmp_path: Path) -> None:
     repo.write("php/composer.json", '{"autoload": {"psr-4": {"Shop\\\\": "src/"}}}')
     repo.write(
         "php/src/Cart.php",
-        "<?php\nnamespace Shop;\nuse Shop\\Model\\Item;\nclass Cart { public function add(Item $i) {} }\n",
+        "<?php\nnamespace Shop;\nuse Shop\\Model\\Item;\n"
+        "class Cart { public function add(Item $i) {} }\n",
     )
     repo.write("php/src/Model/Item.php", "<?php\nnamespace Shop\\Model;\nclass Item {}\n")
     repo.write("rb/lib/a.rb", "require_relative 'b'\n")
