@@ -186,14 +186,10 @@ class CSharpPlugin:
     spec: LanguageSpec = SPEC
 
     def __init__(self) -> None:
-        self._language = tsu.language(tree_sitter_c_sharp.language)
-        self._parser = ts.Parser(self._language)
-        self._facts = tsu.query(self._language, _QUERIES / "facts.scm")
-        self._complexity = tsu.query(self._language, _QUERIES / "complexity.scm")
+        self._grammar = tsu.Grammar(tree_sitter_c_sharp.language, _QUERIES)
 
     def parse(self, path: str, source: bytes) -> FileFacts:
-        tree = self._parser.parse(source)
-        found = tsu.captures(self._facts, tree.root_node)
+        tree, found = self._grammar.run(source)
         file_namespace = _file_scoped(tree.root_node)
         namespace = _primary_namespace(found.get("namespace", []), file_namespace)
         imports = sorted(
@@ -201,7 +197,7 @@ class CSharpPlugin:
             key=lambda i: (i.line, i.target),
         )
         types = found.get("type", [])
-        decisions = tsu.captures(self._complexity, tree.root_node).get("decision", [])
+        decisions = found.get("decision", [])
         functions = tsu.function_complexities(found.get("function", []), decisions, _function_name)
         references = _simple_references(
             found.get("ref", []), found.get("attribute", [])

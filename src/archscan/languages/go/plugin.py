@@ -83,19 +83,15 @@ class GoPlugin:
     spec: LanguageSpec = SPEC
 
     def __init__(self) -> None:
-        self._language = tsu.language(tree_sitter_go.language)
-        self._parser = ts.Parser(self._language)
-        self._facts = tsu.query(self._language, _QUERIES / "facts.scm")
-        self._complexity = tsu.query(self._language, _QUERIES / "complexity.scm")
+        self._grammar = tsu.Grammar(tree_sitter_go.language, _QUERIES)
 
     def parse(self, path: str, source: bytes) -> FileFacts:
-        tree = self._parser.parse(source)
-        found = tsu.captures(self._facts, tree.root_node)
+        tree, found = self._grammar.run(source)
         imports = [item for item in map(_import, found.get("import", [])) if item is not None]
         imports.sort(key=lambda i: (i.line, i.target))
         package = next((tsu.text(n) for n in found.get("package", [])), "")
         references = sorted({_selector_text(n) for n in found.get("selector", [])})
-        decisions = tsu.captures(self._complexity, tree.root_node).get("decision", [])
+        decisions = found.get("decision", [])
         functions = tsu.function_complexities(found.get("function", []), decisions, _function_name)
         return FileFacts(
             path=path,

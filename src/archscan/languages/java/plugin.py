@@ -142,14 +142,10 @@ class JavaPlugin:
     spec: LanguageSpec = SPEC
 
     def __init__(self) -> None:
-        self._language = tsu.language(tree_sitter_java.language)
-        self._parser = ts.Parser(self._language)
-        self._facts = tsu.query(self._language, _QUERIES / "facts.scm")
-        self._complexity = tsu.query(self._language, _QUERIES / "complexity.scm")
+        self._grammar = tsu.Grammar(tree_sitter_java.language, _QUERIES)
 
     def parse(self, path: str, source: bytes) -> FileFacts:
-        tree = self._parser.parse(source)
-        found = tsu.captures(self._facts, tree.root_node)
+        tree, found = self._grammar.run(source)
         packages = found.get("package", [])
         package = ""
         if packages:
@@ -163,7 +159,7 @@ class JavaPlugin:
         definitions = sorted(
             (d for d in map(_definition, types) if d is not None), key=lambda d: (d.line, d.name)
         )
-        decisions = tsu.captures(self._complexity, tree.root_node).get("decision", [])
+        decisions = found.get("decision", [])
         functions = tsu.function_complexities(found.get("function", []), decisions, _function_name)
         references = _simple_references(found.get("ref", [])) | _qualified_references(
             found.get("qualified", [])

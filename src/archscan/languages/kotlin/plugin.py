@@ -183,14 +183,10 @@ class KotlinPlugin:
     spec: LanguageSpec = SPEC
 
     def __init__(self) -> None:
-        self._language = tsu.language(tree_sitter_kotlin.language)
-        self._parser = ts.Parser(self._language)
-        self._facts = tsu.query(self._language, _QUERIES / "facts.scm")
-        self._complexity = tsu.query(self._language, _QUERIES / "complexity.scm")
+        self._grammar = tsu.Grammar(tree_sitter_kotlin.language, _QUERIES)
 
     def parse(self, path: str, source: bytes) -> FileFacts:
-        tree = self._parser.parse(source)
-        found = tsu.captures(self._facts, tree.root_node)
+        tree, found = self._grammar.run(source)
         packages = found.get("package", [])
         package = ""
         if packages:
@@ -200,7 +196,7 @@ class KotlinPlugin:
             (i for i in map(_import, found.get("import", [])) if i is not None),
             key=lambda i: (i.line, i.target),
         )
-        decisions = tsu.captures(self._complexity, tree.root_node).get("decision", [])
+        decisions = found.get("decision", [])
         functions = tuple(
             # A `when` whose branches tree-sitter could not parse would weigh below 1.
             replace(f, complexity=max(f.complexity, 1))

@@ -203,14 +203,10 @@ class PhpPlugin:
     spec: LanguageSpec = SPEC
 
     def __init__(self) -> None:
-        self._language = tsu.language(tree_sitter_php.language_php)
-        self._parser = ts.Parser(self._language)
-        self._facts = tsu.query(self._language, _QUERIES / "facts.scm")
-        self._complexity = tsu.query(self._language, _QUERIES / "complexity.scm")
+        self._grammar = tsu.Grammar(tree_sitter_php.language_php, _QUERIES)
 
     def parse(self, path: str, source: bytes) -> FileFacts:
-        tree = self._parser.parse(source)
-        found = tsu.captures(self._facts, tree.root_node)
+        tree, found = self._grammar.run(source)
         uses = [
             (node.start_byte, item, alias)
             for node in found.get("use", [])
@@ -234,7 +230,7 @@ class PhpPlugin:
             qualified = f"{namespace}\\{tsu.text(node)}" if namespace else tsu.text(node)
             definitions.append(Definition(qualified, "function", tsu.line(node)))
         definitions.sort(key=lambda d: (d.line, d.name))
-        decisions = tsu.captures(self._complexity, tree.root_node).get("decision", [])
+        decisions = found.get("decision", [])
         functions = tsu.function_complexities(found.get("function", []), decisions, _function_name)
         namespaces = [_name_text(n.child_by_field_name("name")) for n in found.get("namespace", [])]
         return FileFacts(

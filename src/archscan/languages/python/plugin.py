@@ -108,13 +108,10 @@ class PythonPlugin:
     spec: LanguageSpec = SPEC
 
     def __init__(self) -> None:
-        self._language = tsu.language(tree_sitter_python.language)
-        self._parser = ts.Parser(self._language)
-        self._facts = tsu.query(self._language, _QUERIES / "facts.scm")
+        self._grammar = tsu.Grammar(tree_sitter_python.language, _QUERIES)
 
     def parse(self, path: str, source: bytes) -> FileFacts:
-        tree = self._parser.parse(source)
-        found = tsu.captures(self._facts, tree.root_node)
+        tree, found = self._grammar.run(source)
         imports: list[Import] = []
         for node in found.get("import", []):
             imports.extend(_plain_imports(node))

@@ -125,14 +125,10 @@ class RubyPlugin:
     spec: LanguageSpec = SPEC
 
     def __init__(self) -> None:
-        self._language = tsu.language(tree_sitter_ruby.language)
-        self._parser = ts.Parser(self._language)
-        self._facts = tsu.query(self._language, _QUERIES / "facts.scm")
-        self._complexity = tsu.query(self._language, _QUERIES / "complexity.scm")
+        self._grammar = tsu.Grammar(tree_sitter_ruby.language, _QUERIES)
 
     def parse(self, path: str, source: bytes) -> FileFacts:
-        tree = self._parser.parse(source)
-        found = tsu.captures(self._facts, tree.root_node)
+        tree, found = self._grammar.run(source)
         imports: list[Import] = []
         for call in found.get("call", []):
             method, args = call.child_by_field_name("method"), call.child_by_field_name("arguments")
@@ -149,7 +145,7 @@ class RubyPlugin:
             },
             key=lambda d: (d.line, d.name),
         )
-        decisions = tsu.captures(self._complexity, tree.root_node).get("decision", [])
+        decisions = found.get("decision", [])
         functions = tsu.function_complexities(found.get("function", []), decisions, _function_name)
         return FileFacts(
             path=path,
