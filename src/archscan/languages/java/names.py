@@ -17,6 +17,14 @@ def dotted(node: ts.Node | None) -> str:
     return _SPACE.sub("", tsu.text(node))
 
 
+def declared_package(packages: list[ts.Node]) -> str:
+    """The dotted name of the first ``package`` declaration ("" for the default package)."""
+    if not packages:
+        return ""
+    name = next((c for c in packages[0].named_children if "identifier" in c.type), None)
+    return dotted(name)
+
+
 def qualified_reference(written: str) -> str:
     """The package-qualified type name that an inline dotted name starts with, or "".
 

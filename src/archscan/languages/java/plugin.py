@@ -10,7 +10,7 @@ import tree_sitter_java
 from archscan.languages import treesitter as tsu
 from archscan.languages.base import LanguageSpec, ProjectView, Resolver
 from archscan.languages.java import SPEC
-from archscan.languages.java.names import dotted, qualified_reference
+from archscan.languages.java.names import declared_package, dotted, qualified_reference
 from archscan.records import Definition, FileFacts, Import
 
 _QUERIES = Path(__file__).parent / "queries"
@@ -146,11 +146,7 @@ class JavaPlugin:
 
     def parse(self, path: str, source: bytes) -> FileFacts:
         tree, found = self._grammar.run(source)
-        packages = found.get("package", [])
-        package = ""
-        if packages:
-            name = next((c for c in packages[0].named_children if "identifier" in c.type), None)
-            package = dotted(name)
+        package = declared_package(found.get("package", []))
         imports = sorted(
             (i for i in map(_import, found.get("import", [])) if i is not None),
             key=lambda i: (i.line, i.target),

@@ -11,7 +11,7 @@ import tree_sitter_kotlin
 
 from archscan.languages import treesitter as tsu
 from archscan.languages.base import LanguageSpec, ProjectView, Resolver
-from archscan.languages.java.names import dotted, qualified_reference
+from archscan.languages.java.names import declared_package, dotted, qualified_reference
 from archscan.languages.kotlin import SPEC
 from archscan.records import Definition, FileFacts, Import
 
@@ -187,11 +187,7 @@ class KotlinPlugin:
 
     def parse(self, path: str, source: bytes) -> FileFacts:
         tree, found = self._grammar.run(source)
-        packages = found.get("package", [])
-        package = ""
-        if packages:
-            name = next((c for c in packages[0].named_children if "identifier" in c.type), None)
-            package = dotted(name)
+        package = declared_package(found.get("package", []))
         imports = sorted(
             (i for i in map(_import, found.get("import", [])) if i is not None),
             key=lambda i: (i.line, i.target),
