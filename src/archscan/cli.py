@@ -199,6 +199,75 @@ def analyze(
     del no_history  # history mining arrives with the history stage
 
 
+@app.command()
+def history(
+    log: Annotated[Path, typer.Option("--log", "-l", help="A code-maat git2 log file.")],
+    analysis: Annotated[
+        str, typer.Option("--analysis", "-a", help="The code-maat analysis to run.")
+    ] = "authors",
+    version_control: Annotated[
+        str, typer.Option("--version-control", "-c", help="Log format (only git2).")
+    ] = "git2",
+    out: Annotated[
+        Path | None, typer.Option("--out", "--outfile", "-o", help="Write the CSV here.")
+    ] = None,
+    rows: Annotated[int | None, typer.Option("--rows", "-r", help="Max rows in output.")] = None,
+    group: Annotated[
+        Path | None, typer.Option("--group", "-g", help="Layer file: 'path => name' lines.")
+    ] = None,
+    team_map: Annotated[
+        Path | None,
+        typer.Option("--team-map", "--team-map-file", "-p", help="CSV author,team."),
+    ] = None,
+    min_revs: Annotated[int, typer.Option("--min-revs", "-n")] = 5,
+    min_shared_revs: Annotated[int, typer.Option("--min-shared-revs", "-m")] = 5,
+    min_coupling: Annotated[int, typer.Option("--min-coupling", "-i")] = 30,
+    max_coupling: Annotated[int, typer.Option("--max-coupling", "-x")] = 100,
+    max_changeset_size: Annotated[int, typer.Option("--max-changeset-size", "-s")] = 30,
+    temporal_period: Annotated[
+        int | None, typer.Option("--temporal-period", "-t", help="Sliding window in days.")
+    ] = None,
+    age_time_now: Annotated[
+        str | None, typer.Option("--age-time-now", "-d", help="YYYY-MM-DD counted as now.")
+    ] = None,
+    verbose_results: Annotated[bool, typer.Option("--verbose-results")] = False,
+    input_encoding: Annotated[str, typer.Option("--input-encoding")] = "utf-8",
+) -> None:
+    """code-maat compatible analyses of a git2 log, as CSV (same columns and numbers)."""
+    from archscan.history.compat import CompatRequest, run_compat
+
+    if version_control != "git2":
+        raise UsageError(f"unsupported --version-control {version_control!r}; only git2")
+    request = CompatRequest(
+        log=log,
+        analysis=analysis,
+        group=group,
+        team_map=team_map,
+        encoding=input_encoding,
+        min_revs=min_revs,
+        min_shared_revs=min_shared_revs,
+        min_coupling=min_coupling,
+        max_coupling=max_coupling,
+        max_changeset_size=max_changeset_size,
+        temporal_period=temporal_period,
+        age_time_now=age_time_now,
+        verbose_results=verbose_results,
+        rows=rows,
+    )
+    try:
+        text, problems = run_compat(request)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
+    for problem in problems[:20]:
+        stderr.print(f"archscan: warning: {log}:{problem.line}: {problem.message}", markup=False)
+    if len(problems) > 20:
+        stderr.print(f"archscan: warning: {len(problems) - 20} more log problems", markup=False)
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        out.write_text(text, encoding="utf-8")
+
+
 def main() -> None:
     """Entry point: one clear line and exit code 2 for user errors, no traceback."""
     try:
