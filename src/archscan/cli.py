@@ -182,7 +182,9 @@ def analyze(
     repo = check_repository(path)
     settings = load_config(repo, config).with_cli(tuple(include or ()), tuple(exclude or ()))
     target = _output_dir(out, repo)
-    options = RunOptions(jobs=jobs, cache_dir=cache_dir, use_cache=not no_cache)
+    options = RunOptions(
+        jobs=jobs, cache_dir=cache_dir, use_cache=not no_cache, history=not no_history
+    )
     analysis = run(repo, settings, options, RichProgress(enabled=not quiet))
     data = analysis_to_dict(analysis)
     written = []
@@ -196,7 +198,6 @@ def analyze(
         _summary(data)
         for file in written:
             stdout.print(f"wrote {file}")
-    del no_history  # history mining arrives with the history stage
 
 
 @app.command()
