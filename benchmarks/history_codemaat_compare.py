@@ -103,7 +103,10 @@ def main() -> int:
     ).stdout.strip()
     print(f"repo {args.repo} HEAD {head} log {log} ({log.stat().st_size} bytes)")
     print(f"options: {args.extra or '(defaults)'}")
-    print(f"{'analysis':<22}{'rows':>7}{'sorted-equal':>14}{'byte-equal':>12}{'code-maat s':>13}{'archscan s':>12}")
+    print(
+        f"{'analysis':<22}{'rows':>7}{'sorted-equal':>14}{'byte-equal':>12}"
+        f"{'code-maat s':>13}{'archscan s':>12}"
+    )
     failures = 0
     for analysis in args.analyses.split(","):
         same, exact, rows, t_theirs, t_ours = compare(log, analysis, shlex.split(args.extra))

@@ -269,6 +269,81 @@ def history(
         out.write_text(text, encoding="utf-8")
 
 
+def _history_view(
+    view: str,
+    path: Path,
+    config: Path | None,
+    top: int,
+    sort: str | None,
+    jobs: int,
+    cache_dir: Path | None,
+) -> None:
+    from archscan.history.tables import build_table
+
+    repo = check_repository(path)
+    settings = load_config(repo, config)
+    options = RunOptions(jobs=jobs, cache_dir=cache_dir)
+    analysis = run(repo, settings, options, RichProgress(enabled=True))
+    for warning in analysis.warnings:
+        if warning.kind in ("no-history", "shallow-clone", "history-unreadable"):
+            stderr.print(f"archscan: warning: {warning.message}", markup=False)
+    if analysis.history is None:
+        raise UsageError("no git history to show")
+    title = f"{view} of {repo.name} ({analysis.history.commits} commits)"
+    try:
+        table = build_table(view, analysis.history, top, sort, title)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
+    stdout.print(table)
+
+
+_PATH = Annotated[Path, typer.Argument(help="The repository to analyse.")]
+_CONFIG = Annotated[Path | None, typer.Option("--config", "-c", help="Configuration file.")]
+_TOP = Annotated[int, typer.Option("--top", "-n", help="Rows to show.")]
+_SORT = Annotated[str | None, typer.Option("--sort", "-s", help="Column to sort on.")]
+_JOBS = Annotated[int, typer.Option("--jobs", "-j", help="Worker processes (0 = cores).")]
+_CACHE = Annotated[Path | None, typer.Option("--cache-dir", help="Parse cache folder.")]
+
+
+@app.command()
+def hotspots(
+    path: _PATH,
+    config: _CONFIG = None,
+    top: _TOP = 20,
+    sort: _SORT = None,
+    jobs: _JOBS = 0,
+    cache_dir: _CACHE = None,
+) -> None:
+    """Files ranked by change frequency x complexity."""
+    _history_view("hotspots", path, config, top, sort, jobs, cache_dir)
+
+
+@app.command()
+def coupling(
+    path: _PATH,
+    config: _CONFIG = None,
+    top: _TOP = 20,
+    sort: _SORT = None,
+    jobs: _JOBS = 0,
+    cache_dir: _CACHE = None,
+) -> None:
+    """Files that change together (temporal coupling), cross-boundary pairs marked."""
+    _history_view("coupling", path, config, top, sort, jobs, cache_dir)
+
+
+@app.command()
+def owners(
+    path: _PATH,
+    config: _CONFIG = None,
+    top: _TOP = 20,
+    sort: _SORT = None,
+    jobs: _JOBS = 0,
+    cache_dir: _CACHE = None,
+) -> None:
+    """Main developer, ownership share and knowledge islands per file."""
+    _history_view("owners", path, config, top, sort, jobs, cache_dir)
+
+
 def main() -> None:
     """Entry point: one clear line and exit code 2 for user errors, no traceback."""
     try:

@@ -46,7 +46,7 @@ class MetricSettings:
 
 
 def _main_developer(stats: FileStats, by_lines: bool) -> tuple[str | None, float]:
-    shares = stats.added_by if by_lines and sum(stats.added_by.values()) else stats.commits_by
+    shares = stats.added_by if by_lines and stats.added_by.total() else stats.commits_by
     total = sum(shares.values())
     if not total:
         return None, 0.0
@@ -78,7 +78,7 @@ def bus_factor(owned: Mapping[str, float]) -> tuple[int, tuple[str, ...]]:
 
 
 def _owned(stats: FileStats, weight: int, by_lines: bool) -> dict[str, float]:
-    shares = stats.added_by if by_lines and sum(stats.added_by.values()) else stats.commits_by
+    shares = stats.added_by if by_lines and stats.added_by.total() else stats.commits_by
     total = sum(shares.values())
     return {a: weight * n / total for a, n in shares.items() if n} if total else {}
 
@@ -163,7 +163,9 @@ def temporal_coupling(context: Context) -> list[TemporalCoupling]:
             continue
         ca, cb = context.component_of(a), context.component_of(b)
         degree = (200 * shared) // (ra + rb)
-        pairs.append(TemporalCoupling(a, b, degree, shared, ra, rb, -(-(ra + rb) // 2), ca, cb, ca != cb))
+        pairs.append(
+            TemporalCoupling(a, b, degree, shared, ra, rb, -(-(ra + rb) // 2), ca, cb, ca != cb)
+        )
     pairs.sort(key=lambda p: (-p.degree, -p.shared, p.entity, p.coupled))
     return pairs
 
@@ -189,7 +191,11 @@ def components(
                 if author in context.team_of:
                     teams[context.team_of[author]] += commits
         repo_owned.update(owned)
-        crossing = [p for p in pairs if p.cross_boundary and name in (p.component_entity, p.component_coupled)]
+        crossing = [
+            p
+            for p in pairs
+            if p.cross_boundary and name in (p.component_entity, p.component_coupled)
+        ]
         factor, who = bus_factor(owned)
         rows.append(
             ComponentHistory(

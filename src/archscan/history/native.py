@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from itertools import combinations
 
-from archscan.history.codemaat.clojure_order import java_sort_key
 from archscan.records import CommitInfo
 
 _DAY = 86400
@@ -72,13 +71,18 @@ class CouplingCounts:
     soc: Counter[str] = field(default_factory=Counter)
 
     def add(self, files: Iterable[str]) -> None:
-        members = sorted(set(files), key=java_sort_key)
+        members = sorted(set(files))  # pairs (a, b) with a < b
+        if not members:
+            return
+        others = len(members) - 1
+        soc = self.soc
         for name in members:
-            self.soc[name] += len(members) - 1
-        if len(members) > self.max_changeset_size or not members:
+            soc[name] += others
+        if len(members) > self.max_changeset_size:
             return
         self.revisions.update(members)
-        self.shared.update(combinations(members, 2))
+        if others:
+            self.shared.update(combinations(members, 2))
 
 
 def day_of(timestamp: int) -> int:
@@ -114,14 +118,15 @@ class Aggregator:
     last: int | None = None
 
     def _current_names(self, commit: CommitInfo, index: int) -> list[str]:
-        names = [self.renames.resolve(f.path) for f in commit.files]
+        resolve = self.renames.resolve
+        names = [resolve(f.path) for f in commit.files]
         for change in commit.files:
             if change.status == "R" and change.old_path:
                 self.rename_events.append((index, change.old_path, change.path))
                 self.renames.record(change.old_path, change.path)
         return names
 
-    def _changeset_keys(self, commit: CommitInfo) -> list[object]:
+    def _changeset_keys(self, commit: CommitInfo) -> Sequence[object]:
         if self.coupling_by == "author-day":
             return [(commit.author, day_of(commit.timestamp))]
         if self.coupling_by == "window":
@@ -143,12 +148,18 @@ class Aggregator:
         self.first = stamp if self.first is None else min(self.first, stamp)
         self.last = stamp if self.last is None else max(self.last, stamp)
         self.author_last[commit.author] = max(self.author_last.get(commit.author, stamp), stamp)
-        kept = [name for name in dict.fromkeys(names) if self.keep(name)]
+        keep, files, author = self.keep, self.files, commit.author
+        kept = [name for name in dict.fromkeys(names) if keep(name)]
         for name in kept:
-            stats = self.files.setdefault(name, FileStats(first=stamp, last=stamp))
+            stats = files.get(name)
+            if stats is None:
+                stats = files[name] = FileStats(first=stamp, last=stamp)
             stats.revisions += 1
-            stats.first, stats.last = min(stats.first, stamp), max(stats.last, stamp)
-            stats.commits_by[commit.author] += 1
+            if stamp < stats.first:
+                stats.first = stamp
+            elif stamp > stats.last:
+                stats.last = stamp
+            stats.commits_by[author] += 1
         if self.coupling_by == "commit":
             self.coupling.add(kept)
             return

@@ -14,14 +14,14 @@ and GitPython by ~160x on a full history, so the CLI it is.
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from archscan import gitio
 from archscan.records import CommitInfo, FileChange
@@ -113,31 +113,33 @@ def _read_chunks(proc: subprocess.Popen[bytes]) -> Iterator[bytes]:
 
 
 def _text(raw: bytes) -> str:
-    return os.fsdecode(raw) if raw else ""
+    # git paths are bytes; undecodable ones keep their bytes as surrogates (like fsdecode)
+    return raw.decode("utf-8", "surrogateescape")
 
 
-def _name_files(fields: list[bytes]) -> tuple[FileChange, ...]:
-    """``status\\0path\\0`` or ``Rnnn\\0old\\0new\\0`` entries."""
-    files = []
+def _name_files(text: str) -> tuple[FileChange, ...]:
+    """``status\\0path\\0`` or ``Rnnn\\0old\\0new\\0`` entries (hot loop: kept plain)."""
+    fields = text.split("\0")
+    files: list[FileChange] = []
+    count = len(fields)
     i = 0
-    while i < len(fields):
-        status = fields[i].strip(b"\n")
-        if not status:
+    while i < count:
+        kind = fields[i].lstrip("\n")[:1]
+        if not kind:
             i += 1
-            continue
-        kind = status[:1].decode("ascii", "replace")
-        if kind in ("R", "C") and i + 2 < len(fields):
-            old, new = _text(fields[i + 1]), _text(fields[i + 2])
-            files.append(FileChange(new, kind, old if kind == "R" else ""))
+        elif kind == "R" or kind == "C":
+            if i + 2 < count and fields[i + 2]:
+                files.append(FileChange(fields[i + 2], kind, fields[i + 1] if kind == "R" else ""))
             i += 3
         else:
-            files.append(FileChange(_text(fields[i + 1]) if i + 1 < len(fields) else "", kind))
+            if i + 1 < count and fields[i + 1]:
+                files.append(FileChange(fields[i + 1], kind))
             i += 2
-    return tuple(f for f in files if f.path)
+    return tuple(files)
 
 
 def _parse_name_record(record: bytes) -> CommitInfo | None:
-    fields = record.split(b"\x00")
+    fields = record.split(b"\x00", 5)
     if len(fields) < 5:
         return None
     commit, author, email, stamp, message = fields[:5]
@@ -145,13 +147,15 @@ def _parse_name_record(record: bytes) -> CommitInfo | None:
         timestamp = int(stamp or b"0")
     except ValueError:
         timestamp = 0
+    rest = fields[5] if len(fields) > 5 else b""
     return CommitInfo(
         id=commit.decode("ascii", "replace"),
         author=author.decode("utf-8", "replace"),
         email=email.decode("utf-8", "replace"),
         timestamp=timestamp,
         message=message.decode("utf-8", "replace"),
-        files=_name_files(fields[5:]),
+        # paths are bytes to git: undecodable ones keep their bytes as surrogates
+        files=_name_files(rest.decode("utf-8", "surrogateescape")) if rest else (),
     )
 
 
@@ -198,6 +202,70 @@ def stream_commits(root: Path, query: LogQuery) -> Iterator[CommitInfo]:
             errors.seek(0)
             lines = errors.read().decode("utf-8", "replace").strip().splitlines()
             raise HistoryReadError(lines[-1] if lines else "git log failed")
+
+
+def _name_chunk(root: Path, ids: Sequence[str], query: LogQuery) -> bytes:
+    message = "%B" if query.messages else "%s"
+    args = [
+        "log",
+        "-z",
+        "--name-status",
+        *query.renames(),
+        "--use-mailmap",
+        "--no-walk=unsorted",
+        "--stdin",
+        _NAME_FORMAT + message,
+        *query.paths(),
+    ]
+    proc = subprocess.run(
+        gitio.git_command(root, args),
+        input=("\n".join(ids) + "\n").encode(),
+        capture_output=True,
+        env=gitio.git_env(),
+        check=False,
+    )
+    if proc.returncode != 0:
+        lines = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise HistoryReadError(lines[-1] if lines else "git log failed")
+    return proc.stdout
+
+
+def stream_commits_parallel(
+    root: Path, ids: Sequence[str], query: LogQuery, jobs: int
+) -> Iterator[CommitInfo]:
+    """The name pass split over ``jobs`` git processes; commits still arrive in order."""
+    for output in _in_order(_name_chunk, root, ids, query, jobs):
+        for record in _joined(_records([output])):
+            info = _parse_name_record(record)
+            if info is not None:
+                yield info
+
+
+T = TypeVar("T")
+
+
+def _in_order(
+    work: Callable[[Path, Sequence[str], LogQuery], T],
+    root: Path,
+    ids: Sequence[str],
+    query: LogQuery,
+    jobs: int,
+) -> Iterator[T]:
+    """Run ``work`` on consecutive chunks of ids in a pool; results in chunk order.
+
+    At most ``jobs + 1`` chunks are in flight, so memory holds a few chunks, not the log.
+    """
+    jobs = max(jobs, 1)
+    size = max(200, min(2000, len(ids) // (jobs * 4) + 1))
+    chunks = [ids[i : i + size] for i in range(0, len(ids), size)]
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        pending: list[Future[T]] = []
+        for chunk in chunks:
+            pending.append(pool.submit(work, root, chunk, query))
+            if len(pending) > jobs:
+                yield pending.pop(0).result()
+        for future in pending:
+            yield future.result()
 
 
 def commit_ids(root: Path, query: LogQuery) -> list[str]:
@@ -281,20 +349,9 @@ def _numstat_resilient(
 def line_changes(
     root: Path, ids: Sequence[str], query: LogQuery, jobs: int, failed: list[str]
 ) -> Iterator[LineChanges]:
-    """Line counts of the given commits, chunk by chunk in order, diffed in parallel.
+    """Line counts of the given commits, chunk by chunk in order, diffed in parallel."""
 
-    At most ``jobs`` chunks are in flight, so memory holds a few chunks, not the log.
-    """
-    if not ids:
-        return
-    jobs = max(jobs, 1)
-    size = max(200, min(2000, len(ids) // (jobs * 4) + 1))
-    chunks = [ids[i : i + size] for i in range(0, len(ids), size)]
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        pending: list[Future[LineChanges]] = []
-        for chunk in chunks:
-            pending.append(pool.submit(_numstat_resilient, root, chunk, query, failed))
-            if len(pending) > jobs:
-                yield pending.pop(0).result()
-        for future in pending:
-            yield future.result()
+    def work(root: Path, chunk: Sequence[str], query: LogQuery) -> LineChanges:
+        return _numstat_resilient(root, chunk, query, failed)
+
+    yield from _in_order(work, root, ids, query, jobs)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import os
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -17,15 +17,28 @@ from pathlib import Path
 from archscan import gitio
 from archscan.config import HistoryConfig
 from archscan.history import metrics
-from archscan.history.native import Aggregator, CouplingCounts, LineAggregator, bot_matcher, iso_date
+from archscan.history.native import (
+    Aggregator,
+    CouplingCounts,
+    LineAggregator,
+    bot_matcher,
+    iso_date,
+)
 from archscan.history.reader import (
     HistoryReadError,
     LogQuery,
     commit_ids,
     line_changes,
     stream_commits,
+    stream_commits_parallel,
 )
-from archscan.records import AnalysisWarning, FileFacts, HistoryResult, RepositoryInfo
+from archscan.records import (
+    AnalysisWarning,
+    CommitInfo,
+    FileFacts,
+    HistoryResult,
+    RepositoryInfo,
+)
 
 
 @dataclass(frozen=True)
@@ -86,7 +99,16 @@ def _head_date(root: Path, revision: str) -> date | None:
         return None
 
 
-def _aggregator(data: HistoryInput, query: LogQuery) -> Aggregator:
+PARALLEL_FROM = 4000  # commits: below this one git process is cheaper than several
+
+
+def _commits(data: HistoryInput, query: LogQuery, ids: list[str]) -> Iterator[CommitInfo]:
+    if data.jobs > 1 and len(ids) >= PARALLEL_FROM:
+        return stream_commits_parallel(data.root, ids, query, data.jobs)
+    return stream_commits(data.root, query)
+
+
+def _aggregator(data: HistoryInput, query: LogQuery, ids: list[str]) -> Aggregator:
     config = data.config
     aggregator = Aggregator(
         keep=data.paths.__contains__,
@@ -96,38 +118,44 @@ def _aggregator(data: HistoryInput, query: LogQuery) -> Aggregator:
         ticket=re.compile(config.ticket_pattern),
         coupling=CouplingCounts(config.max_changeset_size),
     )
-    for commit in stream_commits(data.root, query):
+    for commit in _commits(data, query, ids):
         aggregator.add(commit)
     aggregator.finish()
     return aggregator
 
 
 def _name_pass(
-    data: HistoryInput, warnings: list[AnalysisWarning]
+    data: HistoryInput, ids: list[str], warnings: list[AnalysisWarning]
 ) -> tuple[Aggregator, LogQuery] | None:
     query = _query(data.config, data.config.follow_renames, data.subfolder)
     try:
-        return _aggregator(data, query), query
+        return _aggregator(data, query, ids), query
     except HistoryReadError as exc:
         if not query.follow_renames:
             warnings.append(_warning("history-unreadable", f"git log failed: {exc}"))
             return None
         # Rename detection reads blobs; a partial clone may lack some. Names need none.
         warnings.append(
-            _warning("history-renames", f"git log with rename detection failed ({exc}); renames not followed")
+            _warning(
+                "history-renames",
+                f"git log with rename detection failed ({exc}); renames not followed",
+            )
         )
     query = _query(data.config, False, data.subfolder)
     try:
-        return _aggregator(data, query), query
+        return _aggregator(data, query, ids), query
     except HistoryReadError as exc:
         warnings.append(_warning("history-unreadable", f"git log failed: {exc}"))
         return None
 
 
 def _line_pass(
-    data: HistoryInput, aggregator: Aggregator, query: LogQuery, warnings: list[AnalysisWarning]
+    data: HistoryInput,
+    aggregator: Aggregator,
+    query: LogQuery,
+    ids: list[str],
+    warnings: list[AnalysisWarning],
 ) -> None:
-    ids = commit_ids(data.root, query)
     lines = LineAggregator(aggregator, {commit: n for n, commit in enumerate(ids)})
     failed: list[str] = []
     for chunk in line_changes(data.root, ids, query, data.jobs, failed):
@@ -157,7 +185,9 @@ def _preconditions(data: HistoryInput, warnings: list[AnalysisWarning]) -> date 
         )
     head = _head_date(data.root, data.config.branch)
     if head is None:
-        warnings.append(_warning("no-history", f"cannot read the commit {data.config.branch or 'HEAD'}"))
+        warnings.append(
+            _warning("no-history", f"cannot read the commit {data.config.branch or 'HEAD'}")
+        )
     return head
 
 
@@ -166,12 +196,14 @@ def run_history(data: HistoryInput) -> tuple[HistoryResult | None, Sequence[Anal
     head = _preconditions(data, warnings)
     if head is None:
         return None, warnings
-    passed = _name_pass(data, warnings)
+    # The commit ids (cheap: no diffs) split both passes into chunks for parallel git.
+    ids = commit_ids(data.root, _query(data.config, False, data.subfolder))
+    passed = _name_pass(data, ids, warnings)
     if passed is None:
         return None, warnings
     aggregator, query = passed
     if data.config.line_counts:
-        _line_pass(data, aggregator, query, warnings)
+        _line_pass(data, aggregator, query, ids, warnings)
     config = data.config
     settings = metrics.MetricSettings(
         knowledge_island_share=config.knowledge_island_share,

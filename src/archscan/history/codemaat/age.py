@@ -39,9 +39,10 @@ def age(rows: Sequence[Change], options: Options) -> Table:
         def counts(day: str) -> bool:
             return day <= now.isoformat()
 
-    aged = []
+    aged: list[tuple[str, int]] = []
     for entity, changes in by_entity(rows):
         dates = [c.date for c in changes if counts(c.date)]
         if dates:
             aged.append((entity, months_between(date.fromisoformat(max(dates)), now)))
-    return Table(("entity", "age-months"), tuple(sorted(aged, key=lambda r: r[1])))
+    ordered: list[tuple[object, ...]] = sorted(aged, key=lambda r: r[1])
+    return Table(("entity", "age-months"), tuple(ordered))

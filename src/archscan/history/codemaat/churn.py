@@ -5,7 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from archscan.history.codemaat.clojure_order import java_sort_key
-from archscan.history.codemaat.dataset import by_author, by_entity, distinct, order_desc, two_digit_ratio
+from archscan.history.codemaat.dataset import (
+    by_author,
+    by_entity,
+    distinct,
+    order_desc,
+    two_digit_ratio,
+)
 from archscan.history.codemaat.model import Change, Options, Table
 
 Contribution = tuple[str, int, int]  # author, added, deleted
@@ -30,10 +36,12 @@ def entity_churn(rows: Sequence[Change], options: Options) -> Table:
         )
         for entity, changes in by_entity(rows)
     ]
-    return Table(("entity", "added", "deleted", "commits"), tuple(order_desc(churn, lambda r: r[1])))
+    return Table(
+        ("entity", "added", "deleted", "commits"), tuple(order_desc(churn, lambda r: r[1]))
+    )
 
 
-def _by_entity_name(rows: list[tuple[object, ...]]) -> tuple[tuple[object, ...], ...]:
+def _by_entity_name(rows: Sequence[tuple[object, ...]]) -> tuple[tuple[object, ...], ...]:
     return tuple(sorted(rows, key=lambda r: java_sort_key(str(r[0]))))
 
 
@@ -64,7 +72,9 @@ def _main(
 def main_dev(rows: Sequence[Change], options: Options) -> Table:
     """Main developer by lines added; ownership = added / total added (2 digits)."""
     found = _main(rows, lambda c: c[1])
-    return Table(("entity", "main-dev", "added", "total-added", "ownership"), _by_entity_name(found))
+    return Table(
+        ("entity", "main-dev", "added", "total-added", "ownership"), _by_entity_name(found)
+    )
 
 
 def refactoring_main_dev(rows: Sequence[Change], options: Options) -> Table:

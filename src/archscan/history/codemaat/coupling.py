@@ -14,7 +14,12 @@ from collections import Counter
 from collections.abc import Sequence
 from itertools import combinations
 
-from archscan.history.codemaat.clojure_order import ARRAY_MAP_LIMIT, java_sort_key, map_order, pair_hasheq
+from archscan.history.codemaat.clojure_order import (
+    ARRAY_MAP_LIMIT,
+    java_sort_key,
+    map_order,
+    pair_hasheq,
+)
 from archscan.history.codemaat.dataset import by_rev, distinct, order_desc
 from archscan.history.codemaat.model import Change, Options, Table
 
@@ -65,7 +70,7 @@ def coupling(rows: Sequence[Change], options: Options) -> Table:
         if options.verbose_results:
             row += (revs[a], revs[b], n)
         results.append(row)
-    columns = ("entity", "coupled", "degree", "average-revs")
+    columns: tuple[str, ...] = ("entity", "coupled", "degree", "average-revs")
     if options.verbose_results:
         columns += ("first-entity-revisions", "second-entity-revisions", "shared-revisions")
     return Table(columns, tuple(order_desc(results, lambda r: (r[2], r[3]))))

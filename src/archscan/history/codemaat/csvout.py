@@ -24,10 +24,7 @@ def java_double(value: float) -> str:
 def cell(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, float):
-        text = java_double(value)
-    else:
-        text = str(value)
+    text = java_double(value) if isinstance(value, float) else str(value)
     if any(c in _QUOTE_IF for c in text):
         return '"' + text.replace('"', '""') + '"'
     return text

@@ -12,7 +12,9 @@ from archscan.history.codemaat.model import Change
 R = TypeVar("R")
 
 
-def group_by(rows: Iterable[R], column: str, value: Callable[[R], str]) -> list[tuple[str, list[R]]]:
+def group_by(
+    rows: Iterable[R], column: str, value: Callable[[R], str]
+) -> list[tuple[str, list[R]]]:
     """incanter's ``$group-by column``: groups in Clojure map order, rows in input order."""
     groups: dict[str, list[R]] = {}
     for row in rows:

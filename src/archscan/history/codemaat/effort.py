@@ -7,7 +7,14 @@ from collections.abc import Sequence
 from itertools import product
 
 from archscan.history.codemaat.clojure_order import java_sort_key, map_order, pair_hasheq
-from archscan.history.codemaat.dataset import by_author, by_entity, distinct, group_by, order_desc, two_digit_ratio
+from archscan.history.codemaat.dataset import (
+    by_author,
+    by_entity,
+    distinct,
+    group_by,
+    order_desc,
+    two_digit_ratio,
+)
 from archscan.history.codemaat.model import Change, Options, Table
 
 Effort = tuple[str, str, int, int]  # entity, author, author-revs, total-revs
@@ -52,7 +59,7 @@ def communication(rows: Sequence[Change], options: Options) -> Table:
     pairs: Counter[tuple[str, str]] = Counter()
     for _entity, group in group_by(effort, "entity", lambda r: r[0]):
         authors = distinct(r[1] for r in group)
-        pairs.update(product(authors, repeat=2))
+        pairs.update((a, b) for a, b in product(authors, authors))
     order = map_order(pairs, lambda pair: pair_hasheq(*pair))
     result = []
     for me, peer in order:

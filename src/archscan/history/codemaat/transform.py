@@ -40,7 +40,9 @@ def parse_groups(text: str) -> list[tuple[re.Pattern[str], str]]:
     return groups
 
 
-def map_groups(rows: Iterable[Change], groups: Sequence[tuple[re.Pattern[str], str]]) -> list[Change]:
+def map_groups(
+    rows: Iterable[Change], groups: Sequence[tuple[re.Pattern[str], str]]
+) -> list[Change]:
     """Rename each entity to its first matching group; entities in no group are dropped."""
     out: list[Change] = []
     for row in rows:
@@ -82,7 +84,9 @@ def sliding_windows(rows: Sequence[Change], days: int) -> list[Change]:
     for row in rows:
         by_day.setdefault(row.date, []).append(row)
     first, last = date.fromisoformat(min(by_day)), date.fromisoformat(max(by_day))
-    slots = [by_day.get((first + timedelta(n)).isoformat(), []) for n in range((last - first).days + 1)]
+    slots = [
+        by_day.get((first + timedelta(n)).isoformat(), []) for n in range((last - first).days + 1)
+    ]
     out: list[Change] = []
     for start in range(len(slots) - days + 1):
         window = [row for slot in slots[start : start + days] for row in slot]
