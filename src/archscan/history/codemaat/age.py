@@ -44,5 +44,5 @@ def age(rows: Sequence[Change], options: Options) -> Table:
         dates = [c.date for c in changes if counts(c.date)]
         if dates:
             aged.append((entity, months_between(date.fromisoformat(max(dates)), now)))
-    ordered: list[tuple[object, ...]] = sorted(aged, key=lambda r: r[1])
-    return Table(("entity", "age-months"), tuple(ordered))
+    aged.sort(key=lambda r: r[1])
+    return Table(("entity", "age-months"), tuple(aged))
