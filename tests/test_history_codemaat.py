@@ -49,7 +49,7 @@ def table(name: str, lines: list[str], **options: object) -> list[tuple[object, 
 
 
 def test_parser_keeps_paths_literally_and_counts_binary_as_zero() -> None:
-    lines = log(commit("a1", "2024-01-02", "Ann, \"the\" <b>Dev</b>", ("x => y.py", 3, 4)))
+    lines = log(commit("a1", "2024-01-02", 'Ann, "the" <b>Dev</b>', ("x => y.py", 3, 4)))
     lines += ["-\t-\tlogo.png", '5\t0\t"quoted path.txt"']
     rows = rows_of(lines)
     assert [(r.entity, r.added, r.deleted) for r in rows] == [
@@ -181,9 +181,7 @@ def test_coupling_thresholds_use_the_average_and_the_unrounded_degree() -> None:
     # r(a) = 5, r(b) = 4: avg 4.5 < min-revs 5 even though a has 5 revisions
     assert table("coupling", _co_changes(4, 1, 0), min_shared_revs=4) == []
     # n = 3, r(a) = r(b) = 10: degree 30.0 passes min 30; 29.99 would not
-    assert table("coupling", _co_changes(3, 7, 7), min_shared_revs=3) == [
-        ("a.py", "b.py", 30, 10)
-    ]
+    assert table("coupling", _co_changes(3, 7, 7), min_shared_revs=3) == [("a.py", "b.py", 30, 10)]
     # r(a) = 11, r(b) = 10, n = 3: degree 28.57 < 30
     assert table("coupling", _co_changes(3, 8, 7), min_shared_revs=3) == []
     # max-coupling compares the truncated degree: 100.0 > 99
