@@ -110,6 +110,7 @@ class Aggregator:
     files: dict[str, FileStats] = field(default_factory=dict)
     rename_events: list[tuple[int, str, str]] = field(default_factory=list)
     commit_authors: list[str | None] = field(default_factory=list)  # None: a bot commit
+    index_of: dict[str, int] = field(default_factory=dict)  # commit id -> position
     author_last: dict[str, int] = field(default_factory=dict)
     changesets: dict[object, set[str]] = field(default_factory=dict)
     commits: int = 0
@@ -137,6 +138,7 @@ class Aggregator:
 
     def add(self, commit: CommitInfo) -> None:
         index = len(self.commit_authors)
+        self.index_of[commit.id] = index
         names = self._current_names(commit, index)
         if self.is_bot(commit.author, commit.email):
             self.commit_authors.append(None)
@@ -178,7 +180,6 @@ class LineAggregator:
     """Consumes the line pass in commit order, replaying the renames of the name pass."""
 
     aggregator: Aggregator
-    ids: dict[str, int]
     renames: Renames = field(default_factory=Renames)
     _next_event: int = 0
 
@@ -190,8 +191,8 @@ class LineAggregator:
             self._next_event += 1
 
     def add(self, commit: str, files: Sequence[tuple[str, str, int, int]]) -> None:
-        index = self.ids.get(commit)
-        if index is None or index >= len(self.aggregator.commit_authors):
+        index = self.aggregator.index_of.get(commit)
+        if index is None:
             return
         self._replay_until(index)
         author = self.aggregator.commit_authors[index]

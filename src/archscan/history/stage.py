@@ -156,7 +156,7 @@ def _line_pass(
     ids: list[str],
     warnings: list[AnalysisWarning],
 ) -> None:
-    lines = LineAggregator(aggregator, {commit: n for n, commit in enumerate(ids)})
+    lines = LineAggregator(aggregator)
     failed: list[str] = []
     for chunk in line_changes(data.root, ids, query, data.jobs, failed):
         for commit, files in chunk.items():
