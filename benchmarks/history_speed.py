@@ -10,6 +10,8 @@ Times (best of --repeat, the sides interleaved so machine load hits both alike):
   history          archscan's history stage with line counts (what analyze runs)
   names-only       the history stage without the line pass: revisions, coupling,
                    soc, authors, code age (the analyses that need only names)
+  names-no-renames the same without rename detection, as code-maat's git2 log
+                   (--no-renames) defines revisions, coupling, soc and authors
   analyze          the whole ``archscan analyze`` (parse + structure + history), no cache
 """
 
@@ -63,6 +65,9 @@ def main() -> int:
         jobs=jobs,
     )
     names = dataclasses.replace(base, config=dataclasses.replace(config.history, line_counts=False))
+    plain = dataclasses.replace(
+        names, config=dataclasses.replace(names.config, follow_renames=False)
+    )
 
     def stage(data: HistoryInput) -> float:
         start = time.perf_counter()
@@ -80,6 +85,7 @@ def main() -> int:
         "git-numstat-all": lambda: _git(root, "log", "--numstat", *revs),
         "history": lambda: stage(base),
         "names-only": lambda: stage(names),
+        "names-no-renames": lambda: stage(plain),
         "analyze": analyze,
     }
     best = {name: float("inf") for name in sides}
@@ -103,6 +109,9 @@ def main() -> int:
     print(
         f"  git-numstat / names-only    = "
         f"{best['git-numstat'] / best['names-only']:.1f}x (goal >= 10)"
+    )
+    print(
+        f"  git-numstat / names-no-renames = {best['git-numstat'] / best['names-no-renames']:.1f}x"
     )
     return 0
 

@@ -10,7 +10,8 @@ import csv
 import os
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -99,16 +100,26 @@ def _head_date(root: Path, revision: str) -> date | None:
         return None
 
 
-PARALLEL_FROM = 4000  # commits: below this one git process is cheaper than several
+HEAD_START = 2000  # newest commits streamed by one git process while rev-list runs
 
 
-def _commits(data: HistoryInput, query: LogQuery, ids: list[str]) -> Iterator[CommitInfo]:
-    if data.jobs > 1 and len(ids) >= PARALLEL_FROM:
-        return stream_commits_parallel(data.root, ids, query, data.jobs)
-    return stream_commits(data.root, query)
+def _commits(data: HistoryInput, query: LogQuery, ids: Future[list[str]]) -> Iterator[CommitInfo]:
+    """The name pass. The newest commits stream from one git process at once (no wait
+    for the id list); the rest, when there is more, is split over ``jobs`` processes."""
+    if data.jobs <= 1:
+        yield from stream_commits(data.root, query)
+        return
+    first = min(HEAD_START, query.max_commits) if query.max_commits else HEAD_START
+    seen = 0
+    for commit in stream_commits(data.root, replace(query, max_commits=first)):
+        seen += 1
+        yield commit
+    rest = ids.result()[seen:] if seen == first else []
+    if rest:
+        yield from stream_commits_parallel(data.root, rest, query, data.jobs)
 
 
-def _aggregator(data: HistoryInput, query: LogQuery, ids: list[str]) -> Aggregator:
+def _aggregator(data: HistoryInput, query: LogQuery, ids: Future[list[str]]) -> Aggregator:
     config = data.config
     aggregator = Aggregator(
         keep=data.paths.__contains__,
@@ -125,7 +136,7 @@ def _aggregator(data: HistoryInput, query: LogQuery, ids: list[str]) -> Aggregat
 
 
 def _name_pass(
-    data: HistoryInput, ids: list[str], warnings: list[AnalysisWarning]
+    data: HistoryInput, ids: Future[list[str]], warnings: list[AnalysisWarning]
 ) -> tuple[Aggregator, LogQuery] | None:
     query = _query(data.config, data.config.follow_renames, data.subfolder)
     try:
@@ -196,14 +207,16 @@ def run_history(data: HistoryInput) -> tuple[HistoryResult | None, Sequence[Anal
     head = _preconditions(data, warnings)
     if head is None:
         return None, warnings
-    # The commit ids (cheap: no diffs) split both passes into chunks for parallel git.
-    ids = commit_ids(data.root, _query(data.config, False, data.subfolder))
-    passed = _name_pass(data, ids, warnings)
-    if passed is None:
-        return None, warnings
-    aggregator, query = passed
-    if data.config.line_counts:
-        _line_pass(data, aggregator, query, ids, warnings)
+    # The commit ids (cheap: no diffs) split both passes into chunks for parallel git;
+    # they are listed while the name pass already streams the newest commits.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        ids = pool.submit(commit_ids, data.root, _query(data.config, False, data.subfolder))
+        passed = _name_pass(data, ids, warnings)
+        if passed is None:
+            return None, warnings
+        aggregator, query = passed
+        if data.config.line_counts:
+            _line_pass(data, aggregator, query, ids.result(), warnings)
     config = data.config
     settings = metrics.MetricSettings(
         knowledge_island_share=config.knowledge_island_share,
