@@ -281,3 +281,27 @@ def test_terminal_tables(shop, command: str, cache_dir: Path) -> None:  # type: 
     assert "core/a.py" in result.output
     bad = CliRunner().invoke(app, [command, str(shop.root), "--sort", "nope"])
     assert bad.exit_code != 0
+
+
+def test_rename_detection_without_the_blobs_degrades_only_that_commit(
+    make_repo, cache_dir: Path
+) -> None:  # type: ignore[no-untyped-def]
+    repo = make_repo()
+    body = "".join(f"line {i}\n" for i in range(30))
+    repo.write("a.py", body)
+    repo.write("other.py", "x = 1\n")
+    repo.commit("add", ANN, day(1))
+    repo.git("mv", "a.py", "b.py")
+    repo.write("b.py", body + "edited\n")  # an inexact rename: git must read both blobs
+    repo.commit("move and edit", ANN, day(2))
+    repo.write("other.py", "x = 2\n")
+    repo.commit("later", BOB, day(3))
+    blob = repo.git("rev-parse", "HEAD~2:a.py").strip()
+    os.remove(repo.root / ".git" / "objects" / blob[:2] / blob[2:])
+    analysis = analyse(repo.root, cache_dir)
+    history = analysis.history
+    assert history is not None and history.commits == 3
+    kinds = {w.kind for w in analysis.warnings}
+    assert {"history-renames", "history-missing-objects"} <= kinds
+    assert files_by_path(history)["other.py"].revisions == 2  # type: ignore[attr-defined]
+    assert files_by_path(history)["b.py"].revisions == 1  # type: ignore[attr-defined]

@@ -19,7 +19,7 @@ import subprocess
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TypeVar
 
@@ -230,11 +230,36 @@ def _name_chunk(root: Path, ids: Sequence[str], query: LogQuery) -> bytes:
     return proc.stdout
 
 
+def _name_resilient(root: Path, ids: Sequence[str], query: LogQuery, degraded: list[str]) -> bytes:
+    """A chunk; when rename detection fails (a blob missing from a partial clone), halve
+    until the commit, which is then read without rename detection (names need no blobs)."""
+    try:
+        return _name_chunk(root, ids, query)
+    except HistoryReadError:
+        if len(ids) == 1 and query.follow_renames:
+            degraded.append(ids[0])
+            return _name_chunk(root, ids, replace(query, follow_renames=False))
+        if len(ids) == 1:
+            raise
+    middle = len(ids) // 2
+    return _name_resilient(root, ids[:middle], query, degraded) + _name_resilient(
+        root, ids[middle:], query, degraded
+    )
+
+
 def stream_commits_parallel(
-    root: Path, ids: Sequence[str], query: LogQuery, jobs: int
+    root: Path, ids: Sequence[str], query: LogQuery, jobs: int, degraded: list[str] | None = None
 ) -> Iterator[CommitInfo]:
-    """The name pass split over ``jobs`` git processes; commits still arrive in order."""
-    for output in _in_order(_name_chunk, root, ids, query, jobs):
+    """The name pass split over ``jobs`` git processes; commits still arrive in order.
+
+    Commits whose renames could not be detected are appended to ``degraded``.
+    """
+    lost: list[str] = [] if degraded is None else degraded
+
+    def work(root: Path, chunk: Sequence[str], query: LogQuery) -> bytes:
+        return _name_resilient(root, chunk, query, lost)
+
+    for output in _in_order(work, root, ids, query, jobs):
         for record in _joined(_records([output])):
             info = _parse_name_record(record)
             if info is not None:

@@ -103,23 +103,36 @@ def _head_date(root: Path, revision: str) -> date | None:
 HEAD_START = 2000  # newest commits streamed by one git process while rev-list runs
 
 
-def _commits(data: HistoryInput, query: LogQuery, ids: Future[list[str]]) -> Iterator[CommitInfo]:
+@dataclass(frozen=True)
+class _NamePlan:
+    query: LogQuery
+    ids: Future[list[str]]
+    head_start: int  # newest commits streamed by one process first; -1: all of them
+    degraded: list[str]  # commits read without rename detection
+
+
+def _commits(data: HistoryInput, plan: _NamePlan) -> Iterator[CommitInfo]:
     """The name pass. The newest commits stream from one git process at once (no wait
-    for the id list); the rest, when there is more, is split over ``jobs`` processes."""
-    if data.jobs <= 1:
+    for the id list); the rest is split over ``jobs`` processes, in order."""
+    query, first = plan.query, plan.head_start
+    if first < 0:
         yield from stream_commits(data.root, query)
         return
-    first = min(HEAD_START, query.max_commits) if query.max_commits else HEAD_START
+    if query.max_commits:
+        first = min(first, query.max_commits)
     seen = 0
-    for commit in stream_commits(data.root, replace(query, max_commits=first)):
-        seen += 1
-        yield commit
-    rest = ids.result()[seen:] if seen == first else []
+    if first:
+        for commit in stream_commits(data.root, replace(query, max_commits=first)):
+            seen += 1
+            yield commit
+        if seen < first:
+            return  # the whole history fitted in the head start
+    rest = plan.ids.result()[seen:]
     if rest:
-        yield from stream_commits_parallel(data.root, rest, query, data.jobs)
+        yield from stream_commits_parallel(data.root, rest, query, data.jobs, plan.degraded)
 
 
-def _aggregator(data: HistoryInput, query: LogQuery, ids: Future[list[str]]) -> Aggregator:
+def _aggregator(data: HistoryInput, plan: _NamePlan) -> Aggregator:
     config = data.config
     aggregator = Aggregator(
         keep=data.paths.__contains__,
@@ -129,7 +142,7 @@ def _aggregator(data: HistoryInput, query: LogQuery, ids: Future[list[str]]) -> 
         ticket=re.compile(config.ticket_pattern),
         coupling=CouplingCounts(config.max_changeset_size),
     )
-    for commit in _commits(data, query, ids):
+    for commit in _commits(data, plan):
         aggregator.add(commit)
     aggregator.finish()
     return aggregator
@@ -139,25 +152,28 @@ def _name_pass(
     data: HistoryInput, ids: Future[list[str]], warnings: list[AnalysisWarning]
 ) -> tuple[Aggregator, LogQuery] | None:
     query = _query(data.config, data.config.follow_renames, data.subfolder)
+    head_start = HEAD_START if data.jobs > 1 else -1  # one stream when single-core
+    plan = _NamePlan(query, ids, head_start, [])
     try:
-        return _aggregator(data, query, ids), query
-    except HistoryReadError as exc:
-        if not query.follow_renames:
+        aggregator = _aggregator(data, plan)
+    except HistoryReadError:
+        # Rename detection reads blobs and a partial clone may lack some: start again in
+        # chunks, where only the commits that cannot be diffed lose rename detection.
+        plan = _NamePlan(query, ids, 0, [])
+        try:
+            aggregator = _aggregator(data, plan)
+        except HistoryReadError as exc:
             warnings.append(_warning("history-unreadable", f"git log failed: {exc}"))
             return None
-        # Rename detection reads blobs; a partial clone may lack some. Names need none.
+    if plan.degraded:
         warnings.append(
             _warning(
                 "history-renames",
-                f"git log with rename detection failed ({exc}); renames not followed",
+                f"renames not detected in {len(plan.degraded)} commit(s) whose objects are "
+                f"missing (a partial clone?); first: {plan.degraded[0]}",
             )
         )
-    query = _query(data.config, False, data.subfolder)
-    try:
-        return _aggregator(data, query, ids), query
-    except HistoryReadError as exc:
-        warnings.append(_warning("history-unreadable", f"git log failed: {exc}"))
-        return None
+    return aggregator, query
 
 
 def _line_pass(
