@@ -182,7 +182,9 @@ def analyze(
     repo = check_repository(path)
     settings = load_config(repo, config).with_cli(tuple(include or ()), tuple(exclude or ()))
     target = _output_dir(out, repo)
-    options = RunOptions(jobs=jobs, cache_dir=cache_dir, use_cache=not no_cache)
+    options = RunOptions(
+        jobs=jobs, cache_dir=cache_dir, use_cache=not no_cache, history=not no_history
+    )
     analysis = run(repo, settings, options, RichProgress(enabled=not quiet))
     data = analysis_to_dict(analysis)
     written = []
@@ -196,7 +198,150 @@ def analyze(
         _summary(data)
         for file in written:
             stdout.print(f"wrote {file}")
-    del no_history  # history mining arrives with the history stage
+
+
+@app.command()
+def history(
+    log: Annotated[Path, typer.Option("--log", "-l", help="A code-maat git2 log file.")],
+    analysis: Annotated[
+        str, typer.Option("--analysis", "-a", help="The code-maat analysis to run.")
+    ] = "authors",
+    version_control: Annotated[
+        str, typer.Option("--version-control", "-c", help="Log format (only git2).")
+    ] = "git2",
+    out: Annotated[
+        Path | None, typer.Option("--out", "--outfile", "-o", help="Write the CSV here.")
+    ] = None,
+    rows: Annotated[int | None, typer.Option("--rows", "-r", help="Max rows in output.")] = None,
+    group: Annotated[
+        Path | None, typer.Option("--group", "-g", help="Layer file: 'path => name' lines.")
+    ] = None,
+    team_map: Annotated[
+        Path | None,
+        typer.Option("--team-map", "--team-map-file", "-p", help="CSV author,team."),
+    ] = None,
+    min_revs: Annotated[int, typer.Option("--min-revs", "-n")] = 5,
+    min_shared_revs: Annotated[int, typer.Option("--min-shared-revs", "-m")] = 5,
+    min_coupling: Annotated[int, typer.Option("--min-coupling", "-i")] = 30,
+    max_coupling: Annotated[int, typer.Option("--max-coupling", "-x")] = 100,
+    max_changeset_size: Annotated[int, typer.Option("--max-changeset-size", "-s")] = 30,
+    temporal_period: Annotated[
+        int | None, typer.Option("--temporal-period", "-t", help="Sliding window in days.")
+    ] = None,
+    age_time_now: Annotated[
+        str | None, typer.Option("--age-time-now", "-d", help="YYYY-MM-DD counted as now.")
+    ] = None,
+    verbose_results: Annotated[bool, typer.Option("--verbose-results")] = False,
+    input_encoding: Annotated[str, typer.Option("--input-encoding")] = "utf-8",
+) -> None:
+    """code-maat compatible analyses of a git2 log, as CSV (same columns and numbers)."""
+    from archscan.history.compat import CompatRequest, run_compat
+
+    if version_control != "git2":
+        raise UsageError(f"unsupported --version-control {version_control!r}; only git2")
+    request = CompatRequest(
+        log=log,
+        analysis=analysis,
+        group=group,
+        team_map=team_map,
+        encoding=input_encoding,
+        min_revs=min_revs,
+        min_shared_revs=min_shared_revs,
+        min_coupling=min_coupling,
+        max_coupling=max_coupling,
+        max_changeset_size=max_changeset_size,
+        temporal_period=temporal_period,
+        age_time_now=age_time_now,
+        verbose_results=verbose_results,
+        rows=rows,
+    )
+    try:
+        text, problems = run_compat(request)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
+    for problem in problems[:20]:
+        stderr.print(f"archscan: warning: {log}:{problem.line}: {problem.message}", markup=False)
+    if len(problems) > 20:
+        stderr.print(f"archscan: warning: {len(problems) - 20} more log problems", markup=False)
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        out.write_text(text, encoding="utf-8")
+
+
+def _history_view(
+    view: str,
+    path: Path,
+    config: Path | None,
+    top: int,
+    sort: str | None,
+    jobs: int,
+    cache_dir: Path | None,
+) -> None:
+    from archscan.history.tables import build_table
+
+    repo = check_repository(path)
+    settings = load_config(repo, config)
+    options = RunOptions(jobs=jobs, cache_dir=cache_dir)
+    analysis = run(repo, settings, options, RichProgress(enabled=True))
+    for warning in analysis.warnings:
+        if warning.kind in ("no-history", "shallow-clone", "history-unreadable"):
+            stderr.print(f"archscan: warning: {warning.message}", markup=False)
+    if analysis.history is None:
+        raise UsageError("no git history to show")
+    title = f"{view} of {repo.name} ({analysis.history.commits} commits)"
+    try:
+        table = build_table(view, analysis.history, top, sort, title)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
+    stdout.print(table)
+
+
+_PATH = Annotated[Path, typer.Argument(help="The repository to analyse.")]
+_CONFIG = Annotated[Path | None, typer.Option("--config", "-c", help="Configuration file.")]
+_TOP = Annotated[int, typer.Option("--top", "-n", help="Rows to show.")]
+_SORT = Annotated[str | None, typer.Option("--sort", "-s", help="Column to sort on.")]
+_JOBS = Annotated[int, typer.Option("--jobs", "-j", help="Worker processes (0 = cores).")]
+_CACHE = Annotated[Path | None, typer.Option("--cache-dir", help="Parse cache folder.")]
+
+
+@app.command()
+def hotspots(
+    path: _PATH,
+    config: _CONFIG = None,
+    top: _TOP = 20,
+    sort: _SORT = None,
+    jobs: _JOBS = 0,
+    cache_dir: _CACHE = None,
+) -> None:
+    """Files ranked by change frequency x complexity."""
+    _history_view("hotspots", path, config, top, sort, jobs, cache_dir)
+
+
+@app.command()
+def coupling(
+    path: _PATH,
+    config: _CONFIG = None,
+    top: _TOP = 20,
+    sort: _SORT = None,
+    jobs: _JOBS = 0,
+    cache_dir: _CACHE = None,
+) -> None:
+    """Files that change together (temporal coupling), cross-boundary pairs marked."""
+    _history_view("coupling", path, config, top, sort, jobs, cache_dir)
+
+
+@app.command()
+def owners(
+    path: _PATH,
+    config: _CONFIG = None,
+    top: _TOP = 20,
+    sort: _SORT = None,
+    jobs: _JOBS = 0,
+    cache_dir: _CACHE = None,
+) -> None:
+    """Main developer, ownership share and knowledge islands per file."""
+    _history_view("owners", path, config, top, sort, jobs, cache_dir)
 
 
 def main() -> None:

@@ -6,6 +6,7 @@ ignored) and values are type-checked. The result is an immutable :class:`Config`
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -59,6 +60,47 @@ class PythonConfig:
     source_roots: tuple[str, ...] = ()  # empty: detected
 
 
+DEFAULT_BOTS: tuple[str, ...] = (
+    "*[bot]",
+    "*[bot]@*",
+    "dependabot*",
+    "renovate*",
+    "greenkeeper*",
+    "snyk-bot*",
+    "github-actions*",
+    "pre-commit-ci*",
+)
+COUPLING_MODES: tuple[str, ...] = ("commit", "author-day", "window", "ticket")
+
+
+@dataclass(frozen=True)
+class HistoryConfig:
+    """``[history]``: git history mining (see docs/history.md)."""
+
+    since: str = ""  # passed to git log --since (e.g. "2 years ago", "2023-01-01")
+    until: str = ""
+    branch: str = ""  # a revision to start from; "" = HEAD
+    all_refs: bool = False  # every branch and tag (git log --all)
+    merges: bool = False  # include merge commits
+    max_commits: int = 0  # 0 = no limit (the newest N otherwise)
+    follow_renames: bool = True
+    include_deleted: bool = False  # report files that no longer exist at HEAD
+    line_counts: bool = True  # numstat pass (churn, ownership by lines)
+    bots: tuple[str, ...] = DEFAULT_BOTS  # globs on author name or e-mail, case-insensitive
+    ticket_pattern: str = r"\b[A-Z][A-Z0-9]+-\d+\b|#\d+\b"
+    coupling_by: str = "commit"
+    window_days: int = 1
+    min_revs: int = 5
+    min_shared_revs: int = 5
+    min_coupling: int = 30
+    max_coupling: int = 100
+    max_changeset_size: int = 30
+    knowledge_island_share: float = 0.95
+    active_days: int = 180  # an author is active after a commit this recently before HEAD
+    team_map: str = ""  # CSV file author,team (relative to the configuration file)
+    teams: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # team -> authors
+
+
 @dataclass(frozen=True)
 class Config:
     include: tuple[str, ...] = ()
@@ -68,6 +110,7 @@ class Config:
     components: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     thresholds: Mapping[str, float] = field(default_factory=dict)
     python: PythonConfig = PythonConfig()
+    history: HistoryConfig = HistoryConfig()
     source: str = ""  # where the configuration was read from ("" = defaults)
 
     def with_cli(self, include: tuple[str, ...], exclude: tuple[str, ...]) -> Config:
@@ -83,6 +126,28 @@ _TOP_KEYS = {
     "components",
     "thresholds",
     "python",
+    "history",
+}
+
+_HISTORY_STR = ("since", "until", "branch", "ticket_pattern", "team_map", "coupling_by")
+_HISTORY_BOOL = ("all_refs", "merges", "follow_renames", "include_deleted", "line_counts")
+_HISTORY_INT = (
+    "max_commits",
+    "window_days",
+    "min_revs",
+    "min_shared_revs",
+    "min_coupling",
+    "max_coupling",
+    "max_changeset_size",
+    "active_days",
+)
+_HISTORY_KEYS = {
+    *_HISTORY_STR,
+    *_HISTORY_BOOL,
+    *_HISTORY_INT,
+    "bots",
+    "teams",
+    "knowledge_island_share",
 }
 
 
@@ -126,6 +191,43 @@ def _python(value: Any) -> PythonConfig:
     return PythonConfig(source_roots=_str_list(value.get("source_roots", []), "source_roots"))
 
 
+def _history_value(key: str, value: Any) -> Any:
+    if key in _HISTORY_STR and not isinstance(value, str):
+        raise ConfigError(f"'history.{key}' must be a string")
+    if key in _HISTORY_BOOL and not isinstance(value, bool):
+        raise ConfigError(f"'history.{key}' must be true or false")
+    if key in _HISTORY_INT and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+        raise ConfigError(f"'history.{key}' must be a non-negative integer")
+    if key == "bots":
+        return _str_list(value, "history.bots")
+    if key == "teams":
+        if not isinstance(value, dict):
+            raise ConfigError("'history.teams' must be a table of team = [authors]")
+        return {str(team): _str_list(v, f"history.teams.{team}") for team, v in value.items()}
+    if key == "knowledge_island_share":
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 1:
+            raise ConfigError("'history.knowledge_island_share' must be a number in (0, 1]")
+        return float(value)
+    return value
+
+
+def _history(value: Any) -> HistoryConfig:
+    if not isinstance(value, dict):
+        raise ConfigError("'history' must be a table")
+    _check_keys(value, _HISTORY_KEYS, "[history]")
+    parsed = {key: _history_value(key, item) for key, item in value.items()}
+    if parsed.get("coupling_by", "commit") not in COUPLING_MODES:
+        raise ConfigError(f"'history.coupling_by' must be one of {', '.join(COUPLING_MODES)}")
+    if "ticket_pattern" in parsed:
+        try:
+            re.compile(parsed["ticket_pattern"])
+        except re.error as exc:
+            raise ConfigError(f"'history.ticket_pattern' is not a valid regex: {exc}") from exc
+    if parsed.get("window_days", 1) < 1:
+        raise ConfigError("'history.window_days' must be at least 1")
+    return HistoryConfig(**parsed)
+
+
 def parse_config(table: Mapping[str, Any], source: str = "") -> Config:
     """Validate a ``[tool.archscan]``-shaped table into a Config."""
     _check_keys(table, _TOP_KEYS, f"archscan configuration ({source or 'inline'})")
@@ -147,6 +249,8 @@ def parse_config(table: Mapping[str, Any], source: str = "") -> Config:
         config = replace(config, thresholds=_thresholds(table["thresholds"]))
     if "python" in table:
         config = replace(config, python=_python(table["python"]))
+    if "history" in table:
+        config = replace(config, history=_history(table["history"]))
     return config
 
 

@@ -18,12 +18,20 @@ from archscan import gitio
 from archscan.cache import FactsCache, default_cache_dir
 from archscan.config import Config
 from archscan.discover import discover
-from archscan.graph import component_resolver, file_graph
+from archscan.graph import component_resolver, file_graph, package_of
+from archscan.history.stage import HistoryInput, run_history
 from archscan.languages import registry
 from archscan.languages.base import ResolverSettings
 from archscan.metrics.structure import measure_structure
 from archscan.parse import parse_files
-from archscan.records import Analysis, AnalysisWarning, RepositoryInfo
+from archscan.records import (
+    Analysis,
+    AnalysisWarning,
+    DiscoveryResult,
+    FileFacts,
+    HistoryResult,
+    RepositoryInfo,
+)
 from archscan.resolve import resolve_all
 
 
@@ -51,6 +59,7 @@ class RunOptions:
     jobs: int = 0  # 0: one per core
     cache_dir: Path | None = None
     use_cache: bool = True
+    history: bool = True  # mine git history (--no-history turns it off)
 
 
 def check_repository(root: Path) -> Path:
@@ -78,6 +87,35 @@ def _open_cache(options: RunOptions) -> tuple[FactsCache | None, list[AnalysisWa
         return FactsCache(directory), []
     except Exception as exc:  # noqa: BLE001 - no cache is slower, not wrong
         return None, [AnalysisWarning("", "cache", f"parse cache unavailable ({exc}); not cached")]
+
+
+def _history(
+    root: Path,
+    repository: RepositoryInfo,
+    discovered: DiscoveryResult,
+    facts: dict[str, FileFacts],
+    config: Config,
+    jobs: int,
+) -> tuple[HistoryResult | None, list[AnalysisWarning]]:
+    """Behavioural half: history of the discovered files, by configured component
+    (by package, i.e. directory, when no components are configured)."""
+    component_of = component_resolver(config.components) if config.components else package_of
+    data = HistoryInput(
+        root=root,
+        repository=repository,
+        paths=frozenset(f.path for f in discovered.files),
+        facts=facts,
+        component_of=component_of,
+        config=config.history,
+        jobs=jobs,
+        subfolder=repository.is_git and _is_subfolder(root),
+    )
+    result, warnings = run_history(data)
+    return result, list(warnings)
+
+
+def _is_subfolder(root: Path) -> bool:
+    return bool(gitio.run_git(root, ["rev-parse", "--show-prefix"], check=False).strip())
 
 
 def run(
@@ -123,6 +161,13 @@ def run(
             bool(components),
         )
     warnings += list(parsed.warnings) + list(resolution.warnings)
+    history = None
+    if options.history:
+        with progress.phase("Mining git history"):
+            history, history_warnings = _history(
+                root, repository, discovered, parsed.facts, config, jobs
+            )
+        warnings += history_warnings
     return Analysis(
         repository=repository,
         components=components,
@@ -132,4 +177,5 @@ def run(
         resolution=resolution,
         structure=structure,
         warnings=tuple(warnings),
+        history=history,
     )

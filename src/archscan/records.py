@@ -196,3 +196,124 @@ class Analysis:
     resolution: Resolution
     structure: StructureMetrics
     warnings: tuple[AnalysisWarning, ...]
+    history: HistoryResult | None = None
+
+
+# --- history (git history mining) -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FileChange:
+    """One file of one commit, as the history reader saw it."""
+
+    path: str  # the path in that commit
+    status: str = "M"  # A | M | D | R (rename) | T | ...
+    old_path: str = ""  # the previous path of a rename
+    added: int = 0  # lines; binary files count 0
+    deleted: int = 0
+
+
+@dataclass(frozen=True)
+class CommitInfo:
+    """One commit from ``git log`` (merges are left out by default)."""
+
+    id: str
+    author: str  # .mailmap applied
+    email: str
+    timestamp: int  # author date, seconds since the epoch
+    message: str = ""
+    files: tuple[FileChange, ...] = ()
+
+
+@dataclass(frozen=True)
+class FileHistory:
+    """What the history says about one file that exists at HEAD (renames followed)."""
+
+    path: str
+    component: str
+    revisions: int
+    added: int
+    deleted: int
+    authors: int
+    main_developer: str | None  # most lines added
+    ownership: float  # main developer's share of the lines added (0..1)
+    first_change: str  # ISO date
+    last_change: str
+    age_months: int  # whole months from the last change to the HEAD commit date
+    knowledge_island: bool  # one active author owns >= the configured share
+    soc: int  # sum of coupling: co-changed files over all its commits
+
+
+@dataclass(frozen=True)
+class Hotspot:
+    """Change frequency x complexity."""
+
+    path: str
+    component: str
+    revisions: int
+    complexity: int
+    sloc: int
+    score: int  # revisions * complexity
+    rank: int
+
+
+@dataclass(frozen=True)
+class TemporalCoupling:
+    """Two files that change together (code-maat's degree definition)."""
+
+    entity: str
+    coupled: str
+    degree: int  # truncated 100 * shared / average revisions
+    shared: int
+    revisions_entity: int
+    revisions_coupled: int
+    average_revisions: int  # rounded up
+    component_entity: str
+    component_coupled: str
+    cross_boundary: bool
+
+
+@dataclass(frozen=True)
+class ComponentHistory:
+    name: str
+    files: int
+    revisions: int  # sum over its files
+    added: int
+    deleted: int
+    authors: int
+    bus_factor: int  # smallest number of authors owning more than half of its code
+    bus_factor_authors: tuple[str, ...]
+    knowledge_islands: int
+    soc: int
+    cross_boundary_pairs: int
+    cross_boundary_shared: int
+    teams: tuple[tuple[str, int], ...] = ()  # (team, commits) when a team map is set
+
+
+@dataclass(frozen=True)
+class TeamCoupling:
+    """Two teams that change the same components (Conway's law view)."""
+
+    team_a: str
+    team_b: str
+    shared_components: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class HistoryResult:
+    head_date: str  # the HEAD commit date: "now" for code age
+    commits: int  # commits analysed (bots and merges left out)
+    bot_commits: int
+    authors: int
+    first_commit_date: str | None
+    last_commit_date: str | None
+    shallow: bool
+    coupling_by: str  # commit | author-day | window | ticket
+    line_counts: bool  # False when churn was not computed
+    bus_factor: int
+    bus_factor_authors: tuple[str, ...]
+    files: tuple[FileHistory, ...] = ()
+    hotspots: tuple[Hotspot, ...] = ()
+    coupling: tuple[TemporalCoupling, ...] = ()
+    components: tuple[ComponentHistory, ...] = ()
+    team_coupling: tuple[TeamCoupling, ...] = ()

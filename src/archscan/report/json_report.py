@@ -13,6 +13,7 @@ from typing import Any
 
 from archscan import __version__
 from archscan.graph import package_of
+from archscan.history.report import history_sections
 from archscan.languages import registry
 from archscan.records import Analysis, ComponentMetrics, Cycle
 
@@ -152,6 +153,7 @@ def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
         "warnings": [
             {"path": w.path, "kind": w.kind, "message": w.message} for w in analysis.warnings
         ],
+        **history_sections(analysis.history),
     }
 
 

@@ -1,0 +1,1 @@
+"""Git history mining: code-maat compatible analyses and archscan's native metrics."""

@@ -1,0 +1,229 @@
+"""From aggregated history to the figures archscan reports.
+
+Definitions (docs/history.md has them with their sources):
+* main developer: the author with most lines added (most commits without line counts);
+  ownership = their share of the lines added (code-maat's main-dev).
+* knowledge island: ownership >= ``knowledge_island_share`` (0.95) and that author is
+  active (a commit within ``active_days`` of the HEAD commit date).
+* bus factor: the smallest number of authors who together own more than half of the
+  code, a file's code (its SLOC, or net lines added when it was not parsed) being owned
+  in proportion to the lines each author added to it.
+* hotspot score: revisions x complexity (sum of function cyclomatic complexity).
+* temporal coupling: code-maat's degree and thresholds; cross-boundary when the two
+  files belong to different components.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from itertools import combinations
+
+from archscan.history.codemaat.age import months_between
+from archscan.history.codemaat.coupling import passes
+from archscan.history.codemaat.model import Options
+from archscan.history.native import Aggregator, FileStats, iso_date
+from archscan.records import (
+    ComponentHistory,
+    FileFacts,
+    FileHistory,
+    Hotspot,
+    TeamCoupling,
+    TemporalCoupling,
+)
+
+
+@dataclass(frozen=True)
+class MetricSettings:
+    knowledge_island_share: float = 0.95
+    active_days: int = 180
+    min_revs: int = 5
+    min_shared_revs: int = 5
+    min_coupling: int = 30
+    max_coupling: int = 100
+
+
+def _main_developer(stats: FileStats, by_lines: bool) -> tuple[str | None, float]:
+    shares = stats.added_by if by_lines and stats.added_by.total() else stats.commits_by
+    total = sum(shares.values())
+    if not total:
+        return None, 0.0
+    # most first, then by name: deterministic where code-maat's tie order is arbitrary
+    author, amount = min(shares.items(), key=lambda item: (-item[1], item[0]))
+    return author, round(amount / total, 4)
+
+
+def _weight(path: str, stats: FileStats, facts: Mapping[str, FileFacts]) -> int:
+    found = facts.get(path)
+    if found is not None:
+        return found.sloc
+    return max(stats.added - stats.deleted, 0)
+
+
+def bus_factor(owned: Mapping[str, float]) -> tuple[int, tuple[str, ...]]:
+    """Fewest authors owning more than half: largest owners first, ties by name."""
+    total = sum(owned.values())
+    if total <= 0:
+        return 0, ()
+    chosen: list[str] = []
+    running = 0.0
+    for author, amount in sorted(owned.items(), key=lambda item: (-item[1], item[0])):
+        chosen.append(author)
+        running += amount
+        if running > total / 2:
+            break
+    return len(chosen), tuple(chosen)
+
+
+def _owned(stats: FileStats, weight: int, by_lines: bool) -> dict[str, float]:
+    shares = stats.added_by if by_lines and stats.added_by.total() else stats.commits_by
+    total = sum(shares.values())
+    return {a: weight * n / total for a, n in shares.items() if n} if total else {}
+
+
+@dataclass(frozen=True)
+class Context:
+    aggregator: Aggregator
+    facts: Mapping[str, FileFacts]
+    component_of: Callable[[str], str]
+    head: date
+    by_lines: bool
+    settings: MetricSettings
+    team_of: Mapping[str, str]
+
+
+def _active(context: Context, author: str | None) -> bool:
+    if author is None:
+        return False
+    last = context.aggregator.author_last.get(author)
+    head_day = (context.head - date(1970, 1, 1)).days
+    return last is not None and head_day - last // 86400 <= context.settings.active_days
+
+
+def file_histories(context: Context) -> list[FileHistory]:
+    rows = []
+    soc = context.aggregator.coupling.soc
+    for path in sorted(context.aggregator.files):
+        stats = context.aggregator.files[path]
+        main, share = _main_developer(stats, context.by_lines)
+        last = iso_date(stats.last)
+        island = share >= context.settings.knowledge_island_share and _active(context, main)
+        rows.append(
+            FileHistory(
+                path=path,
+                component=context.component_of(path),
+                revisions=stats.revisions,
+                added=stats.added,
+                deleted=stats.deleted,
+                authors=len(stats.commits_by),
+                main_developer=main,
+                ownership=share,
+                first_change=iso_date(stats.first),
+                last_change=last,
+                age_months=max(months_between(date.fromisoformat(last), context.head), 0)
+                if date.fromisoformat(last) <= context.head
+                else 0,
+                knowledge_island=island,
+                soc=soc.get(path, 0),
+            )
+        )
+    return rows
+
+
+def hotspots(context: Context, files: list[FileHistory]) -> list[Hotspot]:
+    scored = []
+    for item in files:
+        found = context.facts.get(item.path)
+        if found is None:
+            continue
+        score = item.revisions * found.complexity
+        scored.append((score, item, found))
+    scored.sort(key=lambda entry: (-entry[0], entry[1].path))
+    return [
+        Hotspot(item.path, item.component, item.revisions, found.complexity, found.sloc, score, n)
+        for n, (score, item, found) in enumerate(scored, 1)
+    ]
+
+
+def temporal_coupling(context: Context) -> list[TemporalCoupling]:
+    counts = context.aggregator.coupling
+    settings = context.settings
+    options = Options(
+        min_revs=settings.min_revs,
+        min_shared_revs=settings.min_shared_revs,
+        min_coupling=settings.min_coupling,
+        max_coupling=settings.max_coupling,
+    )
+    pairs = []
+    for (a, b), shared in counts.shared.items():
+        ra, rb = counts.revisions[a], counts.revisions[b]
+        if not passes(options, ra, rb, shared):
+            continue
+        ca, cb = context.component_of(a), context.component_of(b)
+        degree = (200 * shared) // (ra + rb)
+        pairs.append(
+            TemporalCoupling(a, b, degree, shared, ra, rb, -(-(ra + rb) // 2), ca, cb, ca != cb)
+        )
+    pairs.sort(key=lambda p: (-p.degree, -p.shared, p.entity, p.coupled))
+    return pairs
+
+
+def components(
+    context: Context, files: list[FileHistory], pairs: list[TemporalCoupling]
+) -> tuple[list[ComponentHistory], tuple[int, tuple[str, ...]]]:
+    """Per component figures, and the repository's bus factor."""
+    members: dict[str, list[FileHistory]] = defaultdict(list)
+    for item in files:
+        members[item.component].append(item)
+    repo_owned: Counter[str] = Counter()
+    rows = []
+    for name in sorted(members):
+        owned: Counter[str] = Counter()
+        teams: Counter[str] = Counter()
+        authors: set[str] = set()
+        for item in members[name]:
+            stats = context.aggregator.files[item.path]
+            owned.update(_owned(stats, _weight(item.path, stats, context.facts), context.by_lines))
+            authors.update(stats.commits_by)
+            for author, commits in stats.commits_by.items():
+                if author in context.team_of:
+                    teams[context.team_of[author]] += commits
+        repo_owned.update(owned)
+        crossing = [
+            p
+            for p in pairs
+            if p.cross_boundary and name in (p.component_entity, p.component_coupled)
+        ]
+        factor, who = bus_factor(owned)
+        rows.append(
+            ComponentHistory(
+                name=name,
+                files=len(members[name]),
+                revisions=sum(i.revisions for i in members[name]),
+                added=sum(i.added for i in members[name]),
+                deleted=sum(i.deleted for i in members[name]),
+                authors=len(authors),
+                bus_factor=factor,
+                bus_factor_authors=who,
+                knowledge_islands=sum(1 for i in members[name] if i.knowledge_island),
+                soc=sum(i.soc for i in members[name]),
+                cross_boundary_pairs=len(crossing),
+                cross_boundary_shared=sum(p.shared for p in crossing),
+                teams=tuple(sorted(teams.items(), key=lambda t: (-t[1], t[0]))),
+            )
+        )
+    return rows, bus_factor(repo_owned)
+
+
+def team_coupling(rows: list[ComponentHistory]) -> list[TeamCoupling]:
+    """Teams that change the same components: Conway's law made visible."""
+    shared: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for row in rows:
+        for a, b in combinations(sorted(team for team, _n in row.teams), 2):
+            shared[(a, b)].append(row.name)
+    return [
+        TeamCoupling(a, b, tuple(names))
+        for (a, b), names in sorted(shared.items(), key=lambda item: (-len(item[1]), item[0]))
+    ]

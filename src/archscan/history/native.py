@@ -1,0 +1,209 @@
+"""Native mode: aggregate the streamed commits incrementally (never the whole log).
+
+Beyond code-maat: renames are followed (a file keeps its history across moves), files
+that no longer exist are left out, bot authors are recognised by patterns, and the
+changesets for temporal coupling can be commits, author-days, fixed time windows or
+ticket ids taken from commit messages.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from itertools import combinations
+
+from archscan.records import CommitInfo
+
+_DAY = 86400
+
+
+def _glob_regex(pattern: str) -> str:
+    """A bot pattern: ``*`` and ``?`` are wildcards, everything else literal (so ``[bot]``)."""
+    return "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+
+
+def bot_matcher(patterns: Sequence[str]) -> Callable[[str, str], bool]:
+    """True for an author whose name or e-mail matches a pattern (case-insensitive)."""
+    if not patterns:
+        return lambda name, email: False
+    regex = re.compile("|".join(f"(?:{_glob_regex(p)})" for p in patterns), re.IGNORECASE)
+    return lambda name, email: bool(regex.fullmatch(name) or regex.fullmatch(email))
+
+
+class Renames:
+    """Maps every older path of a file to its newest name, walking history newest first."""
+
+    def __init__(self) -> None:
+        self._alias: dict[str, str] = {}
+
+    def resolve(self, path: str) -> str:
+        return self._alias.get(path, path)
+
+    def record(self, old: str, new: str) -> None:
+        if old != new:
+            self._alias[old] = self.resolve(new)
+
+
+@dataclass
+class FileStats:
+    """Running totals of one file (mutable while aggregating, then frozen into records)."""
+
+    revisions: int = 0
+    first: int = 0
+    last: int = 0
+    commits_by: Counter[str] = field(default_factory=Counter)
+    added: int = 0
+    deleted: int = 0
+    added_by: Counter[str] = field(default_factory=Counter)
+    deleted_by: Counter[str] = field(default_factory=Counter)
+
+
+@dataclass
+class CouplingCounts:
+    """Revisions per file and shared revisions per pair, over the coupling changesets."""
+
+    max_changeset_size: int
+    revisions: Counter[str] = field(default_factory=Counter)
+    shared: Counter[tuple[str, str]] = field(default_factory=Counter)
+    soc: Counter[str] = field(default_factory=Counter)
+
+    def add(self, files: Iterable[str]) -> None:
+        members = sorted(set(files))  # pairs (a, b) with a < b
+        if not members:
+            return
+        others = len(members) - 1
+        soc = self.soc
+        for name in members:
+            soc[name] += others
+        if len(members) > self.max_changeset_size:
+            return
+        self.revisions.update(members)
+        if others:
+            self.shared.update(combinations(members, 2))
+
+
+def day_of(timestamp: int) -> int:
+    return timestamp // _DAY
+
+
+def iso_date(timestamp: int) -> str:
+    try:
+        return datetime.fromtimestamp(timestamp, timezone.utc).date().isoformat()
+    except (OverflowError, OSError, ValueError):
+        return "1970-01-01" if timestamp < 0 else "9999-12-31"
+
+
+@dataclass
+class Aggregator:
+    """Consumes the name pass commit by commit."""
+
+    keep: Callable[[str], bool]  # is this (current) path reported?
+    is_bot: Callable[[str, str], bool]
+    coupling_by: str
+    window_days: int
+    ticket: re.Pattern[str]
+    coupling: CouplingCounts
+    renames: Renames = field(default_factory=Renames)
+    files: dict[str, FileStats] = field(default_factory=dict)
+    rename_events: list[tuple[int, str, str]] = field(default_factory=list)
+    commit_authors: list[str | None] = field(default_factory=list)  # None: a bot commit
+    index_of: dict[str, int] = field(default_factory=dict)  # commit id -> position
+    author_last: dict[str, int] = field(default_factory=dict)
+    changesets: dict[object, set[str]] = field(default_factory=dict)
+    commits: int = 0
+    bot_commits: int = 0
+    first: int | None = None
+    last: int | None = None
+
+    def _current_names(self, commit: CommitInfo, index: int) -> list[str]:
+        resolve = self.renames.resolve
+        names = [resolve(f.path) for f in commit.files]
+        for change in commit.files:
+            if change.status == "R" and change.old_path:
+                self.rename_events.append((index, change.old_path, change.path))
+                self.renames.record(change.old_path, change.path)
+        return names
+
+    def _changeset_keys(self, commit: CommitInfo) -> Sequence[object]:
+        if self.coupling_by == "author-day":
+            return [(commit.author, day_of(commit.timestamp))]
+        if self.coupling_by == "window":
+            return [day_of(commit.timestamp) // self.window_days]
+        if self.coupling_by == "ticket":
+            return sorted({m.group(0) for m in self.ticket.finditer(commit.message)})
+        return []
+
+    def add(self, commit: CommitInfo) -> None:
+        index = len(self.commit_authors)
+        self.index_of[commit.id] = index
+        names = self._current_names(commit, index)
+        if self.is_bot(commit.author, commit.email):
+            self.commit_authors.append(None)
+            self.bot_commits += 1
+            return
+        self.commit_authors.append(commit.author)
+        self.commits += 1
+        stamp = commit.timestamp
+        self.first = stamp if self.first is None else min(self.first, stamp)
+        self.last = stamp if self.last is None else max(self.last, stamp)
+        self.author_last[commit.author] = max(self.author_last.get(commit.author, stamp), stamp)
+        keep, files, author = self.keep, self.files, commit.author
+        kept = [name for name in dict.fromkeys(names) if keep(name)]
+        for name in kept:
+            stats = files.get(name)
+            if stats is None:
+                stats = files[name] = FileStats(first=stamp, last=stamp)
+            stats.revisions += 1
+            if stamp < stats.first:
+                stats.first = stamp
+            elif stamp > stats.last:
+                stats.last = stamp
+            stats.commits_by[author] += 1
+        if self.coupling_by == "commit":
+            self.coupling.add(kept)
+            return
+        for key in self._changeset_keys(commit):
+            self.changesets.setdefault(key, set()).update(kept)
+
+    def finish(self) -> None:
+        """Feed the accumulated author-day / window / ticket changesets to coupling."""
+        for key in sorted(self.changesets, key=repr):
+            self.coupling.add(self.changesets[key])
+        self.changesets.clear()
+
+
+@dataclass
+class LineAggregator:
+    """Consumes the line pass in commit order, replaying the renames of the name pass."""
+
+    aggregator: Aggregator
+    renames: Renames = field(default_factory=Renames)
+    _next_event: int = 0
+
+    def _replay_until(self, index: int) -> None:
+        events = self.aggregator.rename_events
+        while self._next_event < len(events) and events[self._next_event][0] < index:
+            _i, old, new = events[self._next_event]
+            self.renames.record(old, new)
+            self._next_event += 1
+
+    def add(self, commit: str, files: Sequence[tuple[str, str, int, int]]) -> None:
+        index = self.aggregator.index_of.get(commit)
+        if index is None:
+            return
+        self._replay_until(index)
+        author = self.aggregator.commit_authors[index]
+        if author is None:
+            return
+        for path, _old, added, deleted in files:
+            name = self.renames.resolve(path)
+            stats = self.aggregator.files.get(name)
+            if stats is None:
+                continue
+            stats.added += added
+            stats.deleted += deleted
+            stats.added_by[author] += added
+            stats.deleted_by[author] += deleted

@@ -1,0 +1,382 @@
+"""Stream commits from git: one ``git log`` process read incrementally, never the whole log.
+
+Two passes, because their costs differ by an order of magnitude:
+
+* the *name pass* (``--name-status``) needs only trees: who changed which files when,
+  renames included. Revisions, coupling, authors and code age come from it.
+* the *line pass* (``--numstat``) needs blob diffs. It is split into chunks of commit
+  ids that several ``git log --no-walk --stdin`` processes diff in parallel.
+
+Both use ``-z`` so that any path (commas, quotes, newlines, unicode) arrives verbatim.
+Measured here (docs/history.md): the git CLI streamed into Python beats pygit2 by 4-7x
+and GitPython by ~160x on a full history, so the CLI it is.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TypeVar
+
+from archscan import gitio
+from archscan.records import CommitInfo, FileChange
+
+_MARK = b"\x00\x1e"  # NUL + record separator: starts every commit record
+_HEX40 = re.compile(rb"[0-9a-f]{40}(?:[0-9a-f]{24})?\x00")
+_READ = 1 << 20
+
+
+class HistoryReadError(RuntimeError):
+    """git could not produce the log (missing objects, bad revision, ...)."""
+
+
+@dataclass(frozen=True)
+class LogQuery:
+    """Which commits: git log's own options."""
+
+    revision: str = ""  # "" = HEAD
+    all_refs: bool = False
+    merges: bool = False
+    since: str = ""
+    until: str = ""
+    max_commits: int = 0
+    follow_renames: bool = True
+    messages: bool = False  # full messages (ticket ids) instead of subjects
+    pathspec: tuple[str, ...] = ()  # ("." when analysing a sub-folder of a repository)
+
+    def selection(self) -> list[str]:
+        args = []
+        if not self.merges:
+            args.append("--no-merges")
+        if self.since:
+            args.append(f"--since={self.since}")
+        if self.until:
+            args.append(f"--until={self.until}")
+        if self.max_commits:
+            args.append(f"--max-count={self.max_commits}")
+        if self.all_refs:
+            args.append("--all")
+        else:
+            if self.revision.startswith("-"):
+                raise HistoryReadError(f"not a revision: {self.revision!r}")
+            args.append(self.revision or "HEAD")
+        return args
+
+    def renames(self) -> list[str]:
+        # --relative: paths relative to the analysed folder (a no-op at the top level)
+        return ["--relative", "-M" if self.follow_renames else "--no-renames"]
+
+    def paths(self) -> list[str]:
+        return ["--", *self.pathspec]
+
+
+def _records(stream: Iterable[bytes]) -> Iterator[bytes]:
+    """Split a byte stream into commit records (each starting after the marker)."""
+    pending = b""
+    for chunk in stream:
+        pending += chunk
+        parts = pending.split(_MARK)
+        pending = parts.pop()
+        for part in parts:
+            if part:
+                yield part
+    if pending:
+        yield pending
+
+
+def _joined(records: Iterable[bytes]) -> Iterator[bytes]:
+    """Re-join a record wrongly split at a path that begins with the marker byte."""
+    current = b""
+    for record in records:
+        if current and not _HEX40.match(record):
+            current += _MARK + record
+            continue
+        if current:
+            yield current
+        current = record
+    if current:
+        yield current
+
+
+def _read_chunks(proc: subprocess.Popen[bytes]) -> Iterator[bytes]:
+    assert proc.stdout is not None
+    while True:
+        chunk = proc.stdout.read(_READ)
+        if not chunk:
+            return
+        yield chunk
+
+
+def _text(raw: bytes) -> str:
+    # git paths are bytes; undecodable ones keep their bytes as surrogates (like fsdecode)
+    return raw.decode("utf-8", "surrogateescape")
+
+
+def _name_files(text: str) -> tuple[FileChange, ...]:
+    """``status\\0path\\0`` or ``Rnnn\\0old\\0new\\0`` entries (hot loop: kept plain)."""
+    fields = text.split("\0")
+    files: list[FileChange] = []
+    count = len(fields)
+    i = 0
+    while i < count:
+        kind = fields[i].lstrip("\n")[:1]
+        if not kind:
+            i += 1
+        elif kind == "R" or kind == "C":
+            if i + 2 < count and fields[i + 2]:
+                files.append(FileChange(fields[i + 2], kind, fields[i + 1] if kind == "R" else ""))
+            i += 3
+        else:
+            if i + 1 < count and fields[i + 1]:
+                files.append(FileChange(fields[i + 1], kind))
+            i += 2
+    return tuple(files)
+
+
+def _parse_name_record(record: bytes) -> CommitInfo | None:
+    fields = record.split(b"\x00", 5)
+    if len(fields) < 5:
+        return None
+    commit, author, email, stamp, message = fields[:5]
+    try:
+        timestamp = int(stamp or b"0")
+    except ValueError:
+        timestamp = 0
+    rest = fields[5] if len(fields) > 5 else b""
+    return CommitInfo(
+        id=commit.decode("ascii", "replace"),
+        author=author.decode("utf-8", "replace"),
+        email=email.decode("utf-8", "replace"),
+        timestamp=timestamp,
+        message=message.decode("utf-8", "replace"),
+        # paths are bytes to git: undecodable ones keep their bytes as surrogates
+        files=_name_files(rest.decode("utf-8", "surrogateescape")) if rest else (),
+    )
+
+
+_NAME_FORMAT = "--format=%x00%x1e%H%x00%aN%x00%aE%x00%at%x00"
+
+
+def stream_commits(root: Path, query: LogQuery) -> Iterator[CommitInfo]:
+    """The name pass: commits newest first, each with its changed files (no line counts)."""
+    message = "%B" if query.messages else "%s"
+    args = [
+        "log",
+        "-z",
+        "--name-status",
+        *query.renames(),
+        "--use-mailmap",
+        _NAME_FORMAT + message,
+        *query.selection(),
+        *query.paths(),
+    ]
+    # stderr goes to a file: rename warnings on huge commits could fill a pipe and stall git.
+    with tempfile.TemporaryFile() as errors:
+        try:
+            proc = subprocess.Popen(
+                gitio.git_command(root, args),
+                stdout=subprocess.PIPE,
+                stderr=errors,
+                stdin=subprocess.DEVNULL,
+                env=gitio.git_env(),
+            )
+        except FileNotFoundError as exc:
+            raise HistoryReadError("git is not installed") from exc
+        try:
+            for record in _joined(_records(_read_chunks(proc))):
+                info = _parse_name_record(record)
+                if info is not None:
+                    yield info
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+            proc.wait()
+            if proc.stdout:
+                proc.stdout.close()
+        if proc.returncode != 0:
+            errors.seek(0)
+            lines = errors.read().decode("utf-8", "replace").strip().splitlines()
+            raise HistoryReadError(lines[-1] if lines else "git log failed")
+
+
+def _name_chunk(root: Path, ids: Sequence[str], query: LogQuery) -> bytes:
+    message = "%B" if query.messages else "%s"
+    args = [
+        "log",
+        "-z",
+        "--name-status",
+        *query.renames(),
+        "--use-mailmap",
+        "--no-walk=unsorted",
+        "--stdin",
+        _NAME_FORMAT + message,
+        *query.paths(),
+    ]
+    proc = subprocess.run(
+        gitio.git_command(root, args),
+        input=("\n".join(ids) + "\n").encode(),
+        capture_output=True,
+        env=gitio.git_env(),
+        check=False,
+    )
+    if proc.returncode != 0:
+        lines = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise HistoryReadError(lines[-1] if lines else "git log failed")
+    return proc.stdout
+
+
+def _name_resilient(root: Path, ids: Sequence[str], query: LogQuery, degraded: list[str]) -> bytes:
+    """A chunk; when rename detection fails (a blob missing from a partial clone), halve
+    until the commit, which is then read without rename detection (names need no blobs)."""
+    try:
+        return _name_chunk(root, ids, query)
+    except HistoryReadError:
+        if len(ids) == 1 and query.follow_renames:
+            degraded.append(ids[0])
+            return _name_chunk(root, ids, replace(query, follow_renames=False))
+        if len(ids) == 1:
+            raise
+    middle = len(ids) // 2
+    return _name_resilient(root, ids[:middle], query, degraded) + _name_resilient(
+        root, ids[middle:], query, degraded
+    )
+
+
+def stream_commits_parallel(
+    root: Path, ids: Sequence[str], query: LogQuery, jobs: int, degraded: list[str] | None = None
+) -> Iterator[CommitInfo]:
+    """The name pass split over ``jobs`` git processes; commits still arrive in order.
+
+    Commits whose renames could not be detected are appended to ``degraded``.
+    """
+    lost: list[str] = [] if degraded is None else degraded
+
+    def work(root: Path, chunk: Sequence[str], query: LogQuery) -> bytes:
+        return _name_resilient(root, chunk, query, lost)
+
+    for output in _in_order(work, root, ids, query, jobs):
+        for record in _joined(_records([output])):
+            info = _parse_name_record(record)
+            if info is not None:
+                yield info
+
+
+T = TypeVar("T")
+
+
+def _in_order(
+    work: Callable[[Path, Sequence[str], LogQuery], T],
+    root: Path,
+    ids: Sequence[str],
+    query: LogQuery,
+    jobs: int,
+) -> Iterator[T]:
+    """Run ``work`` on consecutive chunks of ids in a pool; results in chunk order.
+
+    At most ``jobs + 1`` chunks are in flight, so memory holds a few chunks, not the log.
+    """
+    jobs = max(jobs, 1)
+    size = max(200, min(2000, len(ids) // (jobs * 4) + 1))
+    chunks = [ids[i : i + size] for i in range(0, len(ids), size)]
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        pending: list[Future[T]] = []
+        for chunk in chunks:
+            pending.append(pool.submit(work, root, chunk, query))
+            if len(pending) > jobs:
+                yield pending.pop(0).result()
+        for future in pending:
+            yield future.result()
+
+
+def commit_ids(root: Path, query: LogQuery) -> list[str]:
+    """The ids the name pass will visit, in the same order (cheap: no diffs)."""
+    out = gitio.run_git(root, ["rev-list", *query.selection(), *query.paths()], check=False)
+    return out.decode("ascii", "replace").split()
+
+
+# --- the line pass -------------------------------------------------------------------
+
+
+def _numstat_files(fields: list[bytes]) -> list[tuple[str, str, int, int]]:
+    """(path, old path, added, deleted) from ``a\\td\\tpath\\0`` / ``a\\td\\t\\0old\\0new\\0``."""
+    out = []
+    i = 0
+    while i < len(fields):
+        entry = fields[i].lstrip(b"\n")
+        i += 1
+        if not entry:
+            continue
+        parts = entry.split(b"\t", 2)
+        if len(parts) != 3:
+            continue
+        added = int(parts[0]) if parts[0].isdigit() else 0  # "-": binary
+        deleted = int(parts[1]) if parts[1].isdigit() else 0
+        if parts[2]:
+            out.append((_text(parts[2]), "", added, deleted))
+        elif i + 1 < len(fields):
+            out.append((_text(fields[i + 1]), _text(fields[i]), added, deleted))
+            i += 2
+    return out
+
+
+LineChanges = dict[str, list[tuple[str, str, int, int]]]  # commit -> files
+
+
+def _numstat_chunk(root: Path, ids: Sequence[str], query: LogQuery) -> LineChanges:
+    args = [
+        "log",
+        "-z",
+        "--numstat",
+        *query.renames(),
+        "--no-walk=unsorted",
+        "--stdin",
+        "--format=%x00%x1e%H",
+        *query.paths(),
+    ]
+    proc = subprocess.run(
+        gitio.git_command(root, args),
+        input=("\n".join(ids) + "\n").encode(),
+        capture_output=True,
+        env=gitio.git_env(),
+        check=False,
+    )
+    if proc.returncode != 0:
+        message = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise HistoryReadError(message[-1] if message else "git log --numstat failed")
+    result: LineChanges = {}
+    for record in _joined(_records([proc.stdout])):
+        fields = record.split(b"\x00")
+        result[fields[0].decode("ascii", "replace")] = _numstat_files(fields[1:])
+    return result
+
+
+def _numstat_resilient(
+    root: Path, ids: Sequence[str], query: LogQuery, failed: list[str]
+) -> LineChanges:
+    """A chunk; when git fails (a partial clone's missing blob), halve until the bad commit."""
+    try:
+        return _numstat_chunk(root, ids, query)
+    except HistoryReadError:
+        if len(ids) == 1:
+            failed.append(ids[0])
+            return {}
+    middle = len(ids) // 2
+    first = _numstat_resilient(root, ids[:middle], query, failed)
+    first.update(_numstat_resilient(root, ids[middle:], query, failed))
+    return first
+
+
+def line_changes(
+    root: Path, ids: Sequence[str], query: LogQuery, jobs: int, failed: list[str]
+) -> Iterator[LineChanges]:
+    """Line counts of the given commits, chunk by chunk in order, diffed in parallel."""
+
+    def work(root: Path, chunk: Sequence[str], query: LogQuery) -> LineChanges:
+        return _numstat_resilient(root, chunk, query, failed)
+
+    yield from _in_order(work, root, ids, query, jobs)

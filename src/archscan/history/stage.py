@@ -1,0 +1,276 @@
+"""The history stage of ``archscan analyze``: git -> aggregates -> HistoryResult.
+
+Never fatal: no git, no commits, a shallow clone, missing objects or an unreadable team
+map become warnings, and whatever history can be read is analysed.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+
+from archscan import gitio
+from archscan.config import HistoryConfig
+from archscan.history import metrics
+from archscan.history.native import (
+    Aggregator,
+    CouplingCounts,
+    LineAggregator,
+    bot_matcher,
+    iso_date,
+)
+from archscan.history.reader import (
+    HistoryReadError,
+    LogQuery,
+    commit_ids,
+    line_changes,
+    stream_commits,
+    stream_commits_parallel,
+)
+from archscan.records import (
+    AnalysisWarning,
+    CommitInfo,
+    FileFacts,
+    HistoryResult,
+    RepositoryInfo,
+)
+
+
+@dataclass(frozen=True)
+class HistoryInput:
+    root: Path
+    repository: RepositoryInfo
+    paths: frozenset[str]  # the discovered files: history reports only these
+    facts: Mapping[str, FileFacts]
+    component_of: Callable[[str], str]
+    config: HistoryConfig
+    jobs: int = 1
+    subfolder: bool = False  # the root is a folder inside a larger repository
+
+
+def _warning(kind: str, message: str) -> AnalysisWarning:
+    return AnalysisWarning("", kind, message)
+
+
+def _query(config: HistoryConfig, follow_renames: bool, subfolder: bool) -> LogQuery:
+    return LogQuery(
+        pathspec=(".",) if subfolder else (),
+        revision=config.branch,
+        all_refs=config.all_refs,
+        merges=config.merges,
+        since=config.since,
+        until=config.until,
+        max_commits=config.max_commits,
+        follow_renames=follow_renames,
+        messages=config.coupling_by == "ticket",
+    )
+
+
+def _team_map(root: Path, config: HistoryConfig, warnings: list[AnalysisWarning]) -> dict[str, str]:
+    teams = {author: team for team, authors in config.teams.items() for author in authors}
+    if not config.team_map:
+        return teams
+    path = Path(config.team_map)
+    path = path if path.is_absolute() else root / path
+    real = os.path.realpath(path)
+    if not path.is_absolute() and not real.startswith(os.path.realpath(root) + os.sep):
+        warnings.append(_warning("team-map", f"{config.team_map} points outside the repository"))
+        return teams
+    try:
+        with open(real, encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                if row.get("author") and row.get("team"):
+                    teams[row["author"]] = row["team"]
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        warnings.append(_warning("team-map", f"cannot read team map {config.team_map}: {exc}"))
+    return teams
+
+
+def _head_date(root: Path, revision: str) -> date | None:
+    out = gitio.run_git(root, ["log", "-1", "--format=%ct", revision or "HEAD", "--"], check=False)
+    try:
+        return date.fromisoformat(iso_date(int(out.strip())))
+    except ValueError:
+        return None
+
+
+HEAD_START = 2000  # newest commits streamed by one git process while rev-list runs
+
+
+@dataclass(frozen=True)
+class _NamePlan:
+    query: LogQuery
+    ids: Future[list[str]]
+    head_start: int  # newest commits streamed by one process first; -1: all of them
+    degraded: list[str]  # commits read without rename detection
+
+
+def _commits(data: HistoryInput, plan: _NamePlan) -> Iterator[CommitInfo]:
+    """The name pass. The newest commits stream from one git process at once (no wait
+    for the id list); the rest is split over ``jobs`` processes, in order."""
+    query, first = plan.query, plan.head_start
+    if first < 0:
+        yield from stream_commits(data.root, query)
+        return
+    if query.max_commits:
+        first = min(first, query.max_commits)
+    seen = 0
+    if first:
+        for commit in stream_commits(data.root, replace(query, max_commits=first)):
+            seen += 1
+            yield commit
+        if seen < first:
+            return  # the whole history fitted in the head start
+    rest = plan.ids.result()[seen:]
+    if rest:
+        yield from stream_commits_parallel(data.root, rest, query, data.jobs, plan.degraded)
+
+
+def _aggregator(data: HistoryInput, plan: _NamePlan) -> Aggregator:
+    config = data.config
+    aggregator = Aggregator(
+        keep=data.paths.__contains__,
+        is_bot=bot_matcher(config.bots),
+        coupling_by=config.coupling_by,
+        window_days=config.window_days,
+        ticket=re.compile(config.ticket_pattern),
+        coupling=CouplingCounts(config.max_changeset_size),
+    )
+    for commit in _commits(data, plan):
+        aggregator.add(commit)
+    aggregator.finish()
+    return aggregator
+
+
+def _name_pass(
+    data: HistoryInput, ids: Future[list[str]], warnings: list[AnalysisWarning]
+) -> tuple[Aggregator, LogQuery] | None:
+    query = _query(data.config, data.config.follow_renames, data.subfolder)
+    head_start = HEAD_START if data.jobs > 1 else -1  # one stream when single-core
+    plan = _NamePlan(query, ids, head_start, [])
+    try:
+        aggregator = _aggregator(data, plan)
+    except HistoryReadError:
+        # Rename detection reads blobs and a partial clone may lack some: start again in
+        # chunks, where only the commits that cannot be diffed lose rename detection.
+        plan = _NamePlan(query, ids, 0, [])
+        try:
+            aggregator = _aggregator(data, plan)
+        except HistoryReadError as exc:
+            warnings.append(_warning("history-unreadable", f"git log failed: {exc}"))
+            return None
+    if plan.degraded:
+        warnings.append(
+            _warning(
+                "history-renames",
+                f"renames not detected in {len(plan.degraded)} commit(s) whose objects are "
+                f"missing (a partial clone?); first: {plan.degraded[0]}",
+            )
+        )
+    return aggregator, query
+
+
+def _line_pass(
+    data: HistoryInput,
+    aggregator: Aggregator,
+    query: LogQuery,
+    ids: list[str],
+    warnings: list[AnalysisWarning],
+) -> None:
+    lines = LineAggregator(aggregator)
+    failed: list[str] = []
+    for chunk in line_changes(data.root, ids, query, data.jobs, failed):
+        for commit, files in chunk.items():
+            lines.add(commit, files)
+    if failed:
+        warnings.append(
+            _warning(
+                "history-missing-objects",
+                f"line counts unavailable for {len(failed)} commit(s) (objects missing from "
+                f"the object store, e.g. a partial clone); first: {failed[0]}",
+            )
+        )
+
+
+def _preconditions(data: HistoryInput, warnings: list[AnalysisWarning]) -> date | None:
+    if not data.repository.is_git:
+        warnings.append(_warning("no-history", "not a git repository: no history analysed"))
+        return None
+    if data.repository.head is None:
+        warnings.append(_warning("no-history", "the repository has no commits: no history"))
+        return None
+    shallow = gitio.run_git(data.root, ["rev-parse", "--is-shallow-repository"], check=False)
+    if shallow.strip() == b"true":
+        warnings.append(
+            _warning("shallow-clone", "shallow clone: history starts at the shallow boundary")
+        )
+    head = _head_date(data.root, data.config.branch)
+    if head is None:
+        warnings.append(
+            _warning("no-history", f"cannot read the commit {data.config.branch or 'HEAD'}")
+        )
+    return head
+
+
+def run_history(data: HistoryInput) -> tuple[HistoryResult | None, Sequence[AnalysisWarning]]:
+    warnings: list[AnalysisWarning] = []
+    head = _preconditions(data, warnings)
+    if head is None:
+        return None, warnings
+    # The commit ids (cheap: no diffs) split both passes into chunks for parallel git;
+    # they are listed while the name pass already streams the newest commits.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        ids = pool.submit(commit_ids, data.root, _query(data.config, False, data.subfolder))
+        passed = _name_pass(data, ids, warnings)
+        if passed is None:
+            return None, warnings
+        aggregator, query = passed
+        if data.config.line_counts:
+            _line_pass(data, aggregator, query, ids.result(), warnings)
+    config = data.config
+    settings = metrics.MetricSettings(
+        knowledge_island_share=config.knowledge_island_share,
+        active_days=config.active_days,
+        min_revs=config.min_revs,
+        min_shared_revs=config.min_shared_revs,
+        min_coupling=config.min_coupling,
+        max_coupling=config.max_coupling,
+    )
+    context = metrics.Context(
+        aggregator,
+        data.facts,
+        data.component_of,
+        head,
+        config.line_counts,
+        settings,
+        _team_map(data.root, config, warnings),
+    )
+    files = metrics.file_histories(context)
+    pairs = metrics.temporal_coupling(context)
+    rows, (factor, owners) = metrics.components(context, files, pairs)
+    shallow = any(w.kind == "shallow-clone" for w in warnings)
+    result = HistoryResult(
+        head_date=head.isoformat(),
+        commits=aggregator.commits,
+        bot_commits=aggregator.bot_commits,
+        authors=len(aggregator.author_last),
+        first_commit_date=iso_date(aggregator.first) if aggregator.first is not None else None,
+        last_commit_date=iso_date(aggregator.last) if aggregator.last is not None else None,
+        shallow=shallow,
+        coupling_by=config.coupling_by,
+        line_counts=config.line_counts,
+        bus_factor=factor,
+        bus_factor_authors=owners,
+        files=tuple(files),
+        hotspots=tuple(metrics.hotspots(context, files)),
+        coupling=tuple(pairs),
+        components=tuple(rows),
+        team_coupling=tuple(metrics.team_coupling(rows)) if context.team_of else (),
+    )
+    return result, warnings
