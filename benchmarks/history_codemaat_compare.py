@@ -1,18 +1,19 @@
 #!/usr/bin/env python3
 """Compare ``archscan history --log`` with code-maat itself on the git2 log of a repository.
 
-python benchmarks/history_codemaat_compare.py REPO [--analyses a,b] [--extra "--min-revs 1"]
+python benchmarks/history_codemaat_compare.py REPO --codemaat "java -jar code-maat.jar"
+        [--analyses a,b] [--extra "--min-revs 1"]
 
 REPO is a git repository (a bare mirror works). The git2 log is written to a temporary
-file; each analysis runs in code-maat (benchmarks/codemaat_oracle/codemaat.sh, needs
-CODEMAAT_SRC pointing at code-maat's src/) and in archscan with the same options. Reports
-per analysis: rows, identical as sorted rows, byte-identical, and both run times.
+file; each analysis runs in code-maat (``--codemaat``: the command that runs your
+code-maat, e.g. its standalone jar; archscan ships no copy of code-maat nor a recipe to
+build one) and in archscan with the same options. Reports per analysis: rows, identical
+as sorted rows, byte-identical, and both run times.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import shlex
 import subprocess
 import sys
@@ -32,7 +33,6 @@ GIT2 = [
     "--pretty=format:--%h--%ad--%aN",
     "--no-renames",
 ]
-ORACLE = Path(__file__).parent / "codemaat_oracle" / "codemaat.sh"
 
 
 def missing_paths(repo: Path) -> list[str]:
@@ -71,9 +71,11 @@ def timed(command: list[str]) -> tuple[str, float]:
     return proc.stdout.decode("utf-8"), elapsed
 
 
-def compare(log: Path, analysis: str, extra: list[str]) -> tuple[bool, bool, int, float, float]:
+def compare(
+    oracle: list[str], log: Path, analysis: str, extra: list[str]
+) -> tuple[bool, bool, int, float, float]:
     options = ["-a", analysis, *extra]
-    theirs, t_theirs = timed([str(ORACLE), "-l", str(log), "-c", "git2", *options])
+    theirs, t_theirs = timed([*oracle, "-l", str(log), "-c", "git2", *options])
     archscan = [sys.executable, "-m", "archscan", "history", "--log", str(log), *options]
     ours, t_ours = timed(archscan)
     sorted_same = sorted(theirs.splitlines()) == sorted(ours.splitlines())
@@ -87,13 +89,11 @@ def compare(log: Path, analysis: str, extra: list[str]) -> tuple[bool, bool, int
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("repo", type=Path)
+    parser.add_argument("--codemaat", required=True, help="command that runs code-maat")
     parser.add_argument("--analyses", default=ANALYSES)
     parser.add_argument("--extra", default="", help="options for both tools")
     parser.add_argument("--log", type=Path, help="reuse this git2 log")
     args = parser.parse_args()
-    if "CODEMAAT_SRC" not in os.environ:
-        print("set CODEMAAT_SRC to code-maat's src/ folder", file=sys.stderr)
-        return 2
     log = args.log or Path(tempfile.gettempdir()) / f"git2-{args.repo.resolve().parent.name}.log"
     if not args.log:
         for path in git2_log(args.repo, log):
@@ -109,7 +109,9 @@ def main() -> int:
     )
     failures = 0
     for analysis in args.analyses.split(","):
-        same, exact, rows, t_theirs, t_ours = compare(log, analysis, shlex.split(args.extra))
+        same, exact, rows, t_theirs, t_ours = compare(
+            shlex.split(args.codemaat), log, analysis, shlex.split(args.extra)
+        )
         failures += not same
         print(f"{analysis:<22}{rows:>7}{same!s:>14}{exact!s:>12}{t_theirs:>13.1f}{t_ours:>12.2f}")
     return 1 if failures else 0
