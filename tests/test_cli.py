@@ -65,6 +65,12 @@ def test_analyze_the_example_shop(tmp_path: Path) -> None:
     assert [c["members"] for c in component_cycles] == [["billing", "orders"]]
     report = (tmp_path / "out" / "report.md").read_text()
     assert "## Components" in report and "| orders |" in report
+    # History: the orders/billing co-change is the cross-boundary coupling to report.
+    assert "Top hotspot" in result.stdout and "shop/orders/service.py" in result.stdout
+    assert "## Change history" in report
+    assert "| `shop/billing/invoicing.py` | `shop/orders/service.py` |" in report
+    pair = data["temporal_coupling"][0]
+    assert pair["cross_boundary"] and pair["shared_revisions"] == 7
 
 
 def test_output_inside_the_repository_is_refused(tmp_path: Path) -> None:

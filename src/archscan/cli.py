@@ -111,6 +111,24 @@ def _output_dir(out: Path | None, repo: Path) -> Path:
     return target
 
 
+def _history_rows(data: dict[str, Any]) -> list[tuple[str, str]]:
+    """Summary rows of the history stage (none when it did not run)."""
+    history = data.get("history")
+    if not history:
+        return []
+    pairs = data["temporal_coupling"]
+    crossing = sum(1 for pair in pairs if pair["cross_boundary"])
+    rows = [
+        ("Commits (authors)", f"{history['commits']} ({history['authors']})"),
+        ("Temporal coupling", f"{len(pairs)} pairs ({crossing} cross-boundary)"),
+        ("Bus factor", str(data["ownership"]["bus_factor"])),
+    ]
+    if data["hotspots"]:
+        top = data["hotspots"][0]
+        rows.append(("Top hotspot", f"{top['path']} ({top['revisions']} x {top['complexity']})"))
+    return rows
+
+
 def _summary(data: dict[str, Any]) -> None:
     s = data["summary"]
     table = Table(title="archscan summary", show_header=False, title_justify="left")
@@ -126,6 +144,8 @@ def _summary(data: dict[str, Any]) -> None:
     table.add_row("External packages", str(s["external_packages"]))
     table.add_row("File cycles", f"{s['file_cycles']} ({s['files_in_cycles']} files)")
     table.add_row("Propagation cost", f"{data['metrics']['propagation_cost'] * 100:.1f}%")
+    for label, value in _history_rows(data):
+        table.add_row(label, value)
     skipped = ", ".join(f"{k}: {v}" for k, v in s["skipped"].items())
     table.add_row("Skipped", skipped or "none")
     table.add_row("Warnings", str(s["warnings"]))
