@@ -77,6 +77,8 @@ def _read_gitignore(directory: Path, rel: str) -> list[tuple[str, bool]]:
 
 
 def _ignored(path: str, rules: list[tuple[str, bool]]) -> bool:
+    if not rules:
+        return False
     ignored = False
     for pattern, negate in rules:
         if compile_glob(pattern).match(path):
@@ -85,35 +87,37 @@ def _ignored(path: str, rules: list[tuple[str, bool]]) -> bool:
 
 
 def _walk_entries(root: Path) -> Iterator[tuple[str, str]]:
-    """(mode, path) for a plain directory, honouring .gitignore; never follows links."""
-    rules_by_folder: dict[str, list[tuple[str, bool]]] = {}
-    top = str(root)
-    for dirpath, dirnames, filenames in os.walk(top, followlinks=False):
-        rel = os.path.relpath(dirpath, top).replace(os.sep, "/")
-        rel = "" if rel == "." else rel
-        parent = rel.rpartition("/")[0] if rel else None
-        inherited = rules_by_folder.get(parent, []) if parent is not None else []
-        rules = inherited + _read_gitignore(Path(dirpath), rel)
-        rules_by_folder[rel] = rules
-        kept = []
-        for name in sorted(dirnames):
-            sub = f"{rel}/{name}" if rel else name
-            if name == ".git" or _ignored(sub + "/", rules) or _ignored(sub, rules):
-                continue
-            if os.path.islink(os.path.join(dirpath, name)):
-                yield "120000", sub
-                continue
-            kept.append(name)
-        dirnames[:] = kept
-        for name in sorted(filenames):
-            sub = f"{rel}/{name}" if rel else name
-            if _ignored(sub, rules):
-                continue
-            yield ("120000" if os.path.islink(os.path.join(dirpath, name)) else "100644"), sub
+    """(mode, path) for a plain directory, honouring .gitignore; never follows links.
+
+    Linked folders are reported as symlinks and not entered, so a walk cannot leave
+    the repository or loop. scandir's cached entry types avoid a stat per entry.
+    """
+    pending: list[tuple[str, str, list[tuple[str, bool]]]] = [(str(root), "", [])]
+    while pending:
+        folder, rel, inherited = pending.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError:
+            continue
+        names = {entry.name for entry in entries}
+        rules = inherited + (_read_gitignore(Path(folder), rel) if ".gitignore" in names else [])
+        subfolders = []
+        for entry in entries:
+            sub = f"{rel}/{entry.name}" if rel else entry.name
+            if entry.is_symlink():
+                if not _ignored(sub, rules):
+                    yield "120000", sub
+            elif entry.is_dir():
+                if entry.name != ".git" and not _ignored(sub + "/", rules):
+                    subfolders.append((entry.path, sub, rules))
+            elif not _ignored(sub, rules):
+                yield "100644", sub
+        pending.extend(reversed(subfolders))
 
 
 def _classify(
-    root: str, containment: _Containment, mode: str, rel: str, config: Config
+    root: str, containment: _Containment | None, mode: str, rel: str, config: Config
 ) -> SourceFile | SkippedFile:
     if mode == "160000":
         return SkippedFile(rel, "submodule")
@@ -126,7 +130,7 @@ def _classify(
     if matches(rel, config.vendored):
         return SkippedFile(rel, "vendored")
     full = os.path.join(root, rel)
-    if not containment.contains(full):
+    if containment is not None and not containment.contains(full):
         return SkippedFile(rel, "symlink-outside")
     try:
         stat = os.lstat(full)
@@ -147,9 +151,11 @@ def _classify(
 
 def discover(root: Path, config: Config) -> DiscoveryResult:
     """Find the files of ``root`` to analyse, in a deterministic (sorted) order."""
-    containment = _Containment(str(root))
     warnings: list[AnalysisWarning] = []
     git_entries = list(_git_entries(root)) if gitio.is_git_repo(root) else None
+    # git lists paths without looking at the work tree: a tracked path may sit below a
+    # folder that is now a link. A walk never enters links, so it needs no such check.
+    containment = _Containment(str(root)) if git_entries else None
     if git_entries:
         entries: Iterable[tuple[str, str]] = git_entries
     elif git_entries is not None:
