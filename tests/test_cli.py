@@ -120,3 +120,44 @@ def test_unknown_option_is_a_usage_error_without_traceback(tmp_path: Path) -> No
     result = archscan("analyze", str(tmp_path), "--bogus")
     assert result.returncode == 2
     assert "No such option" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_history_views_and_code_maat_mode(tmp_path: Path) -> None:
+    shop = make_shop(tmp_path / "shop")
+    cache = str(tmp_path / "cache")
+    hot = archscan("hotspots", str(shop), "--top", "2", "--cache-dir", cache)
+    assert hot.returncode == 0, hot.stderr
+    assert "hotspots of shop (19 commits)" in hot.stdout
+    rows = [line for line in hot.stdout.splitlines() if line.startswith("│")]
+    assert len(rows) == 2 and "orders" in rows[0] and "36" in rows[0]
+    owners = archscan("owners", str(shop), "--sort", "path", "--cache-dir", cache)
+    assert owners.returncode == 0 and "Alice Martin" in owners.stdout
+    bad = archscan("coupling", str(shop), "--sort", "nonsense", "--cache-dir", cache)
+    assert bad.returncode == 2 and "nonsense" in bad.stderr
+
+    log = tmp_path / "git2.log"
+    log.write_text(
+        subprocess.run(
+            [
+                "git",
+                "-C",
+                str(shop),
+                "log",
+                "--all",
+                "--numstat",
+                "--date=short",
+                "--pretty=format:--%h--%ad--%aN",
+                "--no-renames",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
+    csv = archscan(
+        "history", "--log", str(log), "-a", "coupling", "--min-revs", "1", "--min-shared-revs", "1"
+    )
+    assert csv.returncode == 0, csv.stderr
+    lines = csv.stdout.splitlines()
+    assert lines[0] == "entity,coupled,degree,average-revs"
+    assert "shop/billing/invoicing.py,shop/orders/service.py,82,9" in lines

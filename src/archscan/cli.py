@@ -325,43 +325,30 @@ _JOBS = Annotated[int, typer.Option("--jobs", "-j", help="Worker processes (0 = 
 _CACHE = Annotated[Path | None, typer.Option("--cache-dir", help="Parse cache folder.")]
 
 
-@app.command()
-def hotspots(
-    path: _PATH,
-    config: _CONFIG = None,
-    top: _TOP = 20,
-    sort: _SORT = None,
-    jobs: _JOBS = 0,
-    cache_dir: _CACHE = None,
-) -> None:
-    """Files ranked by change frequency x complexity."""
-    _history_view("hotspots", path, config, top, sort, jobs, cache_dir)
+def _register_history_view(view: str, summary: str) -> None:
+    """One terminal command per history view; they differ only in the table they print."""
+
+    def command(
+        path: _PATH,
+        config: _CONFIG = None,
+        top: _TOP = 20,
+        sort: _SORT = None,
+        jobs: _JOBS = 0,
+        cache_dir: _CACHE = None,
+    ) -> None:
+        _history_view(view, path, config, top, sort, jobs, cache_dir)
+
+    command.__doc__ = summary
+    app.command(name=view)(command)
 
 
-@app.command()
-def coupling(
-    path: _PATH,
-    config: _CONFIG = None,
-    top: _TOP = 20,
-    sort: _SORT = None,
-    jobs: _JOBS = 0,
-    cache_dir: _CACHE = None,
-) -> None:
-    """Files that change together (temporal coupling), cross-boundary pairs marked."""
-    _history_view("coupling", path, config, top, sort, jobs, cache_dir)
-
-
-@app.command()
-def owners(
-    path: _PATH,
-    config: _CONFIG = None,
-    top: _TOP = 20,
-    sort: _SORT = None,
-    jobs: _JOBS = 0,
-    cache_dir: _CACHE = None,
-) -> None:
-    """Main developer, ownership share and knowledge islands per file."""
-    _history_view("owners", path, config, top, sort, jobs, cache_dir)
+_HISTORY_VIEWS = (
+    ("hotspots", "Files ranked by change frequency x complexity."),
+    ("coupling", "Files that change together (temporal coupling), cross-boundary pairs marked."),
+    ("owners", "Main developer, ownership share and knowledge islands per file."),
+)
+for _name, _help in _HISTORY_VIEWS:
+    _register_history_view(_name, _help)
 
 
 def main() -> None:

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 
 SAFE_OPTIONS: tuple[str, ...] = (
@@ -51,13 +50,17 @@ def git_command(root: Path, args: Sequence[str]) -> list[str]:
     return ["git", *SAFE_OPTIONS, "-C", str(root), *args]
 
 
-def run_git(root: Path, args: Sequence[str], check: bool = True) -> bytes:
+def run_git(
+    root: Path, args: Sequence[str], check: bool = True, input: bytes | None = None
+) -> bytes:
+    """Run git to completion; its stdout. ``input`` feeds stdin (``--stdin`` options)."""
     try:
         proc = subprocess.run(
             git_command(root, args),
             capture_output=True,
             env=git_env(),
-            stdin=subprocess.DEVNULL,
+            input=input,
+            stdin=None if input is not None else subprocess.DEVNULL,
             check=False,
         )
     except FileNotFoundError as exc:
@@ -66,32 +69,6 @@ def run_git(root: Path, args: Sequence[str], check: bool = True) -> bytes:
         message = proc.stderr.decode("utf-8", "replace").strip().splitlines()
         raise GitError(message[-1] if message else f"git {args[0]} failed")
     return proc.stdout
-
-
-@contextmanager
-def stream_git(root: Path, args: Sequence[str]) -> Iterator[subprocess.Popen[bytes]]:
-    """A running git process whose stdout is read incrementally by the caller."""
-    try:
-        proc = subprocess.Popen(
-            git_command(root, args),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            stdin=subprocess.DEVNULL,
-            env=git_env(),
-            bufsize=1 << 20,
-        )
-    except FileNotFoundError as exc:
-        raise GitError("git is not installed") from exc
-    try:
-        yield proc
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-        proc.wait()
-        if proc.stdout:
-            proc.stdout.close()
-        if proc.stderr:
-            proc.stderr.close()
 
 
 def is_git_repo(root: Path) -> bool:

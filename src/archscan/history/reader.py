@@ -204,6 +204,14 @@ def stream_commits(root: Path, query: LogQuery) -> Iterator[CommitInfo]:
             raise HistoryReadError(lines[-1] if lines else "git log failed")
 
 
+def _log_for_ids(root: Path, args: list[str], ids: Sequence[str]) -> bytes:
+    """``git log --stdin`` over the given commit ids, whole (a chunk is small)."""
+    try:
+        return gitio.run_git(root, args, input=("\n".join(ids) + "\n").encode())
+    except gitio.GitError as exc:
+        raise HistoryReadError(str(exc)) from exc
+
+
 def _name_chunk(root: Path, ids: Sequence[str], query: LogQuery) -> bytes:
     message = "%B" if query.messages else "%s"
     args = [
@@ -217,17 +225,7 @@ def _name_chunk(root: Path, ids: Sequence[str], query: LogQuery) -> bytes:
         _NAME_FORMAT + message,
         *query.paths(),
     ]
-    proc = subprocess.run(
-        gitio.git_command(root, args),
-        input=("\n".join(ids) + "\n").encode(),
-        capture_output=True,
-        env=gitio.git_env(),
-        check=False,
-    )
-    if proc.returncode != 0:
-        lines = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise HistoryReadError(lines[-1] if lines else "git log failed")
-    return proc.stdout
+    return _log_for_ids(root, args, ids)
 
 
 def _name_resilient(root: Path, ids: Sequence[str], query: LogQuery, degraded: list[str]) -> bytes:
@@ -338,18 +336,8 @@ def _numstat_chunk(root: Path, ids: Sequence[str], query: LogQuery) -> LineChang
         "--format=%x00%x1e%H",
         *query.paths(),
     ]
-    proc = subprocess.run(
-        gitio.git_command(root, args),
-        input=("\n".join(ids) + "\n").encode(),
-        capture_output=True,
-        env=gitio.git_env(),
-        check=False,
-    )
-    if proc.returncode != 0:
-        message = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise HistoryReadError(message[-1] if message else "git log --numstat failed")
     result: LineChanges = {}
-    for record in _joined(_records([proc.stdout])):
+    for record in _joined(_records([_log_for_ids(root, args, ids)])):
         fields = record.split(b"\x00")
         result[fields[0].decode("ascii", "replace")] = _numstat_files(fields[1:])
     return result
