@@ -95,11 +95,12 @@ def _history(
     discovered: DiscoveryResult,
     facts: dict[str, FileFacts],
     config: Config,
+    components: dict[str, tuple[str, ...]],
     jobs: int,
 ) -> tuple[HistoryResult | None, list[AnalysisWarning]]:
-    """Behavioural half: history of the discovered files, by configured component
-    (by package, i.e. directory, when no components are configured)."""
-    component_of = component_resolver(config.components) if config.components else package_of
+    """Behavioural half: history of the discovered files, by the same components as the
+    structure (configured or build projects; by package, i.e. directory, when none)."""
+    component_of = component_resolver(components) if components else package_of
     data = HistoryInput(
         root=root,
         repository=repository,
@@ -165,7 +166,7 @@ def run(
     if options.history:
         with progress.phase("Mining git history"):
             history, history_warnings = _history(
-                root, repository, discovered, parsed.facts, config, jobs
+                root, repository, discovered, parsed.facts, config, components, jobs
             )
         warnings += history_warnings
     return Analysis(
