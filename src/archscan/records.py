@@ -86,6 +86,9 @@ class FileFacts:
     references: tuple[str, ...] = ()  # identifiers used as types (same-package resolution)
     errors: tuple[str, ...] = ()  # parse problems (syntax errors tree-sitter recovered from)
     generated: str = ""  # why the file looks machine-generated ("" when it does not)
+    # Names of the methods the file calls on an object (`x.Name(...)`, `x?.Name<T>(...)`):
+    # C# resolves extension methods (definitions of kind "extension-method") with them.
+    member_calls: tuple[str, ...] = ()
 
     @property
     def complexity(self) -> int:

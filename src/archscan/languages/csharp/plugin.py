@@ -88,23 +88,68 @@ def _is_abstract(node: ts.Node) -> bool:
     return any(c.type == "modifier" and tsu.text(c) == "abstract" for c in node.children)
 
 
+def _declared_name(node: ts.Node, file_namespace: str, primary: str) -> str | None:
+    """A type (or member) named relative to the file's (first) namespace, else as
+    ``global::A.B.T``; None for a local declaration."""
+    scope = _scope(node)
+    if scope is None:
+        return None
+    namespace_parts, outer = scope
+    namespace = ".".join(p for p in [file_namespace, *namespace_parts] if p)
+    relative = ".".join([*outer, tsu.text(node.child_by_field_name("name"))])
+    if namespace == primary:
+        return relative
+    return GLOBAL + ".".join(p for p in (namespace, relative) if p)
+
+
 def _definitions(types: list[ts.Node], file_namespace: str, primary: str) -> list[Definition]:
-    """Types named relative to the file's (first) namespace; others as ``global::A.B.T``."""
     definitions = []
     for node in types:
-        scope = _scope(node)
-        if scope is None:
+        name = _declared_name(node, file_namespace, primary)
+        if name is None:
             continue
-        namespace_parts, outer = scope
-        namespace = ".".join(p for p in [file_namespace, *namespace_parts] if p)
-        relative = ".".join([*outer, tsu.text(node.child_by_field_name("name"))])
-        if namespace == primary:
-            name = relative
-        else:
-            name = GLOBAL + ".".join(p for p in (namespace, relative) if p)
         kind = _TYPE_KINDS[node.type]
         definitions.append(Definition(name, kind, tsu.line(node), _is_abstract(node)))
-    return sorted(definitions, key=lambda d: (d.line, d.name))
+    return definitions
+
+
+def _has_modifier(node: ts.Node, modifier: str) -> bool:
+    return any(c.type == "modifier" and tsu.text(c) == modifier for c in node.children)
+
+
+def _is_extension_method(node: ts.Node) -> bool:
+    """A method whose first parameter is ``this T x``, in a static class (C# §15.6.10)."""
+    if node.type != "method_declaration":
+        return False
+    parameters = node.child_by_field_name("parameters")
+    first = next((c for c in parameters.named_children), None) if parameters else None
+    if first is None or first.type != "parameter" or not _has_modifier(first, "this"):
+        return False
+    owner = node.parent.parent if node.parent is not None else None
+    return (
+        owner is not None and owner.type == "class_declaration" and _has_modifier(owner, "static")
+    )
+
+
+def _extension_methods(
+    functions: list[ts.Node], file_namespace: str, primary: str
+) -> list[Definition]:
+    """Extension methods as ``Class.Method`` definitions, named like the class's members."""
+    definitions = []
+    for node in functions:
+        if not _is_extension_method(node):
+            continue
+        name = _declared_name(node, file_namespace, primary)
+        if name is not None:
+            definitions.append(Definition(name, "extension-method", tsu.line(node)))
+    return definitions
+
+
+def _call_name(node: ts.Node) -> str:
+    """``Name`` of ``x.Name`` or of the generic ``x.Name<T>``."""
+    if node.type == "generic_name":
+        node = next((c for c in node.named_children if c.type == "identifier"), node)
+    return tsu.text(node) if node.type == "identifier" else ""
 
 
 def _primary_namespace(namespaces: list[ts.Node], file_namespace: str) -> str:
@@ -203,17 +248,22 @@ class CSharpPlugin:
             found.get("ref", []), found.get("attribute", [])
         ) | _qualified_references(found.get("qualified", []))
         comments = found.get("comment", [])
+        definitions = _definitions(types, file_namespace, namespace) + _extension_methods(
+            found.get("function", []), file_namespace, namespace
+        )
+        calls = {_call_name(node) for node in found.get("call", [])} - {""}
         return FileFacts(
             path=path,
             language="csharp",
             sloc=tsu.sloc(source, comments),
             imports=tuple(imports),
-            definitions=tuple(_definitions(types, file_namespace, namespace)),
+            definitions=tuple(sorted(definitions, key=lambda d: (d.line, d.name))),
             functions=functions,
             namespace=namespace,
             references=tuple(sorted(references)),
             errors=tsu.error_messages(tree),
             generated=_generated(path, source, comments, types),
+            member_calls=tuple(sorted(calls)),
         )
 
     def resolver(self, project: ProjectView) -> Resolver:

@@ -8,6 +8,12 @@ source file names a type that file declares. Name lookup follows the C# specific
 (``Billing.Invoice``, ``Acme.Billing.Invoice``) are looked up relative to the
 enclosing namespaces, the usings and the aliases too. A partial class is declared by
 all its files, and a reference depends on all of them.
+
+Extension methods (§12.8.10.3) are found the way C# finds them: a call ``x.Name(...)``
+leads to the files declaring an extension method ``Name`` in the enclosing namespaces
+or a namespace the file (or its project, with ``global using``) imports, or in a type
+it imports with ``using static``. Without types the receiver is unknown, so an instance
+method of the same name hides nothing here: the call depends on every such file.
 """
 
 from __future__ import annotations
@@ -21,6 +27,8 @@ from archscan.languages.csharp.plugin import GLOBAL
 from archscan.languages.csharp.projects import project_folders, project_of
 from archscan.languages.java.resolver import FileEdges
 from archscan.records import AnalysisWarning, Dependency, ExternalDependency, FileFacts, Import
+
+EXTENSION = "extension-method"
 
 
 def _enclosing(namespace: str) -> list[str]:
@@ -41,6 +49,11 @@ class _Index:
         self.simple: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
         self.declared: set[str] = set()  # namespaces some file declares types in
         self.prefixes: set[str] = set()  # those and every namespace above them
+        # namespace (or static class) -> extension method name -> declaring files
+        self.extensions: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        self.extensions_of_type: dict[str, dict[str, list[str]]] = defaultdict(
+            lambda: defaultdict(list)
+        )
         for path in sorted(facts):
             if facts[path].language == "csharp":
                 self._add(facts[path])
@@ -48,6 +61,9 @@ class _Index:
     def _add(self, facts: FileFacts) -> None:
         for definition in facts.definitions:
             full = _full_name(facts, definition.name)
+            if definition.kind == EXTENSION:
+                self._add_extension(full, facts.path)
+                continue
             self.types[full].append(facts.path)
             namespace, _, simple = full.rpartition(".")
             # Nested types are reached through their outer type, not by simple name.
@@ -60,6 +76,11 @@ class _Index:
         for namespace in list(self.declared):
             parts = namespace.split(".")
             self.prefixes.update(".".join(parts[:end]) for end in range(1, len(parts) + 1))
+
+    def _add_extension(self, full: str, path: str) -> None:
+        owner, _, method = full.rpartition(".")
+        self.extensions[owner.rpartition(".")[0]][method].append(path)
+        self.extensions_of_type[owner][method].append(path)
 
     def longest_type(self, name: str) -> list[str]:
         parts = name.split(".")
@@ -115,6 +136,7 @@ class CSharpResolver:
                 self._qualified(reference, scope, namespaces, aliases, edges)
             else:
                 self._simple(reference, scope, namespaces, aliases, edges)
+        self._extension_calls(facts, scope, usings, edges)
         for item in usings:
             if item.kind.endswith("using-static"):
                 edges.add(index.longest_type(item.target), self._line(facts, item))
@@ -129,6 +151,29 @@ class CSharpResolver:
     def _line(facts: FileFacts, item: Import) -> int | None:
         """The using's line when it is the file's own (a project's global using: none)."""
         return item.line if item in facts.imports else None
+
+    def _extension_calls(
+        self, facts: FileFacts, scope: list[str], usings: list[Import], edges: FileEdges
+    ) -> None:
+        """Edges to the files declaring an extension method the file calls and can see."""
+        index = self._index
+        if not facts.member_calls or not index.extensions:
+            return
+        # (extension methods visible through it, the using's line) per place C# looks in
+        visible: list[tuple[dict[str, list[str]] | None, int | None]] = [
+            (index.extensions.get(namespace), None) for namespace in scope
+        ]
+        for item in usings:
+            if item.kind.endswith("using"):
+                visible.append((index.extensions.get(item.target), self._line(facts, item)))
+            elif item.kind.endswith("using-static"):
+                table = index.extensions_of_type.get(item.target)
+                visible.append((table, self._line(facts, item)))
+        for methods, line in visible:
+            for name in facts.member_calls if methods else ():
+                files = methods.get(name) if methods else None
+                if files:
+                    edges.add(files, line)
 
     def _simple(
         self,

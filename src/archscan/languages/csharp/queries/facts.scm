@@ -26,3 +26,8 @@
 ; Candidates for qualified names written inline (`Billing.Invoice`, `Acme.Util.Helper.Make()`).
 (qualified_name) @qualified
 (member_access_expression) @qualified
+; Methods called on an object, `x.Name(...)`, `x.Name<T>(...)`, `x?.Name(...)`: candidate
+; extension-method calls (the resolver keeps those an imported namespace declares).
+(invocation_expression function: (member_access_expression name: (_) @call))
+(invocation_expression
+  function: (conditional_access_expression (member_binding_expression name: (_) @call)))
