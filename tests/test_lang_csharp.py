@@ -209,3 +209,107 @@ def test_generated_and_broken_files_are_flagged(make_repo: Callable[..., GitRepo
     } <= kinds
     assert ("Model.cs", "generated") not in kinds
     assert ("Broken.cs", "Model.cs") in _edges(analysis)
+
+
+HOSTING_EXTENSIONS = """using System;
+
+namespace Microsoft.Extensions.Hosting;
+
+public static class Extensions
+{
+    public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder b) => b;
+    public static T AddTyped<T>(this IHostApplicationBuilder b) where T : new() => new T();
+    public static void Helper(IHostApplicationBuilder b) { }
+}
+"""
+
+APP_PROGRAM = """using Microsoft.Extensions.Hosting;
+using Acme.Tools;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder?.AddTyped<Settings>();
+builder.AddApplicationServices();
+new Formatter().Render();
+"""
+
+
+def _extension_solution(make_repo: Callable[..., GitRepo]) -> GitRepo:
+    """Two services sharing a defaults project, as in dotnet/eShop."""
+    repo = make_repo()
+    repo.write("src/Defaults/Defaults.csproj", '<Project Sdk="Microsoft.NET.Sdk" />\n')
+    repo.write("src/Defaults/Extensions.cs", HOSTING_EXTENSIONS)
+    repo.write(
+        "src/Defaults/Rendering.cs",
+        "namespace Acme.Rendering;\n\n"
+        "public static class RenderingExtensions\n"
+        "{\n    public static string Render(this object o) => o.ToString();\n}\n",
+    )
+    repo.write(
+        "src/Defaults/Formatter.cs",
+        "namespace Acme.Tools;\n\npublic class Formatter\n{\n"
+        '    public string Render() => "";\n}\n',
+    )
+    for service in ("App", "Other"):
+        repo.write(f"src/{service}/{service}.csproj", '<Project Sdk="Microsoft.NET.Sdk.Web" />\n')
+        # Each service declares its own helper in the global namespace.
+        repo.write(
+            f"src/{service}/Extensions/Extensions.cs",
+            "public static class Extensions\n{\n"
+            "    public static void AddApplicationServices(this IHostApplicationBuilder b)"
+            " { }\n}\n",
+        )
+    repo.write("src/App/Program.cs", APP_PROGRAM)
+    repo.write("src/Other/GlobalUsings.cs", "global using Acme.Rendering;\n")
+    repo.write(
+        "src/Other/Worker.cs",
+        "namespace Other;\n\npublic class Worker\n{\n"
+        "    string Run(object job) => job.Render();\n}\n",
+    )
+    return repo
+
+
+def test_extension_methods_and_member_calls_are_parsed() -> None:
+    facts = parse_source("Extensions.cs", "csharp", HOSTING_EXTENSIONS.encode())
+    assert {(d.name, d.kind) for d in facts.definitions} == {
+        ("Extensions", "class"),
+        ("Extensions.AddServiceDefaults", "extension-method"),
+        ("Extensions.AddTyped", "extension-method"),  # `Helper` has no `this` parameter
+    }
+    # A `this` parameter outside a static class is not an extension method (CS1106).
+    plain = parse_source("P.cs", "csharp", b"class P { void M(this int x) { } }")
+    assert [d.kind for d in plain.definitions] == ["class"]
+    program = parse_source("Program.cs", "csharp", APP_PROGRAM.encode())
+    # Member calls only: `x.M()`, `x?.M<T>()`, `new F().M()`; not `CreateBuilder`'s receiver.
+    assert program.member_calls == (
+        "AddApplicationServices",
+        "AddServiceDefaults",
+        "AddTyped",
+        "CreateBuilder",
+        "Render",
+    )
+    assert "AddServiceDefaults" not in program.references
+
+
+def test_a_using_leads_to_the_extension_methods_the_file_calls(
+    make_repo: Callable[..., GitRepo],
+) -> None:
+    analysis = _analyse(_extension_solution(make_repo))
+    edges = _edges(analysis)
+    program = "src/App/Program.cs"
+    lines = {d.target: d.lines for d in analysis.resolution.dependencies if d.source == program}
+    # `using Microsoft.Extensions.Hosting;` (line 1) leads to the other project's extensions,
+    # for the plain and the generic call alike.
+    assert lines["src/Defaults/Extensions.cs"] == (1,)
+    # Acme.Rendering is not imported: `Render()` is Formatter's own method, no edge.
+    assert (program, "src/Defaults/Rendering.cs") not in edges
+    assert (program, "src/Defaults/Formatter.cs") in edges
+    # The global namespace is visible; the file's own project's helper, not its sibling's.
+    assert (program, "src/App/Extensions/Extensions.cs") in edges
+    assert (program, "src/Other/Extensions/Extensions.cs") not in edges
+    # A `global using` of the project makes the extension visible to every file of it.
+    assert ("src/Other/Worker.cs", "src/Defaults/Rendering.cs") in edges
+    # The declaring file's namespace holds no type named like the method: no type edge.
+    assert not any(
+        d.source == "src/Defaults/Extensions.cs" for d in analysis.resolution.dependencies
+    )

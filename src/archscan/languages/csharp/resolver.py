@@ -169,11 +169,15 @@ class CSharpResolver:
             elif item.kind.endswith("using-static"):
                 table = index.extensions_of_type.get(item.target)
                 visible.append((table, self._line(facts, item)))
+        project = self.project_of(facts.path)
         for methods, line in visible:
             for name in facts.member_calls if methods else ():
                 files = methods.get(name) if methods else None
                 if files:
-                    edges.add(files, line)
+                    # Projects often repeat a helper (`AddApplicationServices` in the global
+                    # namespace of each service); a project sees its own, not its siblings'.
+                    own = [f for f in files if self.project_of(f) == project]
+                    edges.add(own or files, line)
 
     def _simple(
         self,
