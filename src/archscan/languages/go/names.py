@@ -28,8 +28,6 @@ from collections.abc import Iterable
 
 import tree_sitter as ts
 
-from archscan.languages import treesitter as tsu
-
 # https://go.dev/ref/spec#Predeclared_identifiers
 PREDECLARED = frozenset(
     [
@@ -82,6 +80,7 @@ PREDECLARED = frozenset(
 )
 
 _Span = tuple[int, int]
+_PREDECLARED_BYTES = frozenset(name.encode() for name in PREDECLARED)
 
 
 def _innermost(spans: list[_Span], starts: list[int], position: int) -> _Span | None:
@@ -95,16 +94,30 @@ def _innermost(spans: list[_Span], starts: list[int], position: int) -> _Span | 
     return None
 
 
-def _local_scopes(functions: list[ts.Node], locals_: list[ts.Node]) -> dict[str, list[_Span]]:
-    """Function spans in which each locally declared name is shadowed."""
+def _disjoint(spans: list[_Span]) -> tuple[list[int], list[int]]:
+    """Nested or repeated spans merged into disjoint (starts, ends), sorted."""
+    starts: list[int] = []
+    ends: list[int] = []
+    for start, end in sorted(set(spans)):
+        if ends and start < ends[-1]:  # nested in the previous span (spans never overlap)
+            continue
+        starts.append(start)
+        ends.append(end)
+    return starts, ends
+
+
+def _local_scopes(
+    functions: list[ts.Node], locals_: list[ts.Node]
+) -> dict[bytes, tuple[list[int], list[int]]]:
+    """Per locally declared name, the function spans in which it is shadowed."""
     spans = sorted({(f.start_byte, f.end_byte) for f in functions})
     starts = [start for start, _ in spans]
-    scopes: dict[str, list[_Span]] = defaultdict(list)
+    scopes: dict[bytes, list[_Span]] = defaultdict(list)
     for node in locals_:
         scope = _innermost(spans, starts, node.start_byte)
-        if scope is not None:  # a package-level var/const is no local
-            scopes[tsu.text(node)].append(scope)
-    return scopes
+        if scope is not None and node.text is not None:  # package-level: no local
+            scopes[node.text].append(scope)
+    return {name: _disjoint(found) for name, found in scopes.items()}
 
 
 def used_names(
@@ -114,17 +127,26 @@ def used_names(
     not_uses: Iterable[ts.Node],
     declared: set[str],
 ) -> set[str]:
-    """Names the file uses that another file of its package may declare."""
+    """Names the file uses that another file of its package may declare.
+
+    Works on bytes and decodes only the names found: this loop sees every identifier
+    of the file, so it is most of the cost names add to parsing.
+    """
     scopes = _local_scopes(functions, locals_) if locals_ else {}
     skipped = {node.start_byte for node in not_uses}
-    found: set[str] = set()
-    ignored = PREDECLARED | declared
+    ignored = _PREDECLARED_BYTES | {name.encode() for name in declared}
+    seen = set(ignored)  # one lookup per identifier: found or ignored
     for node in uses:
-        name = tsu.text(node)
-        if name in found or name in ignored or node.start_byte in skipped:
+        name = node.text
+        if name in seen or name is None:
             continue
         position = node.start_byte
-        if any(start <= position < end for start, end in scopes.get(name, ())):
+        if position in skipped:
             continue
-        found.add(name)
-    return found
+        scope = scopes.get(name)
+        if scope is not None:
+            index = bisect_right(scope[0], position) - 1
+            if index >= 0 and position < scope[1][index]:
+                continue
+        seen.add(name)
+    return {name.decode("utf-8", "replace") for name in seen - ignored}
