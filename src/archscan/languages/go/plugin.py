@@ -1,4 +1,8 @@
-"""Go parsing with tree-sitter: package, imports, top-level names, pkg.Name references."""
+"""Go parsing with tree-sitter: package, imports, top-level names, references.
+
+``FileFacts.references`` holds ``pkg.Name`` selectors (for import edges) and the plain
+names the file uses (no dot, for edges inside its package, see names.py).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ import tree_sitter_go
 from archscan.languages import treesitter as tsu
 from archscan.languages.base import LanguageSpec, ProjectView, Resolver
 from archscan.languages.go import SPEC
+from archscan.languages.go.names import used_names
 from archscan.records import Definition, FileFacts, Import
 
 _QUERIES = Path(__file__).parent / "queries"
@@ -90,18 +95,27 @@ class GoPlugin:
         imports = [item for item in map(_import, found.get("import", [])) if item is not None]
         imports.sort(key=lambda i: (i.line, i.target))
         package = next((tsu.text(n) for n in found.get("package", [])), "")
-        references = sorted({_selector_text(n) for n in found.get("selector", [])})
+        definitions = _definitions(found)
+        references = {_selector_text(n) for n in found.get("selector", [])}
+        function_nodes = found.get("function", [])
+        references |= used_names(
+            found.get("use", []),
+            found.get("local", []),
+            function_nodes,
+            found.get("not_use", []),
+            {d.name for d in definitions},
+        )
         decisions = found.get("decision", [])
-        functions = tsu.function_complexities(found.get("function", []), decisions, _function_name)
+        functions = tsu.function_complexities(function_nodes, decisions, _function_name)
         return FileFacts(
             path=path,
             language="go",
             sloc=tsu.sloc(source, found.get("comment", [])),
             imports=tuple(imports),
-            definitions=_definitions(found),
+            definitions=definitions,
             functions=functions,
             namespace=package,
-            references=tuple(references),
+            references=tuple(sorted(references)),
             errors=tsu.error_messages(tree),
         )
 

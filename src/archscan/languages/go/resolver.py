@@ -11,6 +11,12 @@ package ``p`` depends on the files of ``p`` that declare the names it uses as
 ``alias.Name``; when it uses none that can be found (blank ``_`` or dot imports, only
 methods or fields), it depends on all non-test files of ``p``. Test files
 (``*_test.go``) take part in the graph; their edges have kind ``test-import``.
+
+Files of one package (same directory, same ``package`` clause) use each other's
+top-level names without an import: a file depends on the sibling files that declare a
+plain name it uses (kind ``same-package``). A test file may depend on the package's
+other files; a non-test file never depends on a test file (``go build`` leaves those
+out); an external test package ``p_test`` is a package of its own.
 """
 
 from __future__ import annotations
@@ -82,6 +88,7 @@ class GoResolver:
             self._dirs_by_import.setdefault(import_path, directory)
         self._add_replacements()
         self._package_names = self._read_package_names()
+        self._declared = self._read_declarations(files)
 
     # -- modules ------------------------------------------------------------------
     @staticmethod
@@ -137,6 +144,18 @@ class GoResolver:
                     names[directory] = facts.namespace
                     break
         return names
+
+    def _read_declarations(self, files: list[str]) -> dict[tuple[str, str], dict[str, list[str]]]:
+        """(directory, package clause) -> top-level name -> the files declaring it."""
+        declared: dict[tuple[str, str], dict[str, list[str]]] = defaultdict(dict)
+        for path in files:
+            facts = self._project.facts.get(path)
+            if facts is None or not facts.namespace:
+                continue
+            names = declared[(_directory(path), facts.namespace)]
+            for definition in facts.definitions:
+                names.setdefault(definition.name, []).append(path)
+        return declared
 
     def module_name(self, path: str) -> str:
         """The Go import path of the file's package."""
@@ -201,8 +220,25 @@ class GoResolver:
                     lines[target].append(item.line)
         for target in sorted(lines):
             yield Dependency(facts.path, target, kind, tuple(sorted(set(lines[target]))))
+        for target in self._same_package_targets(facts):
+            yield Dependency(facts.path, target, "same-package")
         for package in sorted(external):
             yield ExternalDependency(facts.path, package)
+
+    def _same_package_targets(self, facts: FileFacts) -> list[str]:
+        """Sibling files declaring a plain name the file uses (see the module doc)."""
+        declared = self._declared.get((_directory(facts.path), facts.namespace))
+        if not declared:
+            return []
+        from_test = is_test_file(facts.path)
+        targets = {
+            path
+            for name in facts.references
+            if "." not in name
+            for path in declared.get(name, ())
+            if path != facts.path and (from_test or not is_test_file(path))
+        }
+        return sorted(targets)
 
     def _inside_repository_modules(self, import_path: str) -> bool:
         """True when the longest module path owning ``import_path`` is one of the repo's
