@@ -82,3 +82,20 @@ def test_cycles_at_every_level_with_their_edges() -> None:
     assert [c.members for c in cycles(aggregate(graph, component_of), "component")] == [
         ("left", "right")
     ]
+
+
+def test_one_dependency_per_pair_whatever_the_kinds() -> None:
+    from archscan.records import Dependency
+    from archscan.resolve import _one_per_pair
+
+    merged = _one_per_pair(
+        {
+            Dependency("a", "b", "use", (3,), type_only=True),
+            Dependency("a", "b", "reference", (9, 3), type_only=False),
+            Dependency("a", "c", "import", (1,), type_only=True),
+        }
+    )
+    assert merged == (
+        Dependency("a", "b", "reference", (3, 9), type_only=False),
+        Dependency("a", "c", "import", (1,), type_only=True),
+    )

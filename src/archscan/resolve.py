@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from archscan.languages import registry
@@ -49,6 +49,25 @@ def _resolve_file(resolver: Resolver, facts: FileFacts, out: _Collected) -> None
             out.warnings.append(AnalysisWarning(facts.path, "resolver", str(exc)))
 
 
+def _one_per_pair(dependencies: set[Dependency]) -> tuple[Dependency, ...]:
+    """One dependency per (source, target): a graph edge is one fact, however many
+    statements (of whatever kinds) establish it. Lines are merged; the edge is type-only
+    when every contributing dependency is."""
+    merged: dict[tuple[str, str], Dependency] = {}
+    for dep in sorted(dependencies, key=lambda d: (d.source, d.target, d.kind)):
+        key = (dep.source, dep.target)
+        seen = merged.get(key)
+        if seen is None:
+            merged[key] = dep
+        else:
+            merged[key] = replace(
+                seen,
+                lines=tuple(sorted(set(seen.lines) | set(dep.lines))),
+                type_only=seen.type_only and dep.type_only,
+            )
+    return tuple(merged.values())
+
+
 def resolve_all(
     root: Path,
     files: Sequence[SourceFile],
@@ -84,7 +103,7 @@ def resolve_all(
         modules.setdefault(file.path, _fallback_module(file.path))
     return Resolution(
         modules=dict(sorted(modules.items())),
-        dependencies=tuple(sorted(out.dependencies, key=lambda d: (d.source, d.target, d.kind))),
+        dependencies=_one_per_pair(out.dependencies),
         external=tuple(sorted(out.external, key=lambda e: (e.source, e.package))),
         warnings=tuple(out.warnings),
     )
