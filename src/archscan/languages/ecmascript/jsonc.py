@@ -11,6 +11,14 @@ import json
 from typing import Any
 
 
+def _string_end(text: str, start: int) -> int:
+    """Index just past the JSON string that opens at ``start`` (escapes skipped)."""
+    end = start + 1
+    while end < len(text) and text[end] != '"':
+        end += 2 if text[end] == "\\" else 1
+    return end + 1
+
+
 def _strip(text: str) -> str:
     """The text with comments blanked out (strings left intact)."""
     out: list[str] = []
@@ -18,11 +26,9 @@ def _strip(text: str) -> str:
     while index < length:
         char = text[index]
         if char == '"':
-            end = index + 1
-            while end < length and text[end] != '"':
-                end += 2 if text[end] == "\\" else 1
-            out.append(text[index : end + 1])
-            index = end + 1
+            end = _string_end(text, index)
+            out.append(text[index:end])
+            index = end
         elif text.startswith("//", index):
             end = text.find("\n", index)
             index = length if end < 0 else end
@@ -43,11 +49,9 @@ def _drop_trailing_commas(text: str) -> str:
     while index < length:
         char = text[index]
         if char == '"':
-            end = index + 1
-            while end < length and text[end] != '"':
-                end += 2 if text[end] == "\\" else 1
-            out.append(text[index : end + 1])
-            index = end + 1
+            end = _string_end(text, index)
+            out.append(text[index:end])
+            index = end
             continue
         if char == ",":
             ahead = index + 1
