@@ -10,6 +10,7 @@ from archscan.parse import parse_source
 from archscan.pipeline import RunOptions, run
 from archscan.records import Analysis, Import
 from conftest import GitRepo
+from helpers import edge_set
 
 CONTROLLER = """using System.Text;
 using Acme.Core.Entities;
@@ -32,10 +33,6 @@ namespace Acme.Web.Controllers
 def _analyse(repo: GitRepo) -> Analysis:
     repo.commit("initial")
     return run(repo.root, Config(), RunOptions(jobs=1, use_cache=False))
-
-
-def _edges(analysis: Analysis) -> set[tuple[str, str]]:
-    return {(d.source, d.target) for d in analysis.resolution.dependencies}
 
 
 def _solution(make_repo: Callable[..., GitRepo]) -> GitRepo:
@@ -144,7 +141,7 @@ def test_a_using_leads_only_to_the_files_of_the_types_used(
     make_repo: Callable[..., GitRepo],
 ) -> None:
     analysis = _analyse(_solution(make_repo))
-    edges = _edges(analysis)
+    edges = edge_set(analysis)
     controller = "src/Web/Controllers/OrderController.cs"
     core = "src/Core"
     assert {
@@ -208,7 +205,7 @@ def test_generated_and_broken_files_are_flagged(make_repo: Callable[..., GitRepo
         ("Missing.cs", "unresolved-import"),
     } <= kinds
     assert ("Model.cs", "generated") not in kinds
-    assert ("Broken.cs", "Model.cs") in _edges(analysis)
+    assert ("Broken.cs", "Model.cs") in edge_set(analysis)
 
 
 HOSTING_EXTENSIONS = """using System;
@@ -295,7 +292,7 @@ def test_a_using_leads_to_the_extension_methods_the_file_calls(
     make_repo: Callable[..., GitRepo],
 ) -> None:
     analysis = _analyse(_extension_solution(make_repo))
-    edges = _edges(analysis)
+    edges = edge_set(analysis)
     program = "src/App/Program.cs"
     lines = {d.target: d.lines for d in analysis.resolution.dependencies if d.source == program}
     # `using Microsoft.Extensions.Hosting;` (line 1) leads to the other project's extensions,

@@ -7,12 +7,10 @@ from pathlib import Path
 from typing import Any
 
 from archscan.config import Config
-from archscan.discover import discover
 from archscan.languages.go.modfile import parse_go_mod, parse_go_work
-from archscan.parse import parse_files, parse_source
+from archscan.parse import parse_source
 from archscan.pipeline import RunOptions, run
-from archscan.records import Resolution
-from archscan.resolve import resolve_all
+from helpers import edge_kinds, resolve_repo
 
 MAIN_GO = """\
 //go:build linux || darwin
@@ -85,16 +83,6 @@ func TestInvoice(t *testing.T) {
 	db.Open()
 }
 """
-
-
-def _analyse(root: Path) -> Resolution:
-    files = discover(root, Config()).files
-    parsed = parse_files(root, files, None, jobs=1)
-    return resolve_all(root, parsed.files, parsed.facts)
-
-
-def _edges(resolution: Resolution) -> dict[tuple[str, str], str]:
-    return {(d.source, d.target): d.kind for d in resolution.dependencies}
 
 
 def _shop(make_repo: Callable[..., Any]) -> Any:
@@ -172,8 +160,8 @@ func (t *T) Run(xs []int) {
 
 def test_packages_modules_and_file_level_edges(make_repo: Callable[..., Any]) -> None:
     repo = _shop(make_repo)
-    resolution = _analyse(repo.root)
-    edges = _edges(resolution)
+    resolution = resolve_repo(repo.root)
+    edges = edge_kinds(resolution)
     # billing.Invoice is declared in invoice.go only: tax.go is not a dependency.
     assert ("cmd/app/main.go", "billing/invoice.go") in edges
     assert ("cmd/app/main.go", "billing/tax.go") not in edges
@@ -206,10 +194,10 @@ def test_missing_package_and_internal_violation_are_warnings(
         'package b\n\nimport (\n\t"example.com/m/a/internal/x"\n\t"example.com/m/gone"\n)\n',
     )
     repo.commit()
-    resolution = _analyse(repo.root)
+    resolution = resolve_repo(repo.root)
     kinds = sorted((w.path, w.kind) for w in resolution.warnings)
     assert kinds == [("b/bad.go", "internal-import"), ("b/bad.go", "unresolved-import")]
-    assert ("a/ok.go", "a/internal/x/x.go") in _edges(resolution)
+    assert ("a/ok.go", "a/internal/x/x.go") in edge_kinds(resolution)
     assert not resolution.external  # a repository module's path is never external
 
 
@@ -220,13 +208,13 @@ def test_local_replace_and_gopath_layout(make_repo: Callable[..., Any]) -> None:
     repo.write("lib/util/u.go", "package util\n\nfunc U() {}\n")
     repo.write("svc/main.go", 'package main\n\nimport "example.com/old/util"\n\nvar _ = util.U\n')
     repo.commit()
-    assert ("svc/main.go", "lib/util/u.go") in _edges(_analyse(repo.root))
+    assert ("svc/main.go", "lib/util/u.go") in edge_kinds(resolve_repo(repo.root))
 
     gopath = make_repo("gopath")
     gopath.write("pkg/util/u.go", "package util\n")
     gopath.write("cmd/main.go", 'package main\n\nimport "github.com/me/proj/pkg/util"\n')
     gopath.commit()
-    assert ("cmd/main.go", "pkg/util/u.go") in _edges(_analyse(gopath.root))
+    assert ("cmd/main.go", "pkg/util/u.go") in edge_kinds(resolve_repo(gopath.root))
 
 
 def test_modfile_syntax() -> None:

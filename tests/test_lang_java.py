@@ -10,6 +10,7 @@ from archscan.parse import parse_source
 from archscan.pipeline import RunOptions, run
 from archscan.records import Analysis, Import
 from conftest import GitRepo
+from helpers import edge_set
 
 ORDER = """package com.acme.core;
 
@@ -54,10 +55,6 @@ public class Controller implements Handler {
 def _analyse(repo: GitRepo) -> Analysis:
     repo.commit("initial")
     return run(repo.root, Config(), RunOptions(jobs=1, use_cache=False))
-
-
-def _edges(analysis: Analysis) -> set[tuple[str, str]]:
-    return {(d.source, d.target) for d in analysis.resolution.dependencies}
 
 
 def _maven_repo(make_repo: Callable[..., GitRepo]) -> GitRepo:
@@ -162,7 +159,7 @@ def test_complexity_counts_java_decision_points_and_sloc() -> None:
 
 def test_maven_multi_module_resolution(make_repo: Callable[..., GitRepo]) -> None:
     analysis = _analyse(_maven_repo(make_repo))
-    edges = _edges(analysis)
+    edges = edge_set(analysis)
     core = "core/src/main/java/com/acme"
     controller = "web/src/main/java/com/acme/web/Controller.java"
     assert {
@@ -210,7 +207,7 @@ def test_a_class_declared_in_two_modules_resolves_within_the_importer_module(
             f"{module}/src/main/java/y/User.java",
             "package y;\nimport x.Dup;\nclass User { Dup d; }\n",
         )
-    edges = _edges(_analyse(repo))
+    edges = edge_set(_analyse(repo))
     assert ("b/src/main/java/y/User.java", "b/src/main/java/x/Dup.java") in edges
     assert ("b/src/main/java/y/User.java", "a/src/main/java/x/Dup.java") not in edges
 
@@ -237,7 +234,7 @@ def test_bad_input_partial_parse_generated_and_binary(make_repo: Callable[..., G
         "src/q/Latin.java", 'package q;\nclass Latin { String s = "caf\xe9"; }\n'.encode("latin-1")
     )
     analysis = _analyse(repo)
-    assert ("src/q/Broken.java", "src/p/Target.java") in _edges(analysis)
+    assert ("src/q/Broken.java", "src/p/Target.java") in edge_set(analysis)
     kinds = {(w.path, w.kind) for w in analysis.warnings}
     assert ("src/q/Broken.java", "parse") in kinds
     assert ("src/q/Gen.java", "generated") in kinds
@@ -258,5 +255,5 @@ def test_huge_file_is_parsed_or_skipped_without_losing_the_rest(
     analysis = _analyse(repo)
     big = analysis.facts["src/p/Big.java"]
     assert len(big.functions) == 6000 and big.max_complexity == 2
-    assert ("src/p/Big.java", "src/p/Small.java") in _edges(analysis)
+    assert ("src/p/Big.java", "src/p/Small.java") in edge_set(analysis)
     assert any(s.path == "src/p/Huge.java" and s.reason == "too-large" for s in analysis.skipped)

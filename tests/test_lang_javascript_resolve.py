@@ -3,19 +3,9 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
-from archscan.config import Config
-from archscan.pipeline import RunOptions, run
 from archscan.records import Analysis
-
-
-def _analyse(root: Path) -> Analysis:
-    return run(root, Config(), RunOptions(use_cache=False, jobs=1))
-
-
-def _edges(analysis: Analysis) -> set[tuple[str, str]]:
-    return {(d.source, d.target) for d in analysis.resolution.dependencies}
+from helpers import analyse, edge_set
 
 
 def _external(analysis: Analysis, source: str) -> set[str]:
@@ -45,8 +35,8 @@ def test_relative_imports_probe_extensions_index_and_ts_js_mapping(make_repo) ->
     repo.write("tools/run.cjs", "const m = require('../src/a');\nrequire('./helper.mjs');\n")
     repo.write("tools/helper.mjs", "export default 1;\n")
     repo.commit()
-    analysis = _analyse(repo.root)
-    assert _edges(analysis) == {
+    analysis = analyse(repo.root)
+    assert edge_set(analysis) == {
         ("src/main.ts", "src/a.ts"),
         ("src/main.ts", "src/b.tsx"),
         ("src/main.ts", "src/lib/index.tsx"),
@@ -70,7 +60,7 @@ def test_dependency_records_keep_lines_kind_and_type_only(make_repo) -> None:  #
     repo.write("src/values.ts", "export const v = 1, w = 2;\n")
     repo.write("src/lazy.ts", "export default 1;\n")
     repo.commit()
-    deps = {d.target: d for d in _analyse(repo.root).resolution.dependencies}
+    deps = {d.target: d for d in analyse(repo.root).resolution.dependencies}
     assert deps["src/types.ts"].type_only
     assert not deps["src/values.ts"].type_only
     assert deps["src/values.ts"].lines == (2, 3)
@@ -91,7 +81,7 @@ def test_external_packages_are_named_and_builtins_ignored(make_repo) -> None:  #
     )
     repo.write("icon.svg", "<svg/>\n")
     repo.commit()
-    analysis = _analyse(repo.root)
+    analysis = analyse(repo.root)
     assert _external(analysis, "index.js") == {"react", "react-dom", "@scope/pkg"}
     assert _warnings(analysis, "unresolved-import") == []
 
@@ -117,8 +107,8 @@ def test_tsconfig_paths_and_base_url_through_extends_with_comments(make_repo) ->
     repo.write("src/utils/u.ts", "export const u = 1;\n")
     repo.write("config/index.ts", "export const cfg = 1;\n")
     repo.commit()
-    analysis = _analyse(repo.root)
-    assert _edges(analysis) == {
+    analysis = analyse(repo.root)
+    assert edge_set(analysis) == {
         ("app/main.ts", "src/core/a.ts"),
         ("app/main.ts", "config/index.ts"),
         ("app/main.ts", "src/utils/u.ts"),
@@ -133,7 +123,7 @@ def test_paths_without_base_url_are_relative_to_their_config(make_repo) -> None:
     repo.write("web/src/app.jsx", "import { h } from '~/lib/h';\n")
     repo.write("web/src/lib/h.js", "export const h = 1;\n")
     repo.commit()
-    assert _edges(_analyse(repo.root)) == {("web/src/app.jsx", "web/src/lib/h.js")}
+    assert edge_set(analyse(repo.root)) == {("web/src/app.jsx", "web/src/lib/h.js")}
 
 
 def test_circular_extends_and_alias_outside_repository_warn(make_repo) -> None:  # type: ignore[no-untyped-def]
@@ -147,8 +137,8 @@ def test_circular_extends_and_alias_outside_repository_warn(make_repo) -> None: 
     repo.write("src/a.ts", 'import { x } from "@ext/x";\nimport { b } from "./b";\n')
     repo.write("src/b.ts", "export const b = 1;\n")
     repo.commit()
-    analysis = _analyse(repo.root)
-    assert _edges(analysis) == {("src/a.ts", "src/b.ts")}
+    analysis = analyse(repo.root)
+    assert edge_set(analysis) == {("src/a.ts", "src/b.ts")}
     config = _warnings(analysis, "config")
     assert len(config) == 1 and "circular tsconfig extends" in config[0]
     outside = _warnings(analysis, "unresolved-import")
@@ -162,8 +152,8 @@ def test_relative_import_leaving_the_repository_is_reported(make_repo) -> None: 
     repo = make_repo()
     repo.write("a.js", "import x from '../../etc/passwd';\n")
     repo.commit()
-    analysis = _analyse(repo.root)
-    assert _edges(analysis) == set()
+    analysis = analyse(repo.root)
+    assert edge_set(analysis) == set()
     assert "points outside the repository" in _warnings(analysis, "unresolved-import")[0]
 
 
@@ -201,8 +191,8 @@ def test_npm_workspaces_with_exports_main_and_build_output_mapping(make_repo) ->
     repo.write("test/fixtures/react/index.js", "module.exports = 1;\n")
     repo.write("test/uses-react.js", "require('react');\n")
     repo.commit()
-    analysis = _analyse(repo.root)
-    assert _edges(analysis) == {
+    analysis = analyse(repo.root)
+    assert edge_set(analysis) == {
         ("packages/app/src/app.ts", "packages/core/src/index.ts"),
         ("packages/app/src/app.ts", "packages/core/src/utils/str.ts"),
         ("packages/app/src/app.ts", "packages/legacy/lib/main.js"),
@@ -228,8 +218,8 @@ def test_pnpm_workspace_and_subpath_imports(make_repo) -> None:  # type: ignore[
     repo.write("libs/ignored/index.js", "export default 1;\n")
     repo.write("app.js", "import ui from 'ui';\nimport ig from 'ignored';\n")
     repo.commit()
-    analysis = _analyse(repo.root)
-    assert _edges(analysis) == {
+    analysis = analyse(repo.root)
+    assert edge_set(analysis) == {
         ("libs/ui/index.js", "libs/ui/src/helpers.js"),
         ("app.js", "libs/ui/index.js"),
     }
@@ -241,7 +231,7 @@ def test_plain_project_module_names_are_paths_without_extension(make_repo) -> No
     repo.write("src/util/str.js", "export const s = 1;\n")
     repo.write("types/api.d.ts", "export interface Api {}\n")
     repo.commit()
-    modules = _analyse(repo.root).resolution.modules
+    modules = analyse(repo.root).resolution.modules
     assert modules["src/util/str.js"] == "src/util/str"
     assert modules["types/api.d.ts"] == "types/api"
 
@@ -256,8 +246,8 @@ def test_bad_configuration_files_warn_and_the_rest_still_resolves(make_repo) -> 
     repo.write("public/app.js", "var a=function(b){return b+1};" * 200)
     repo.commit()
     before = repo.snapshot()
-    analysis = _analyse(repo.root)
-    assert _edges(analysis) == {("a.ts", "b.ts")}
+    analysis = analyse(repo.root)
+    assert edge_set(analysis) == {("a.ts", "b.ts")}
     kinds = {w.kind for w in analysis.warnings}
     assert {"config", "minified"} <= kinds
     assert repo.snapshot() == before  # nothing written into the analysed repository
@@ -270,7 +260,7 @@ def test_config_warnings_found_by_the_second_language_are_kept(make_repo) -> Non
     repo.write("api/tsconfig.json", '{"extends": "./tsconfig.json"}\n')
     repo.write("api/b.ts", 'import y from "left-pad";\n')
     repo.commit()
-    config = _warnings(_analyse(repo.root), "config")
+    config = _warnings(analyse(repo.root), "config")
     assert config == [
         "api/tsconfig.json: circular tsconfig extends: api/tsconfig.json -> api/tsconfig.json"
     ]

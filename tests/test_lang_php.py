@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-from archscan.config import Config
-from archscan.discover import discover
 from archscan.languages.php.composer import parse_composer
-from archscan.parse import parse_files, parse_source
-from archscan.records import Resolution
-from archscan.resolve import resolve_all
+from archscan.parse import parse_source
+from helpers import edge_kinds, resolve_repo
 
 CONTROLLER = """\
 <?php
@@ -56,16 +52,6 @@ final class InvoiceController extends BaseController implements \\JsonSerializab
     public function jsonSerialize(): mixed { return []; }
 }
 """
-
-
-def _analyse(root: Path) -> Resolution:
-    files = discover(root, Config()).files
-    parsed = parse_files(root, files, None, jobs=1)
-    return resolve_all(root, parsed.files, parsed.facts)
-
-
-def _edges(resolution: Resolution) -> dict[tuple[str, str], str]:
-    return {(d.source, d.target): d.kind for d in resolution.dependencies}
 
 
 def test_parse_use_statements_and_includes() -> None:
@@ -189,8 +175,8 @@ def _laravel_like(make_repo: Callable[..., Any]) -> Any:
 def test_composer_autoload_resolves_uses_references_and_includes(
     make_repo: Callable[..., Any],
 ) -> None:
-    resolution = _analyse(_laravel_like(make_repo).root)
-    edges = _edges(resolution)
+    resolution = resolve_repo(_laravel_like(make_repo).root)
+    edges = edge_kinds(resolution)
     source = "app/Http/Controllers/InvoiceController.php"
     assert edges[(source, "app/Models/Invoice.php")] == "use"
     assert edges[(source, "app/Models/Customer.php")] == "use"  # grouped use with alias
@@ -224,8 +210,8 @@ def test_without_composer_classes_resolve_by_declaration(
     repo.write("vendor/autoload.php", "<?php\n")
     repo.write("index.php", "<?php\nrequire __DIR__ . '/vendor/autoload.php';\n")
     repo.commit()
-    resolution = _analyse(repo.root)
-    assert ("src/a.php", "lib/whatever.php") in _edges(resolution)
+    resolution = resolve_repo(repo.root)
+    assert ("src/a.php", "lib/whatever.php") in edge_kinds(resolution)
     # vendor/ is installed by Composer and not analysed: its autoloader is no warning.
     assert resolution.warnings == ()
     assert not any(d.source == "index.php" for d in resolution.dependencies)

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from archscan.config import Config
 from archscan.discover import discover
 from archscan.languages.ruby.resolver import camelize, underscore
 from archscan.parse import parse_files, parse_source
-from archscan.records import Resolution
 from archscan.resolve import resolve_all
+from helpers import edge_kinds, resolve_repo
 
 CHARGE = """\
 # frozen_string_literal: true
@@ -42,16 +41,6 @@ module Billing
   end
 end
 """
-
-
-def _analyse(root: Path) -> Resolution:
-    files = discover(root, Config()).files
-    parsed = parse_files(root, files, None, jobs=1)
-    return resolve_all(root, parsed.files, parsed.facts)
-
-
-def _edges(resolution: Resolution) -> dict[tuple[str, str], str]:
-    return {(d.source, d.target): d.kind for d in resolution.dependencies}
 
 
 def test_parse_requires_and_constants_with_their_nesting() -> None:
@@ -127,8 +116,8 @@ def _rails_app(make_repo: Callable[..., Any]) -> Any:
 def test_zeitwerk_constants_and_requires_resolve_to_files(
     make_repo: Callable[..., Any],
 ) -> None:
-    resolution = _analyse(_rails_app(make_repo).root)
-    edges = _edges(resolution)
+    resolution = resolve_repo(_rails_app(make_repo).root)
+    edges = edge_kinds(resolution)
     source = "app/services/billing/charge_invoice.rb"
     # Invoice inside module Billing is Billing::Invoice (lexical lookup first).
     assert edges[(source, "app/models/billing/invoice.rb")] == "reference"
@@ -176,5 +165,5 @@ def test_partial_parse_and_unreadable_bytes_do_not_stop_the_analysis(
     parsed = parse_files(repo.root, files, None, jobs=1)
     assert parsed.facts["lib/a.rb"].errors
     resolution = resolve_all(repo.root, parsed.files, parsed.facts)
-    assert ("lib/a.rb", "lib/b.rb") in _edges(resolution)
+    assert ("lib/a.rb", "lib/b.rb") in edge_kinds(resolution)
     assert {w.kind for w in parsed.warnings} == {"parse", "encoding"}

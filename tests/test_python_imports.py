@@ -2,20 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from archscan.config import Config, PythonConfig
 from archscan.parse import parse_source
-from archscan.pipeline import RunOptions, run
-from archscan.records import Analysis
-
-
-def _analyse(root: Path, config: Config | None = None) -> Analysis:
-    return run(root, config or Config(), RunOptions(use_cache=False, jobs=1))
-
-
-def _edges(analysis: Analysis) -> set[tuple[str, str]]:
-    return {(d.source, d.target) for d in analysis.resolution.dependencies}
+from helpers import analyse, edge_set
 
 
 def test_import_forms_are_parsed_with_lines_and_flags() -> None:
@@ -52,7 +41,7 @@ def test_submodule_versus_name_follows_grimp(make_repo) -> None:
     repo.write("app/views.py", "from app.models import user, Base\nimport app.models.user\n")
     repo.write("app/api.py", "from app.models import Base\nimport app.nothing\n")
     repo.commit()
-    edges = _edges(_analyse(repo.root))
+    edges = edge_set(analyse(repo.root))
     # `from app.models import user` names the submodule; `Base` names a thing in models.
     assert ("app/views.py", "app/models/user.py") in edges
     assert ("app/views.py", "app/models/__init__.py") in edges
@@ -70,8 +59,8 @@ def test_relative_imports_of_any_depth(make_repo) -> None:
     repo.write("top/sub/deep/leaf.py", "from ... import util\nfrom ..deep import leaf2\n")
     repo.write("top/sub/deep/leaf2.py", "from .... import nowhere\n")
     repo.commit()
-    analysis = _analyse(repo.root)
-    edges = _edges(analysis)
+    analysis = analyse(repo.root)
+    edges = edge_set(analysis)
     assert ("top/__init__.py", "top/sub/deep/__init__.py") in edges
     assert ("top/sub/__init__.py", "top/sub/deep/__init__.py") in edges
     assert ("top/sub/deep/leaf.py", "top/util.py") in edges
@@ -89,10 +78,10 @@ def test_src_layout_namespace_packages_and_several_top_level_packages(make_repo)
     repo.write("tools/__init__.py", "")
     repo.write("tools/helpers.py", "import requests\nimport os\n")
     repo.commit()
-    analysis = _analyse(repo.root)
+    analysis = analyse(repo.root)
     assert analysis.resolution.modules["src/corp/billing/invoice.py"] == "corp.billing.invoice"
     assert analysis.resolution.modules["tools/helpers.py"] == "tools.helpers"
-    edges = _edges(analysis)
+    edges = edge_set(analysis)
     assert ("src/corp/billing/invoice.py", "src/corp/orders/order.py") in edges
     assert ("src/corp/orders/order.py", "tools/helpers.py") in edges
     external = {(e.source, e.package) for e in analysis.resolution.external}
@@ -106,9 +95,9 @@ def test_configured_source_roots_win(make_repo) -> None:
     repo.write("backend/app/b.py", "")
     repo.commit()
     config = Config(python=PythonConfig(source_roots=("backend",)))
-    analysis = _analyse(repo.root, config)
+    analysis = analyse(repo.root, config)
     assert analysis.resolution.modules["backend/app/a.py"] == "app.a"
-    assert ("backend/app/a.py", "backend/app/b.py") in _edges(analysis)
+    assert ("backend/app/a.py", "backend/app/b.py") in edge_set(analysis)
 
 
 def test_type_checking_only_edges_are_flagged(make_repo) -> None:
@@ -119,7 +108,7 @@ def test_type_checking_only_edges_are_flagged(make_repo) -> None:
     )
     repo.write("m/b.py", "from m import a\n")
     repo.commit()
-    deps = {(d.source, d.target): d for d in _analyse(repo.root).resolution.dependencies}
+    deps = {(d.source, d.target): d for d in analyse(repo.root).resolution.dependencies}
     assert deps[("m/a.py", "m/b.py")].type_only is True
     assert deps[("m/b.py", "m/a.py")].type_only is False
 
