@@ -200,6 +200,9 @@ class Analysis:
     structure: StructureMetrics
     warnings: tuple[AnalysisWarning, ...]
     history: HistoryResult | None = None
+    data_access: DataAccessResult | None = None
+    service_links: ServiceLinksResult | None = None
+    contexts: ContextsResult | None = None
 
 
 # --- history (git history mining) -------------------------------------------------
@@ -320,3 +323,128 @@ class HistoryResult:
     coupling: tuple[TemporalCoupling, ...] = ()
     components: tuple[ComponentHistory, ...] = ()
     team_coupling: tuple[TeamCoupling, ...] = ()
+    changesets: tuple[Changeset, ...] = ()  # internal: raw co-change, not in the JSON
+
+
+@dataclass(frozen=True)
+class Changeset:
+    """One human commit's files that exist at HEAD (renames followed to their HEAD names):
+    the raw co-change the contexts and teams stages weight themselves, instead of
+    code-maat's thresholded pairs. Internal: passed between stages, not in the JSON."""
+
+    commit: str
+    author: str
+    timestamp: int
+    files: tuple[str, ...]
+
+
+# --- contracts between the assessment stages ----------------------------------------
+# Each record below is produced by one stage and read by later ones (contexts ->
+# assessment -> report). The stages own the logic; the shapes live here so that every
+# stage and reporter agrees on them. Fields may be added; renaming one changes the JSON.
+
+FILE_ROLES = (
+    "production",
+    "test",
+    "migration",
+    "generated",
+    "vendored",
+    "build",
+    "config",
+    "docs",
+    "data",
+)
+
+
+@dataclass(frozen=True)
+class TableAccess:
+    """One table (or entity collection) and the files that declare, read and write it."""
+
+    name: str  # the table name as the database knows it (lower-cased)
+    entities: tuple[str, ...] = ()  # model/entity classes mapped to it
+    declared_in: tuple[str, ...] = ()  # files declaring it (model, migration, schema)
+    readers: tuple[str, ...] = ()
+    writers: tuple[str, ...] = ()
+    references: tuple[str, ...] = ()  # tables it points to by foreign key
+
+
+@dataclass(frozen=True)
+class DataAccessResult:
+    tables: tuple[TableAccess, ...] = ()
+    sql_statements: int = 0  # SQL strings/statements parsed
+    sql_unparsed: int = 0  # SQL-looking strings the SQL parser rejected (skipped)
+
+
+@dataclass(frozen=True)
+class ServiceLink:
+    """A run-time link between two deployables (or seams of one)."""
+
+    source: str  # component (boundary) name of the caller / publisher
+    target: str  # component name of the callee / consumer, or the topic/host when unknown
+    kind: str  # grpc | http | topic | depends-on | ...
+    name: str  # the service, topic, queue or host named
+    evidence: tuple[tuple[str, int], ...] = ()  # (path, line) where it is established
+
+
+@dataclass(frozen=True)
+class ServiceLinksResult:
+    services: tuple[str, ...] = ()
+    links: tuple[ServiceLink, ...] = ()
+
+
+@dataclass(frozen=True)
+class ContextInterface:
+    """A file of a context that other contexts use, with the symbols they use."""
+
+    path: str
+    symbols: tuple[str, ...]
+    uses: int  # dependencies from other contexts onto this file
+
+
+@dataclass(frozen=True)
+class BoundedContext:
+    """A candidate bounded context proposed by clustering."""
+
+    id: str
+    name: str
+    files: tuple[str, ...]
+    sloc: int
+    cohesion: float  # share of its members' edge weight that stays inside it
+    confidence: float  # 0..1: how stably its files stay together across seeds/resolutions
+    interface: tuple[ContextInterface, ...] = ()
+    owners: tuple[tuple[str, float], ...] = ()  # (author, share of its commits), top first
+    hotspots: tuple[str, ...] = ()
+    tests: tuple[str, ...] = ()  # test files attached to it
+    packages: tuple[str, ...] = ()  # packages (folders) it spans, largest first
+    platform: bool = False  # the shared bootstrap/configuration context
+
+
+@dataclass(frozen=True)
+class ContextEdge:
+    source: str  # context id
+    target: str
+    dependencies: int  # file edges source -> target
+    by_kind: tuple[tuple[str, int], ...] = ()
+    co_change: float = 0.0  # weighted co-change between the two contexts
+
+
+@dataclass(frozen=True)
+class DecompositionQuality:
+    """Quality of one decomposition (definitions in docs/contexts.md, from shared notes)."""
+
+    partitions: int
+    modularity: float
+    structural_modularity: float
+    icp: float
+    ifn: float
+    ned: float
+    turbomq: float
+    co_change_crossing: float | None = None  # None without history
+
+
+@dataclass(frozen=True)
+class ContextsResult:
+    contexts: tuple[BoundedContext, ...]
+    edges: tuple[ContextEdge, ...]
+    quality: DecompositionQuality
+    signals: tuple[str, ...]  # the signals that were available and used

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from itertools import combinations
 
-from archscan.records import CommitInfo
+from archscan.records import Changeset, CommitInfo
 
 _DAY = 86400
 
@@ -113,6 +113,8 @@ class Aggregator:
     index_of: dict[str, int] = field(default_factory=dict)  # commit id -> position
     author_last: dict[str, int] = field(default_factory=dict)
     changesets: dict[object, set[str]] = field(default_factory=dict)
+    # every human commit's reported files, newest first: the raw co-change later stages use
+    raw: list[Changeset] = field(default_factory=list)
     commits: int = 0
     bot_commits: int = 0
     first: int | None = None
@@ -152,6 +154,8 @@ class Aggregator:
         self.author_last[commit.author] = max(self.author_last.get(commit.author, stamp), stamp)
         keep, files, author = self.keep, self.files, commit.author
         kept = [name for name in dict.fromkeys(names) if keep(name)]
+        if kept:
+            self.raw.append(Changeset(commit.id, author, stamp, tuple(kept)))
         for name in kept:
             stats = files.get(name)
             if stats is None:

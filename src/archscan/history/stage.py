@@ -272,5 +272,6 @@ def run_history(data: HistoryInput) -> tuple[HistoryResult | None, Sequence[Anal
         coupling=tuple(pairs),
         components=tuple(rows),
         team_coupling=tuple(metrics.team_coupling(rows)) if context.team_of else (),
+        changesets=tuple(aggregator.raw),
     )
     return result, warnings
