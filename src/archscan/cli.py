@@ -11,11 +11,12 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from archscan import __version__
-from archscan.config import ConfigError, load_config
+from archscan.config import Config, ConfigError, load_config
 from archscan.gitio import GitError
 from archscan.pipeline import InputError, RunOptions, check_repository, run
 from archscan.report.json_report import analysis_to_dict, dumps
@@ -196,11 +197,15 @@ def analyze(
         bool, typer.Option("--no-cache", help="Do not use the parse cache.")
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress, no summary.")] = False,
+    rules: Annotated[
+        Path | None, typer.Option("--rules", help="Assessment thresholds (YAML) to apply.")
+    ] = None,
 ) -> None:
     """Analyse a repository: dependency graph, structural metrics, reports."""
     formats = _formats(format)
     repo = check_repository(path)
     settings = load_config(repo, config).with_cli(tuple(include or ()), tuple(exclude or ()))
+    settings = _with_rules(settings, rules)
     target = _output_dir(out, repo)
     options = RunOptions(
         jobs=jobs, cache_dir=cache_dir, use_cache=not no_cache, history=not no_history
@@ -349,6 +354,108 @@ _HISTORY_VIEWS = (
 )
 for _name, _help in _HISTORY_VIEWS:
     _register_history_view(_name, _help)
+
+
+def _with_rules(settings: Config, rules: Path | None) -> Config:
+    """``--rules FILE`` on top of the configured (or shipped) assessment rules."""
+    if rules is None:
+        return settings
+    from dataclasses import replace
+
+    from archscan.assess.rules import RulesError, rules_file
+
+    try:
+        return replace(settings, assessment=rules_file(rules, settings.assessment))
+    except RulesError as exc:
+        raise ConfigError(str(exc)) from exc
+
+
+def _scorecard(assessment: dict[str, Any]) -> Table:
+    table = Table(title="Signals", title_justify="left")
+    for column in ("signal", "group", "value", "threshold", "weight", "score", "finding"):
+        right = column in ("value", "threshold", "weight", "score")
+        table.add_column(column, justify="right" if right else "left", overflow="fold")
+    for s in sorted(assessment["signals"], key=lambda s: (-s["weight"] * abs(s["score"]), s["id"])):
+        value = "n/a" if s["value"] is None else f"{s['value']:g}"
+        table.add_row(
+            escape(s["name"]),
+            s["group"],
+            value,
+            f"{s['threshold']:g}",
+            f"{s['weight']:g}",
+            f"{s['score']:+.2f}" if s["available"] else "-",
+            escape(s["reason"]),
+        )
+    return table
+
+
+def _first_wave(plan: dict[str, Any]) -> Table | None:
+    wave = [c for c in plan["candidates"] if c["wave"] == 1]
+    if not wave:
+        return None
+    table = Table(title="Extraction plan: first wave", title_justify="left")
+    for column in ("rank", plan["unit_kind"], "score", "files", "cut", "first step"):
+        right = column in ("rank", "score", "files", "cut")
+        table.add_column(column, justify="right" if right else "left", overflow="fold")
+    for c in wave:
+        table.add_row(
+            str(c["rank"]),
+            escape(c["unit"]),
+            f"{c['score']:.2f}",
+            str(c["files"]),
+            f"{c['cut']['size']} of {c['cut']['crossing_edges']}",
+            escape(c["first_step"]),
+        )
+    return table
+
+
+def _print_assessment(data: dict[str, Any]) -> None:
+    result = data["assessment"]
+    stdout.print(
+        f"[bold]Verdict: {escape(result['verdict'])}[/bold]  confidence "
+        f"{result['confidence']:.2f} (signals available: {result['coverage']:.0%})"
+    )
+    stdout.print(escape(result["basis"]))
+    for warning in result["warning_details"]:
+        stdout.print(
+            f"[bold red]Warning: {escape(warning['id'])}[/bold red]: {escape(warning['reason'])}"
+        )
+        for item in warning["evidence"][:5]:
+            stdout.print(f"  - {escape(item)}")
+    stdout.print(_scorecard(result))
+    if result["evidence_against"]:
+        stdout.print("[bold]Evidence against the verdict[/bold]")
+        for item in result["evidence_against"]:
+            stdout.print(f"  - {escape(item['signal'])}: {escape(item['reason'])}")
+    wave = _first_wave(data["extraction_plan"])
+    if wave is not None and result["verdict"] in ("stay-monolith", "already-distributed"):
+        stdout.print(f"The verdict is {result['verdict']}: the ranking below is for reference.")
+    if wave is not None:
+        stdout.print(wave)
+    else:
+        stdout.print(f"No {escape(data['extraction_plan']['unit_kind'])} qualifies for extraction.")
+
+
+@app.command()
+def assess(
+    path: _PATH,
+    config: _CONFIG = None,
+    rules: Annotated[
+        Path | None, typer.Option("--rules", help="Assessment thresholds (YAML) to apply.")
+    ] = None,
+    no_history: Annotated[
+        bool, typer.Option("--no-history", help="Skip git history mining.")
+    ] = False,
+    jobs: _JOBS = 0,
+    cache_dir: _CACHE = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Should this system become microservices? The verdict, its signals and the first wave."""
+    repo = check_repository(path)
+    settings = _with_rules(load_config(repo, config), rules)
+    options = RunOptions(jobs=jobs, cache_dir=cache_dir, history=not no_history)
+    analysis = run(repo, settings, options, RichProgress(enabled=not quiet))
+    _print_assessment(analysis_to_dict(analysis))
 
 
 def main() -> None:

@@ -11,7 +11,10 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from archscan.assess.rules import AssessmentRules
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -111,6 +114,7 @@ class Config:
     thresholds: Mapping[str, float] = field(default_factory=dict)
     python: PythonConfig = PythonConfig()
     history: HistoryConfig = HistoryConfig()
+    assessment: AssessmentRules | None = None  # None: the shipped rules/assessment.yaml
     source: str = ""  # where the configuration was read from ("" = defaults)
 
     def with_cli(self, include: tuple[str, ...], exclude: tuple[str, ...]) -> Config:
@@ -127,6 +131,7 @@ _TOP_KEYS = {
     "thresholds",
     "python",
     "history",
+    "assessment",
 }
 
 _HISTORY_STR = ("since", "until", "branch", "ticket_pattern", "team_map", "coupling_by")
@@ -251,7 +256,19 @@ def parse_config(table: Mapping[str, Any], source: str = "") -> Config:
         config = replace(config, python=_python(table["python"]))
     if "history" in table:
         config = replace(config, history=_history(table["history"]))
+    if "assessment" in table:
+        config = replace(config, assessment=_assessment(table["assessment"], source))
     return config
+
+
+def _assessment(value: Any, source: str) -> AssessmentRules:
+    """``[assessment]``: the verdict's thresholds, validated by the rules' own records."""
+    from archscan.assess.rules import RulesError, apply_table, default_rules
+
+    try:
+        return apply_table(default_rules(), value, f"{source or 'inline'} [assessment]")
+    except RulesError as exc:
+        raise ConfigError(str(exc)) from exc
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

@@ -10,16 +10,20 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
 from archscan import gitio
+from archscan.assess.plan import PlanInput, run_extraction_plan
+from archscan.assess.rules import default_rules
+from archscan.assess.stage import AssessmentInput, run_assessment
+from archscan.assess.units import resolve_units
 from archscan.cache import FactsCache, default_cache_dir
 from archscan.config import Config
 from archscan.discover import discover
 from archscan.graph import component_resolver, file_graph, package_of
-from archscan.history.stage import HistoryInput, run_history
+from archscan.history.stage import HistoryInput, load_team_map, run_history
 from archscan.languages import registry
 from archscan.languages.base import ResolverSettings
 from archscan.metrics.structure import measure_structure
@@ -31,8 +35,10 @@ from archscan.records import (
     FileFacts,
     HistoryResult,
     RepositoryInfo,
+    TeamsResult,
 )
 from archscan.resolve import resolve_all
+from archscan.teams import TeamsInput, run_teams
 
 
 class InputError(ValueError):
@@ -119,6 +125,70 @@ def _is_subfolder(root: Path) -> bool:
     return bool(gitio.run_git(root, ["rev-parse", "--show-prefix"], check=False).strip())
 
 
+def _recommendation(root: Path, analysis: Analysis, config: Config) -> Analysis:
+    """Teams, the readiness verdict and the extraction plan, over the same units (contexts
+    when the contexts stage ran, else configured components, else top-level packages)."""
+    rules = config.assessment or default_rules()
+    units = resolve_units(
+        (f.path for f in analysis.structure.files),
+        analysis.components,
+        bool(config.components),
+        analysis.contexts,
+    )
+    history = analysis.history
+    warnings = list(analysis.warnings)
+    teams: TeamsResult | None = None
+    if history is not None and history.commits:
+        teams, found = run_teams(
+            TeamsInput(
+                changesets=history.changesets,
+                head_date=history.head_date,
+                units=units,
+                files=history.files,
+                sloc={path: facts.sloc for path, facts in analysis.facts.items()},
+                team_of=load_team_map(root, config.history),
+                rules=rules.teams,
+            )
+        )
+        warnings += found
+    assessment, found = run_assessment(
+        AssessmentInput(
+            units=units,
+            paths=[f.path for f in analysis.files],
+            components=analysis.components,
+            dependencies=analysis.resolution.dependencies,
+            structure=analysis.structure,
+            facts=analysis.facts,
+            history=history,
+            teams=teams,
+            contexts=analysis.contexts,
+            data_access=analysis.data_access,
+            service_links=analysis.service_links,
+            rules=rules,
+        )
+    )
+    warnings += found
+    plan, found = run_extraction_plan(
+        PlanInput(
+            units=units,
+            dependencies=analysis.resolution.dependencies,
+            facts=analysis.facts,
+            history=history,
+            teams=teams,
+            data_access=analysis.data_access,
+            rules=rules.extraction,
+        )
+    )
+    warnings += found
+    return replace(
+        analysis,
+        teams=teams,
+        assessment=assessment,
+        extraction_plan=plan,
+        warnings=tuple(warnings),
+    )
+
+
 def run(
     root: Path,
     config: Config,
@@ -169,7 +239,7 @@ def run(
                 root, repository, discovered, parsed.facts, config, components, jobs
             )
         warnings += history_warnings
-    return Analysis(
+    analysis = Analysis(
         repository=repository,
         components=components,
         files=parsed.files,
@@ -180,3 +250,6 @@ def run(
         warnings=tuple(warnings),
         history=history,
     )
+    # later stages (data access, service links, contexts) slot in here, before the verdict
+    with progress.phase("Assessing"):
+        return _recommendation(root, analysis, config)

@@ -203,6 +203,9 @@ class Analysis:
     data_access: DataAccessResult | None = None
     service_links: ServiceLinksResult | None = None
     contexts: ContextsResult | None = None
+    teams: TeamsResult | None = None
+    assessment: AssessmentResult | None = None
+    extraction_plan: ExtractionPlan | None = None
 
 
 # --- history (git history mining) -------------------------------------------------
@@ -448,3 +451,174 @@ class ContextsResult:
     edges: tuple[ContextEdge, ...]
     quality: DecompositionQuality
     signals: tuple[str, ...]  # the signals that were available and used
+
+
+# --- team structure, readiness verdict, extraction plan (teams.py, assess/) --------
+
+
+@dataclass(frozen=True)
+class TeamGroup:
+    """Authors who change the same parts of the code (or one team of the team map)."""
+
+    id: str
+    name: str
+    authors: tuple[str, ...]
+    commits: int  # their commits in the window
+    focus: tuple[tuple[str, int], ...] = ()  # (unit, commits), most first
+
+
+@dataclass(frozen=True)
+class AuthorSpan:
+    """One active author: how many units their work spans (coordination cost)."""
+
+    name: str
+    commits: int
+    group: str  # group id, "" for occasional contributors
+    units: int  # units touched
+    effective_units: float  # exp(Shannon entropy) of their commits over units
+    coordination: bool  # spans at least the configured number of effective units
+
+
+@dataclass(frozen=True)
+class UnitTeams:
+    """How one unit's changes split across author groups, and who holds its knowledge."""
+
+    name: str
+    commits: int  # commits in the window touching it
+    groups: tuple[tuple[str, int], ...]  # (group id, commits), most first
+    dominant_group: str | None
+    alignment: float | None  # dominant group's share of its commits (None: no commits)
+    authors: int  # active authors touching it
+    bus_factor: int  # whole history, ownership by commits
+    bus_factor_authors: tuple[str, ...]
+    knowledge_islands: int
+    owners: tuple[tuple[str, float], ...] = ()  # (author, share of its commits), top first
+
+
+@dataclass(frozen=True)
+class TeamsResult:
+    window_days: int
+    since: str  # ISO date: start of the window (HEAD date - window_days)
+    unit_kind: str  # context | component | package
+    source: str  # clustering | team-map
+    active_contributors: int
+    core_contributors: int  # fewest authors making core_share of the window's commits
+    core_share: float
+    groups: tuple[TeamGroup, ...]
+    authors: tuple[AuthorSpan, ...]
+    units: tuple[UnitTeams, ...]
+    alignment: float | None  # commit-weighted mean of the units' alignment
+    coordination_authors: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Signal:
+    """One piece of evidence for the verdict (definitions in docs/assessment.md)."""
+
+    id: str
+    name: str
+    group: str  # pressure | readiness | distribution
+    value: float | None  # None when unavailable
+    threshold: float
+    direction: str  # split-above | split-below: which side of the threshold favours a split
+    weight: float
+    score: float  # -1 (favours staying together) .. +1 (favours a split); 0 when unavailable
+    available: bool
+    source: str  # where the figure comes from (stage and reference)
+    reason: str  # one line, for the report
+
+
+@dataclass(frozen=True)
+class AssessmentWarningDetail:
+    id: str  # distributed-monolith
+    reason: str
+    evidence: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class EvidenceAgainst:
+    signal: str
+    weight: float  # weight x |score| of the contrary signal
+    reason: str
+
+
+@dataclass(frozen=True)
+class AssessmentResult:
+    verdict: str
+    basis: str  # the rule that decided, in words
+    confidence: float
+    unit_kind: str
+    pressure: float  # weighted mean score of the pressure signals (-1..1)
+    readiness: float
+    distribution: float
+    coverage: float  # available weight / total weight
+    signals: tuple[Signal, ...]
+    warnings: tuple[str, ...]
+    warning_details: tuple[AssessmentWarningDetail, ...]
+    evidence_against: tuple[EvidenceAgainst, ...]
+    rules: str  # where the thresholds came from
+
+
+@dataclass(frozen=True)
+class CrossingDependency:
+    """A file edge between a candidate and the rest, with its import lines."""
+
+    source: str
+    target: str
+    unit: str  # the other side's unit
+    lines: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class TableMigration:
+    name: str
+    strategy: str  # database-per-service | shared-schema-partitioned | event-synchronisation
+    reason: str
+
+
+@dataclass(frozen=True)
+class ExtractionCandidate:
+    rank: int
+    unit: str
+    wave: int
+    score: float
+    files: int
+    sloc: int
+    internal_edges: int
+    incoming: int  # file edges from the rest into it (callers to re-point)
+    outgoing: int  # file edges from it into the rest (what the ACL translates)
+    interface: int  # files of it used from outside
+    dependents: tuple[str, ...]  # units depending on it
+    depends_on: tuple[str, ...]
+    commits: int
+    hotspots: int  # files of it among the top hotspots
+    bus_factor: int
+    shared_tables: int
+    factors: tuple[tuple[str, float], ...]  # (factor, 0..1) that make up the score
+    acl: tuple[CrossingDependency, ...]  # outgoing dependencies, capped
+    acl_total: int
+    cut: tuple[CrossingDependency, ...]  # the minimum edge cut (both directions)
+    cut_size: int
+    crossing_edges: int
+    move_files: tuple[str, ...]  # files of the rest that go with it in the minimum cut
+    tables: tuple[TableMigration, ...]
+    owners: tuple[tuple[str, float], ...]
+    teams: tuple[str, ...]
+    first_step: str
+
+
+@dataclass(frozen=True)
+class ExtractionWave:
+    wave: int
+    units: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ExtractionPlan:
+    unit_kind: str
+    data_available: bool
+    history_available: bool
+    candidates: tuple[ExtractionCandidate, ...]
+    waves: tuple[ExtractionWave, ...]
+    kept: tuple[str, ...]  # units staying in the monolith (core, or scoring below the minimum)
+    core: tuple[str, ...] = ()  # units holding most of the code: what the others leave

@@ -92,6 +92,12 @@ def _team_map(root: Path, config: HistoryConfig, warnings: list[AnalysisWarning]
     return teams
 
 
+def load_team_map(root: Path, config: HistoryConfig) -> dict[str, str]:
+    """author -> team from ``teams`` and ``team_map`` (problems are reported by the history
+    stage, which reads the same map)."""
+    return _team_map(root, config, [])
+
+
 def _head_date(root: Path, revision: str) -> date | None:
     out = gitio.run_git(root, ["log", "-1", "--format=%ct", revision or "HEAD", "--"], check=False)
     try:

@@ -12,12 +12,13 @@ from pathlib import Path
 from typing import Any
 
 from archscan import __version__
+from archscan.assess.report import assessment_section, plan_section, teams_section
 from archscan.graph import package_of
 from archscan.history.report import history_sections
 from archscan.languages import registry
 from archscan.records import Analysis, ComponentMetrics, Cycle
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 
 def _group(metrics: ComponentMetrics) -> dict[str, Any]:
@@ -154,6 +155,9 @@ def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
             {"path": w.path, "kind": w.kind, "message": w.message} for w in analysis.warnings
         ],
         **history_sections(analysis.history),
+        "teams": teams_section(analysis.teams),
+        "assessment": assessment_section(analysis.assessment),
+        "extraction_plan": plan_section(analysis.extraction_plan),
     }
 
 
