@@ -492,7 +492,7 @@ class UnitTeams:
     bus_factor: int  # whole history, ownership by commits
     bus_factor_authors: tuple[str, ...]
     knowledge_islands: int
-    owners: tuple[tuple[str, float], ...] = ()  # (author, share of its commits), top first
+    owners: tuple[tuple[str, float], ...] = ()  # (author, share of its file changes), top 5
 
 
 @dataclass(frozen=True)

@@ -261,7 +261,7 @@ def first_step(
     """The first concrete move of the extraction, from what blocks it most."""
     steps = []
     if cut.moved:
-        steps.append(f"move {_names(list(cut.moved))} into {unit}")
+        steps.append(f"take {_names(list(cut.moved))} into {unit} (move, or copy if shared)")
     if outgoing:
         steps.append(
             f"put an anti-corruption layer in front of its {outgoing} dependencies on "
