@@ -306,6 +306,7 @@ def test_cli_assess_prints_verdict_and_escapes_names(make_repo, tmp_path: Path) 
     for unit in ("[red]alarm", "plain"):
         repo.write(f"{unit}/a.py", "X = 1\n")
         repo.write(f"{unit}/b.py", "from . import a\n")
+        repo.write(f"{unit}/c.py", "from . import b\n")
     repo.commit(date=_day(1))
     result = _cli("assess", str(repo.root), "--cache-dir", str(tmp_path / "c"), "-q")
     assert result.returncode == 0, result.stderr

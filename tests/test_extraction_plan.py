@@ -7,7 +7,7 @@ from itertools import combinations
 
 from archscan.assess.plan import PlanInput, run_extraction_plan
 from archscan.assess.rules import default_rules
-from archscan.assess.units import resolve_units
+from archscan.assess.units import is_production, resolve_units, split_dominant, top_level_package
 from archscan.records import Analysis, DataAccessResult, ExtractionPlan, TableAccess
 from helpers import analyse
 
@@ -28,6 +28,7 @@ def _repo(make_repo):  # type: ignore[no-untyped-def]
     repo.write("billing/y.py", "from billing import x\n")
     repo.write("web/__init__.py", "")
     repo.write("web/app.py", "from orders import a\nfrom billing import x\n")
+    repo.write("web/urls.py", "from web import app\n")
     for n in range(3):
         repo.write("orders/b.py", f"from shared.helper import *\nfrom orders import a\nN = {n}\n")
         repo.commit(f"c{n}", date=f"2024-01-0{n + 1}T12:00:00+00:00")
@@ -142,3 +143,30 @@ def test_single_unit_has_no_candidates(make_repo) -> None:  # type: ignore[no-un
     assert plan is not None
     assert plan.candidates == () and plan.kept == ("lib",)
     assert any(w.kind == "extraction-single-unit" for w in analysis.warnings)
+
+
+def test_units_are_top_level_packages_split_while_one_dominates() -> None:
+    files = [
+        "src/shop/orders/a.py",
+        "src/shop/orders/b.py",
+        "src/shop/billing/c.py",
+        "src/shop/settings.py",
+        "scripts/x.py",
+        "setup.py",
+    ]
+    of, shells = split_dominant({p: top_level_package(p) for p in files})
+    assert of == {
+        "src/shop/orders/a.py": "src/shop/orders",
+        "src/shop/orders/b.py": "src/shop/orders",
+        "src/shop/billing/c.py": "src/shop/billing",
+        "src/shop/settings.py": "src/shop",
+        "scripts/x.py": "scripts",
+        "setup.py": "(root)",
+    }
+    assert shells == {"src/shop"}  # what stays directly in a split package is its shell
+    # a package without sub-folders cannot be split
+    alone, none = split_dominant({"src/lib/a.py": "src/lib", "src/lib/b.py": "src/lib"})
+    assert set(alone.values()) == {"src/lib"} and none == set()
+    for path in ("tests/test_a.py", "pkg/a_test.go", "web/a.spec.ts", ".github/x.py"):
+        assert not is_production(path), path
+    assert is_production("src/shop/orders/a.py")

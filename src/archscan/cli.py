@@ -147,6 +147,9 @@ def _summary(data: dict[str, Any]) -> None:
     table.add_row("Propagation cost", f"{data['metrics']['propagation_cost'] * 100:.1f}%")
     for label, value in _history_rows(data):
         table.add_row(label, value)
+    if data.get("assessment"):
+        verdict = data["assessment"]
+        table.add_row("Verdict", f"{verdict['verdict']} (confidence {verdict['confidence']:.2f})")
     skipped = ", ".join(f"{k}: {v}" for k, v in s["skipped"].items())
     table.add_row("Skipped", skipped or "none")
     table.add_row("Warnings", str(s["warnings"]))

@@ -27,6 +27,8 @@ def dockerfile_roots(paths: Iterable[str]) -> tuple[str, ...]:
     folders = sorted(
         {p.rpartition("/")[0] for p in paths if _is_dockerfile(p.rpartition("/")[2])} - {""}
     )
+    # tool folders (.devcontainer, .github) hold development images, not services
+    folders = [f for f in folders if not any(part.startswith(".") for part in f.split("/"))]
     roots: list[str] = []
     for folder in folders:
         if not any(folder.startswith(root + "/") for root in roots):

@@ -218,7 +218,8 @@ def _factors(
     internal = edges.internal.get(unit, 0)
     dependents = {data.units.of[d.source] for d in edges.incoming.get(unit, [])}
     factors = [
-        ("boundedness", internal / (internal + crossing) if internal + crossing else 1.0),
+        # additive smoothing: loose files without any edge are not a proven module (0.5)
+        ("boundedness", (internal + 1) / (internal + crossing + 2)),
         ("independence", 1 - len(dependents) / (count - 1) if count > 1 else 1.0),
     ]
     weights = {"boundedness": rules.boundedness, "independence": rules.independence}
@@ -275,7 +276,10 @@ def first_step(
     if partitioned:
         steps.append(f"give {_names(partitioned)} a single owner")
     if not steps:
-        return f"{unit} has no dependency on the rest: deploy it on its own behind its API"
+        return (
+            f"{unit} has no code dependency on the rest: nothing to cut in the code; check "
+            "its run-time links (calls, data) before deploying it on its own"
+        )
     text = "; then ".join(steps)
     return text[0].upper() + text[1:]
 
@@ -350,7 +354,13 @@ def run_extraction_plan(data: PlanInput) -> tuple[ExtractionPlan, list[AnalysisW
     members = data.units.members()
     # the shared platform context and loose files at the root (build scripts, entry
     # points) are what stays behind, never a service of their own
-    extractable = [u for u in members if u not in data.units.platform and u != ROOT_UNIT]
+    extractable = [
+        u
+        for u in members
+        if u not in data.units.platform
+        and u != ROOT_UNIT
+        and len(members[u]) >= data.rules.min_files
+    ]
     if len(members) < 2:
         warnings.append(
             AnalysisWarning(

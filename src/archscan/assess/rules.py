@@ -62,6 +62,7 @@ class ExtractionRule:
     wave_size: int  # candidates per wave
     min_score: float  # below this a unit is kept in the monolith
     max_share: float  # a unit with more of the SLOC is the monolith's core, not a candidate
+    min_files: int  # smaller units are too small to be a service of their own
     max_listed: int  # dependencies listed per candidate (the total is always given)
     top_hotspots: int  # hotspots counted as risk: the repository's top N
 

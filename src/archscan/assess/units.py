@@ -39,6 +39,8 @@ def is_production(path: str) -> bool:
     *folders, name = path.split("/")
     if any(folder.lower() in _NON_PRODUCTION_DIRS for folder in folders):
         return False
+    if any(folder.startswith(".") for folder in folders):
+        return False  # tool folders: .github, .devcontainer, .claude, ...
     if any(folder.lower().endswith((".tests", ".test", ".unittests")) for folder in folders):
         return False
     return not _TEST_FILE.search(name)
@@ -89,7 +91,44 @@ def resolve_units(
     if configured and components:
         component_of = component_resolver(components)
         return Units("component", {p: component_of(p) for p in production})
-    return Units("package", {p: top_level_package(p) for p in production})
+    of, shells = split_dominant({p: top_level_package(p) for p in production})
+    return Units("package", of, frozenset(shells))
+
+
+MAX_SHARE = 0.5  # a package holding more of the files is split into its sub-folders
+MAX_SPLITS = 4
+
+
+def split_dominant(of: Mapping[str, str]) -> tuple[dict[str, str], set[str]]:
+    """Split the package holding most of the files into its sub-folders (files directly in
+    it stay in it), again while one holds more than half: ``src/shop/{orders,billing}``
+    gives ``src/shop/orders``, ``src/shop/billing`` rather than one ``src/shop``.
+
+    Also returns the split packages: what is left directly in them is the project's shell
+    (settings, entry points, wiring), shared platform rather than a part to extract."""
+    out = dict(of)
+    shells: set[str] = set()
+    for _ in range(MAX_SPLITS):
+        sizes: dict[str, int] = {}
+        for unit in out.values():
+            sizes[unit] = sizes.get(unit, 0) + 1
+        largest = min(sizes, key=lambda u: (-sizes[u], u)) if sizes else None
+        if largest is None or sizes[largest] <= MAX_SHARE * len(out):
+            break
+        split = {p: _child(p, largest) for p, u in out.items() if u == largest}
+        if len(set(split.values())) < 2:
+            break
+        out.update(split)
+        shells.add(largest)
+    return out, shells & set(out.values())
+
+
+def _child(path: str, unit: str) -> str:
+    rest = path[len(unit) + 1 :] if unit != ROOT_UNIT else path
+    folder, _, _name = rest.partition("/")
+    if not _name:
+        return unit  # directly inside the unit
+    return folder if unit == ROOT_UNIT else f"{unit}/{folder}"
 
 
 def _context_names(contexts: ContextsResult) -> dict[str, str]:
