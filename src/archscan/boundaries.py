@@ -6,7 +6,8 @@ Order (docs/boundaries.md):
 2. else the deployable/build units found in the repository: Maven/Gradle modules,
    ``.csproj`` projects, npm/yarn/pnpm packages (workspace members included), Go
    modules (``go.mod``), Python distributions (``pyproject.toml``/``setup.py``/
-   ``setup.cfg``), Django apps (``apps.py``, or ``models.py`` beside ``migrations/``),
+   ``setup.cfg``), Django apps (``apps.py``, or ``models.py`` beside ``migrations/``)
+   and projects (``manage.py``; ``settings.py`` beside ``urls.py``),
    Rails engines (``lib/<name>/engine.rb``), Cargo crates, Composer/Bundler/Mix
    projects, services (a folder with its own ``Dockerfile``) and docker-compose
    services (their build context and Dockerfile, ``${VAR}`` taken from ``.env``);
@@ -45,6 +46,7 @@ _MARKERS: dict[str, str] = {
     "setup.py": "python",
     "setup.cfg": "python",
     "apps.py": "django-app",
+    "manage.py": "django-project",
     "cargo.toml": "cargo",
     "composer.json": "composer",
     "gemfile": "ruby",
@@ -59,6 +61,7 @@ _KIND_ORDER = (
     "dockerfile",
     "rails-engine",
     "django-app",
+    "django-project",
     "csproj",
     "maven",
     "gradle",
@@ -118,6 +121,8 @@ def _units_from_files(files: Sequence[SourceFile], paths: frozenset[str]) -> dic
         name = PurePosixPath(file.path).name
         if not kind and name == "models.py" and f"{folder}/migrations/__init__.py" in paths:
             kind = "django-app"
+        if not kind and name == "settings.py" and f"{folder}/urls.py" in paths:
+            kind = "django-project"  # the project package (settings, root URLconf)
         if not kind and name == "engine.rb" and folder.count("/") >= 1:
             lib, _, _engine = folder.rpartition("/")
             if posixpath.basename(lib) == "lib":
