@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from conftest import GitRepo
-from helpers import analyse
 
 from archscan.config import DEFAULT_BOTS, parse_config
 from archscan.history.native import bot_matcher
 from archscan.report.json_report import analysis_to_dict
 from archscan.report.markdown import render_markdown
+from conftest import GitRepo
+from helpers import analyse
 
 BOTS = [
     ("Mend Renovate", "bot@renovateapp.com"),

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from conftest import GitRepo
-from helpers import analyse
 
 from archscan.config import ConfigError, load_config, parse_config
 from archscan.languages.ecmascript.heuristics import minified_reason
 from archscan.report.json_report import analysis_to_dict
+from conftest import GitRepo
+from helpers import analyse
 
 SCHEMA = Path(__file__).parents[1] / "src/archscan/report/archscan.schema.json"
 
@@ -99,7 +99,7 @@ def test_roles_by_each_ecosystems_conventions(make_repo: Callable[..., GitRepo])
         "LICENSE": "MIT\n",
         "shop/fixtures/users.json": "[]\n",
         "shop/locale/de/LC_MESSAGES/django.po": 'msgid ""\n',
-        "shop/templates/orders/list.html": "<ul>{% for o in orders %}<li>{{ o }}</li>{% endfor %}</ul>\n",
+        "shop/templates/orders/list.html": "<ul>{% for o in orders %}<li>{{ o }}</li></ul>\n",
     }
     for path, content in files.items():
         repo.write(path, content)
