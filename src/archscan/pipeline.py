@@ -132,7 +132,7 @@ def run(
     with progress.phase("Discovering files"):
         discovered = discover(root, config)
     cache, warnings = _open_cache(options)
-    warnings = list(discovered.warnings) + warnings
+    warnings = list(config.warnings) + list(discovered.warnings) + warnings
     if repository.is_git and repository.head is None:
         warnings.append(AnalysisWarning("", "empty-repository", "the repository has no commits"))
     if not discovered.files:
@@ -143,6 +143,7 @@ def run(
         parsed = parse_files(root, discovered.files, cache, jobs, progress.advance)
     if cache:
         cache.close()
+        warnings += cache.warnings  # a damaged cache that was rebuilt
     settings = ResolverSettings(python_source_roots=config.python.source_roots)
     with progress.phase("Resolving dependencies"):
         resolution = resolve_all(root, parsed.files, parsed.facts, settings)

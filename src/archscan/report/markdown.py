@@ -7,6 +7,7 @@ from typing import Any
 
 import jinja2
 
+from archscan.outputs import display, write_text_atomic
 from archscan.resources import data_dir
 
 
@@ -22,7 +23,7 @@ def environment() -> jinja2.Environment:
 
 def _md(value: object) -> str:
     """Make a value safe inside a Markdown table cell."""
-    return str(value).replace("|", "\\|").replace("\n", " ").replace("`", "'")
+    return display(str(value)).replace("|", "\\|").replace("\n", " ").replace("`", "'")
 
 
 def render_markdown(data: dict[str, Any], top: int = 15) -> str:
@@ -31,7 +32,7 @@ def render_markdown(data: dict[str, Any], top: int = 15) -> str:
     env.filters["md"] = _md
     template = env.get_template("report.md.j2")
     files = data["files"]
-    return template.render(
+    text = template.render(
         data=data,
         top=top,
         most_complex=sorted(files, key=lambda f: (-f["complexity"], f["path"]))[:top],
@@ -42,8 +43,8 @@ def render_markdown(data: dict[str, Any], top: int = 15) -> str:
             :top
         ],
     )
+    return display(text)
 
 
 def write_markdown(data: dict[str, Any], path: Path) -> Path:
-    path.write_text(render_markdown(data), encoding="utf-8")
-    return path
+    return write_text_atomic(path, render_markdown(data))
