@@ -57,13 +57,18 @@ def _assess(analysis: Analysis, **contracts: object):  # type: ignore[no-untyped
     """run_assessment on a real analysis, with later stages' records as given."""
     merged = replace(analysis, **contracts)  # type: ignore[arg-type]
     units = resolve_units(
-        (f.path for f in merged.structure.files), merged.components, False, merged.contexts
+        (f.path for f in merged.structure.files),
+        {f.path: f.role for f in merged.files},
+        merged.view_roles,
+        merged.boundaries,
+        merged.contexts,
+        merged.resolution.dependencies,
     )
     return run_assessment(
         AssessmentInput(
             units=units,
             paths=[f.path for f in merged.files],
-            components=merged.components,
+            boundaries=merged.boundaries,
             dependencies=merged.resolution.dependencies,
             structure=merged.structure,
             facts=merged.facts,

@@ -7,7 +7,13 @@ from itertools import combinations
 
 from archscan.assess.plan import PlanInput, run_extraction_plan
 from archscan.assess.rules import default_rules
-from archscan.assess.units import is_production, resolve_units, split_dominant, top_level_package
+from archscan.assess.units import (
+    Units,
+    in_units,
+    resolve_units,
+    split_dominant,
+    top_level_package,
+)
 from archscan.records import Analysis, DataAccessResult, ExtractionPlan, TableAccess
 from helpers import analyse
 
@@ -35,8 +41,19 @@ def _repo(make_repo):  # type: ignore[no-untyped-def]
     return repo
 
 
+def _units(analysis: Analysis) -> Units:
+    return resolve_units(
+        (f.path for f in analysis.structure.files),
+        {f.path: f.role for f in analysis.files},
+        analysis.view_roles,
+        analysis.boundaries,
+        None,
+        analysis.resolution.dependencies,
+    )
+
+
 def _plan(analysis: Analysis, data: DataAccessResult | None = None) -> ExtractionPlan:
-    units = resolve_units((f.path for f in analysis.structure.files), {}, False, None)
+    units = _units(analysis)
     plan, _warnings = run_extraction_plan(
         PlanInput(
             units=units,
@@ -54,7 +71,7 @@ def _plan(analysis: Analysis, data: DataAccessResult | None = None) -> Extractio
 def _brute_force_cut(analysis: Analysis, unit: str) -> int:
     """Fewest file edges between {unit's files + any subset of the rest's files that touch
     it} and the rest: the documented definition, by enumeration."""
-    of = resolve_units((f.path for f in analysis.structure.files), {}, False, None).of
+    of = _units(analysis).of
     edges = [(d.source, d.target) for d in analysis.resolution.dependencies]
     edges = [(a, b) for a, b in edges if a in of and b in of]
     members = {p for p, u in of.items() if u == unit}
@@ -167,6 +184,6 @@ def test_units_are_top_level_packages_split_while_one_dominates() -> None:
     # a package without sub-folders cannot be split
     alone, none = split_dominant({"src/lib/a.py": "src/lib", "src/lib/b.py": "src/lib"})
     assert set(alone.values()) == {"src/lib"} and none == set()
-    for path in ("tests/test_a.py", "pkg/a_test.go", "web/a.spec.ts", ".github/x.py"):
-        assert not is_production(path), path
-    assert is_production("src/shop/orders/a.py")
+    assert not in_units(".github/scripts/x.py", "production", ("production",))
+    assert not in_units("tests/test_a.py", "test", ("production",))
+    assert in_units("src/shop/orders/a.py", "production", ("production",))

@@ -1,68 +1,55 @@
 """Separately deployed units and whether they still change (or write data) together.
 
-The services come from the service-links stage when it ran; without it, a folder with its
-own Dockerfile is a deployable (a Dockerfile below another deployable's folder, such as a
-generated-code image, belongs to the outer one).
+The services come from the service-links stage when it ran; without it, from the
+boundaries deployed on their own (Dockerfile folders, docker-compose services).
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
-from archscan.graph import component_resolver
-from archscan.records import Changeset, DataAccessResult, ServiceLinksResult
+from archscan.records import Boundaries, Changeset, DataAccessResult, ServiceLinksResult
 
-
-def _is_dockerfile(name: str) -> bool:
-    lower = name.lower()
-    return lower == "dockerfile" or lower.startswith("dockerfile.") or lower.endswith(".dockerfile")
-
-
-def dockerfile_roots(paths: Iterable[str]) -> tuple[str, ...]:
-    """Folders with a Dockerfile, outermost only; the repository root does not count (one
-    image of the whole repository is one deployable, a monolith)."""
-    folders = sorted(
-        {p.rpartition("/")[0] for p in paths if _is_dockerfile(p.rpartition("/")[2])} - {""}
-    )
-    # tool folders (.devcontainer, .github) hold development images, not services
-    folders = [f for f in folders if not any(part.startswith(".") for part in f.split("/"))]
-    roots: list[str] = []
-    for folder in folders:
-        if not any(folder.startswith(root + "/") for root in roots):
-            roots.append(folder)
-    return tuple(roots)
+DEPLOYABLE_KINDS = ("dockerfile", "compose-service")
 
 
 @dataclass(frozen=True)
 class Deployables:
     names: tuple[str, ...]
-    source: str  # service-links | dockerfiles
+    source: str  # service-links | boundaries
     of: Mapping[str, str]  # file -> deployable, for the files inside one
 
 
 def find_deployables(
     paths: Sequence[str],
+    boundaries: Boundaries | None,
     service_links: ServiceLinksResult | None,
-    components: Mapping[str, tuple[str, ...]],
 ) -> Deployables:
+    """The service-links stage's services when it ran, else the boundaries that are
+    deployed on their own (a folder with its Dockerfile, a docker-compose service, or a
+    unit a manifest deploys). A group at the repository root is one image of the whole
+    repository: a monolith, not a service."""
+    groups = boundaries.groups if boundaries is not None else ()
     if service_links is not None and service_links.services:
-        services = set(service_links.services)
-        known = {name: globs for name, globs in components.items() if name in services}
-        component_of = component_resolver(known)
-        of = {p: component_of(p) for p in paths}
-        of = {p: name for p, name in of.items() if name in services}
-        return Deployables(tuple(sorted(services)), "service-links", of)
-    roots = dockerfile_roots(paths)
-    of = {}
-    for path in paths:
-        for root in roots:
-            if path.startswith(root + "/"):
-                of[path] = root
-                break
-    return Deployables(roots, "dockerfiles", of)
+        names = set(service_links.services)
+        source = "service-links"
+    else:
+        names = {
+            g.name
+            for g in groups
+            if (g.kind in DEPLOYABLE_KINDS or g.services)
+            and g.root not in (".", "")
+            and not any(part.startswith(".") for part in g.root.split("/"))
+        }
+        source = "boundaries"
+    of: dict[str, str] = {}
+    if boundaries is not None:
+        of = {p: boundaries.of(p) for p in paths}
+        of = {p: name for p, name in of.items() if name in names}
+    return Deployables(tuple(sorted(names)), source, of)
 
 
 @dataclass(frozen=True)

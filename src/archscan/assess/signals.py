@@ -16,7 +16,7 @@ import networkx as nx
 
 from archscan.assess.deployables import Deployables
 from archscan.assess.rules import AssessmentRules
-from archscan.assess.units import Units
+from archscan.assess.units import Units, newman_q
 from archscan.records import (
     Changeset,
     ContextsResult,
@@ -115,22 +115,6 @@ def unit_graph(units: Units, dependencies: Sequence[Dependency]) -> nx.DiGraph:
         weight = graph[a][b]["weight"] + 1 if graph.has_edge(a, b) else 1
         graph.add_edge(a, b, weight=weight)
     return graph
-
-
-def newman_q(units: Units, dependencies: Sequence[Dependency]) -> float:
-    """Directed modularity of the unit partition over the file graph (shared definitions)."""
-    edges = [
-        (d.source, d.target)
-        for d in dependencies
-        if d.source in units.of and d.target in units.of and d.source != d.target
-    ]
-    if not edges or len(units.names) < 2:
-        return 0.0
-    graph = nx.DiGraph(edges)
-    members = units.members()
-    communities = [set(files) & set(graph.nodes) for files in members.values()]
-    communities = [c for c in communities if c]
-    return round(float(nx.community.modularity(graph, communities)), 4)
 
 
 def modularity(e: Evidence) -> Reading:
@@ -257,7 +241,7 @@ def change_spread(e: Evidence) -> Reading:
 
 def deployables(e: Evidence) -> Reading:
     d = e.deployables
-    how = "services linked" if d.source == "service-links" else "folders with a Dockerfile"
+    how = "services linked" if d.source == "service-links" else "separately deployed units"
     names = ", ".join(d.names[:6]) + (", ..." if len(d.names) > 6 else "")
     return Reading(len(d.names), f"{len(d.names)} {how}" + (f" ({names})" if names else ""))
 

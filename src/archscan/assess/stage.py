@@ -18,6 +18,7 @@ from archscan.records import (
     AnalysisWarning,
     AssessmentResult,
     AssessmentWarningDetail,
+    Boundaries,
     ContextsResult,
     DataAccessResult,
     Dependency,
@@ -34,8 +35,8 @@ DISTRIBUTED_MONOLITH = "distributed-monolith"
 @dataclass(frozen=True, kw_only=True)
 class AssessmentInput:
     units: Units
-    paths: Sequence[str]  # every discovered file (Dockerfiles locate deployables)
-    components: Mapping[str, tuple[str, ...]]
+    paths: Sequence[str]  # every analysed file
+    boundaries: Boundaries | None
     dependencies: Sequence[Dependency]
     structure: StructureMetrics
     facts: Mapping[str, FileFacts]
@@ -51,8 +52,8 @@ def _distributed_monolith(
     data: AssessmentInput, evidence: Evidence
 ) -> list[AssessmentWarningDetail]:
     """Separately deployed units that change in one commit, or write the same tables."""
-    if len(evidence.deployables.names) < 2:
-        return []
+    if len(evidence.deployables.names) < data.rules.verdict.distributed_deployables:
+        return []  # the warning qualifies a distributed system
     changesets = data.history.changesets if data.history else ()
     limit = data.rules.verdict.max_changeset_size
     coupling = service_coupling(evidence.deployables, changesets, data.data_access, limit)
@@ -72,7 +73,7 @@ def _distributed_monolith(
 
 
 def run_assessment(data: AssessmentInput) -> tuple[AssessmentResult, list[AnalysisWarning]]:
-    deployables = find_deployables(sorted(data.paths), data.service_links, data.components)
+    deployables = find_deployables(sorted(data.paths), data.boundaries, data.service_links)
     evidence = Evidence(
         units=data.units,
         dependencies=data.dependencies,

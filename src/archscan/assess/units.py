@@ -2,17 +2,19 @@
 stage ran, else the configured components, else top-level source packages.
 
 One record, computed once and shared by the teams, assessment and plan stages, so that every
-figure of the recommendation speaks about the same groups of files.
+figure of the recommendation speaks about the same groups of files. Members are the files of
+the architecture view (production code by default, file roles from roles.py).
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from archscan.graph import component_resolver
-from archscan.records import ContextsResult
+import networkx as nx
+
+from archscan.graph import UNASSIGNED
+from archscan.records import Boundaries, ContextsResult, Dependency
 
 # Folders that hold sources but name no part of the system: a top-level package is the
 # first folder below them ("src/billing/x.py" -> "billing").
@@ -22,28 +24,13 @@ SOURCE_ROOTS = frozenset(
 )
 ROOT_UNIT = "(root)"
 
-# Stand-in for the file roles of the boundaries work (files[].role): test, docs and example
-# code says nothing about how the production system could be split.
-_NON_PRODUCTION_DIRS = frozenset(
-    {"test", "tests", "testing", "spec", "specs", "__tests__", "__mocks__", "e2e", "docs", "doc"}
-    | {"example", "examples", "benchmarks", "benchmark", "fixtures", "testdata", "migrations"}
-)
-_TEST_FILE = re.compile(
-    r"(^test_.*\.py$|_test\.(py|go|rb)$|_spec\.rb$|\.(test|spec)\.[jt]sx?$|"
-    r"(Tests?|IT|Spec)\.(java|kt|cs)$|^conftest\.py$)"
-)
 
-
-def is_production(path: str) -> bool:
-    """False for tests, docs, examples and migrations (by folder and file-name convention)."""
-    *folders, name = path.split("/")
-    if any(folder.lower() in _NON_PRODUCTION_DIRS for folder in folders):
+def in_units(path: str, role: str, view_roles: Iterable[str]) -> bool:
+    """Files of the architecture view (production code by default, roles.py), outside
+    tool folders (.github, .devcontainer, ...)."""
+    if role not in view_roles:
         return False
-    if any(folder.startswith(".") for folder in folders):
-        return False  # tool folders: .github, .devcontainer, .claude, ...
-    if any(folder.lower().endswith((".tests", ".test", ".unittests")) for folder in folders):
-        return False
-    return not _TEST_FILE.search(name)
+    return not any(folder.startswith(".") for folder in path.split("/")[:-1])
 
 
 def top_level_package(path: str) -> str:
@@ -76,23 +63,51 @@ class Units:
 
 def resolve_units(
     graph_files: Iterable[str],
-    components: Mapping[str, tuple[str, ...]],
-    configured: bool,
+    roles: Mapping[str, str],
+    view_roles: Iterable[str],
+    boundaries: Boundaries | None,
     contexts: ContextsResult | None,
+    dependencies: Sequence[Dependency] = (),
 ) -> Units:
-    """Contexts first, configured components next, top-level packages last."""
+    """Contexts first; configured components next; then detected deployable/build units or
+    top-level packages, whichever partition of the file graph is more modular (build
+    projects are often layers: `Orders.Domain`, `Orders.Api`; the packages features)."""
     files = sorted(graph_files)
     if contexts is not None and contexts.contexts:
         names = _context_names(contexts)
         of = {path: names[c.id] for c in contexts.contexts for path in c.files}
         platform = frozenset(names[c.id] for c in contexts.contexts if c.platform)
         return Units("context", {p: of[p] for p in files if p in of}, platform)
-    production = [p for p in files if is_production(p)]
-    if configured and components:
-        component_of = component_resolver(components)
-        return Units("component", {p: component_of(p) for p in production})
+    view = tuple(view_roles)
+    production = [p for p in files if in_units(p, roles.get(p, "production"), view)]
     of, shells = split_dominant({p: top_level_package(p) for p in production})
-    return Units("package", of, frozenset(shells))
+    packages = Units("package", of, frozenset(shells))
+    if boundaries is None or boundaries.kind not in ("configured", "deployables"):
+        return packages
+    of = {p: boundaries.of(p) for p in production}
+    if len(set(of.values()) - {UNASSIGNED}) < 2:
+        return packages
+    components = Units("component", of, frozenset({UNASSIGNED}) & set(of.values()))
+    if boundaries.kind == "configured":
+        return components
+    if newman_q(packages, dependencies) > newman_q(components, dependencies):
+        return packages
+    return components
+
+
+def newman_q(units: Units, dependencies: Sequence[Dependency]) -> float:
+    """Directed modularity of the unit partition over the file graph (shared definitions):
+    Q = (1/m) sum_ij [A_ij - k_i^out k_j^in / m] delta(c_i, c_j)."""
+    edges = [
+        (d.source, d.target)
+        for d in dependencies
+        if d.source in units.of and d.target in units.of and d.source != d.target
+    ]
+    if not edges or len(units.names) < 2:
+        return 0.0
+    graph = nx.DiGraph(edges)
+    communities = [set(files) & set(graph.nodes) for files in units.members().values()]
+    return round(float(nx.community.modularity(graph, [c for c in communities if c])), 4)
 
 
 MAX_SHARE = 0.5  # a package holding more of the files is split into its sub-folders
