@@ -332,3 +332,21 @@ def test_cli_rules_file_errors_name_the_key(make_repo, tmp_path: Path) -> None: 
     assert result.returncode == 2
     assert "'assessment.verdicts'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_markdown_sections(make_repo) -> None:  # type: ignore[no-untyped-def]
+    from archscan.report.markdown import render_markdown
+
+    repo = make_repo()
+    for unit in ("billing", "orders", "shipping"):
+        for name in ("a", "b", "c"):
+            repo.write(f"{unit}/{name}.py", f"from {unit} import a\nX = '{name}'\n")
+    repo.write("orders/d.py", "from billing import a\n")
+    repo.commit(date=_day(1))
+    text = render_markdown(analysis_to_dict(analyse(repo.root)))
+    assert "## Readiness verdict: stay-monolith" in text
+    assert "| Active team size (core contributors, last 12 months) | pressure | 1.0 |" in text
+    assert "## Team structure" in text and "| billing | 1 |" in text
+    assert "## Extraction plan (strangler fig)" in text
+    assert "this ranking is for reference" in text
+    assert "- `orders/d.py`:1 -> `billing/a.py` (billing)" in text  # the ACL, file and line

@@ -129,7 +129,7 @@ def test_table_strategies(make_repo) -> None:  # type: ignore[no-untyped-def]
     analysis = analyse(_repo(make_repo).root)
     data = DataAccessResult(
         tables=(
-            TableAccess(name="order", writers=("orders/a.py",)),
+            TableAccess(name="order", writers=("orders/a.py",), references=("rate",)),
             TableAccess(name="customer", writers=("orders/a.py",), readers=("billing/x.py",)),
             TableAccess(name="stock", writers=("orders/b.py", "billing/y.py")),
             TableAccess(name="rate", writers=("billing/x.py",), readers=("orders/b.py",)),
@@ -145,6 +145,8 @@ def test_table_strategies(make_repo) -> None:  # type: ignore[no-untyped-def]
         "rate": "event-synchronisation",
     }
     assert orders.shared_tables == 3
+    order = next(t for t in orders.tables if t.name == "order")
+    assert order.reason.endswith("its foreign keys to rate become ID references")
     assert dict(orders.factors)["data"] == 0.25
     assert "give stock a single owner" in orders.first_step
     assert plan.data_available

@@ -143,6 +143,7 @@ def _unit_tables(
     if data is None:
         return [], 0
     rows, shared = [], 0
+    owners = {t.name: {units.of[f] for f in t.writers if f in units.of} for t in data.tables}
     for table in data.tables:
         writers = {units.of[f] for f in table.writers if f in units.of}
         readers = {units.of[f] for f in table.readers if f in units.of}
@@ -152,7 +153,12 @@ def _unit_tables(
             continue
         others = sorted(touching - {unit})
         shared += bool(others)
-        rows.append(TableMigration(table.name, *_strategy(unit, writers, readers, others)))
+        strategy, reason = _strategy(unit, writers, readers, others)
+        foreign = sorted(r for r in table.references if owners.get(r, set()) - {unit})
+        if foreign:
+            # a foreign key into another unit's table cannot cross a database boundary
+            reason += f"; its foreign keys to {', '.join(foreign[:3])} become ID references"
+        rows.append(TableMigration(table.name, strategy, reason))
     return sorted(rows, key=lambda t: t.name), shared
 
 

@@ -122,32 +122,32 @@ def _verdict(
         if units >= v.modular_min_units and sloc >= v.modular_min_sloc:
             return (
                 "modular-monolith-first",
-                f"little pressure to split (pressure {pressure:+.2f}) on a system of {units} "
+                f"Little pressure to split (pressure {pressure:+.2f}) on a system of {units} "
                 f"units and {sloc:,.0f} SLOC: keep it one deployable, with firm modules",
                 {PRESSURE: -1},
             )
         return (
             "stay-monolith",
-            f"little pressure to split (pressure {pressure:+.2f}) on a small system "
-            f"({units} units, {sloc:,.0f} SLOC)",
+            f"Little pressure to split (pressure {pressure:+.2f}) on a small system "
+            f"({units} unit{'s' if units != 1 else ''}, {sloc:,.0f} SLOC)",
             EXPECTED["stay-monolith"],
         )
     if readiness < v.split_readiness:
         return (
             "modular-monolith-first",
-            f"pressure to split ({pressure:+.2f}) but the boundaries are not there yet "
+            f"Pressure to split ({pressure:+.2f}) but the boundaries are not there yet "
             f"(readiness {readiness:+.2f})",
             EXPECTED["modular-monolith-first"],
         )
     if pressure >= v.ready_pressure and readiness >= v.ready_readiness:
         return (
             "microservices-ready",
-            f"strong pressure ({pressure:+.2f}) and clean boundaries (readiness {readiness:+.2f})",
+            f"Strong pressure ({pressure:+.2f}) and clean boundaries (readiness {readiness:+.2f})",
             EXPECTED["microservices-ready"],
         )
     return (
         "selective-extraction",
-        f"pressure ({pressure:+.2f}) and usable boundaries (readiness {readiness:+.2f}), not "
+        f"Pressure ({pressure:+.2f}) and usable boundaries (readiness {readiness:+.2f}), not "
         "both strong: extract the best-bounded units first",
         EXPECTED["selective-extraction"],
     )
