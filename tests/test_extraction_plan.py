@@ -189,3 +189,28 @@ def test_units_are_top_level_packages_split_while_one_dominates() -> None:
     assert not in_units(".github/scripts/x.py", "production", ("production",))
     assert not in_units("tests/test_a.py", "test", ("production",))
     assert in_units("src/shop/orders/a.py", "production", ("production",))
+
+
+def test_django_project_is_platform_not_a_candidate(make_repo) -> None:  # type: ignore[no-untyped-def]
+    repo = make_repo()
+    repo.write("manage.py", "import os\n")
+    repo.write("site/__init__.py", "")
+    repo.write("site/settings.py", "INSTALLED_APPS = ['shop', 'blog']\n")
+    repo.write("site/urls.py", "from shop import views\nfrom blog import views as b\n")
+    repo.write("site/wsgi.py", "from site import settings\n")
+    for app in ("shop", "blog"):
+        repo.write(f"{app}/__init__.py", "")
+        repo.write(f"{app}/apps.py", "class Config:\n    name = 'x'\n")
+        repo.write(f"{app}/models.py", "X = 1\n")
+        repo.write(f"{app}/views.py", f"from {app} import models\n")
+    repo.commit()
+    analysis = analyse(repo.root)
+    units = _units(analysis)
+    assert units.kind == "component"
+    plan = analysis.extraction_plan
+    assert plan is not None
+    project = {u for u in units.names if u in units.platform}
+    assert "site" in project
+    assert project.isdisjoint(c.unit for c in plan.candidates)
+    assert project <= set(plan.kept)
+    assert {"shop", "blog"} <= {c.unit for c in plan.candidates} | set(plan.kept)

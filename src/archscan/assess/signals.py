@@ -142,7 +142,7 @@ def co_change_crossing(e: Evidence) -> Reading:
     if _no_history(e) or e.history is None:
         return unavailable("no git history: co-change unknown")
     if len(e.units.names) < 2:
-        return Reading(0.0, f"a single {e.units.kind}: every change stays inside it")
+        return Reading(0.0, f"a single {e.units.kind}: nothing to cross", neutral=True)
     touching = crossing = 0
     for change in _bounded(e.history.changesets, e.rules.verdict.max_changeset_size):
         units = {e.units.of[f] for f in change.files if f in e.units.of}
@@ -159,7 +159,7 @@ def unit_cycles(e: Evidence) -> Reading:
     graph = unit_graph(e.units, e.dependencies)
     count = graph.number_of_nodes()
     if count < 2:
-        return Reading(0.0, f"a single {e.units.kind}: no cycle between units")
+        return Reading(0.0, f"a single {e.units.kind}: no units to cycle", neutral=True)
     cycles = [c for c in nx.strongly_connected_components(graph) if len(c) > 1]
     inside = sum(len(c) for c in cycles)
     return Reading(

@@ -23,6 +23,7 @@ SOURCE_ROOTS = frozenset(
     | {"main", "java", "kotlin", "python", "modules", "services", "cmd", "server"}
 )
 ROOT_UNIT = "(root)"
+PLATFORM_KINDS = frozenset({"django-project"})
 
 
 def in_units(path: str, role: str, view_roles: Iterable[str]) -> bool:
@@ -87,7 +88,9 @@ def resolve_units(
     of = {p: boundaries.of(p) for p in production}
     if len(set(of.values()) - {UNASSIGNED}) < 2:
         return packages
-    components = Units("component", of, frozenset({UNASSIGNED}) & set(of.values()))
+    # a Django project (settings, urls, wsgi) is the shell the apps plug into: platform
+    shells = {g.name for g in boundaries.groups if g.kind in PLATFORM_KINDS} | {UNASSIGNED}
+    components = Units("component", of, frozenset(shells & set(of.values())))
     if boundaries.kind == "configured":
         return components
     if newman_q(packages, dependencies) > newman_q(components, dependencies):
