@@ -57,6 +57,7 @@ def _services_repo(repo: GitRepo) -> GitRepo:
     repo.write("src/frontend/lib/api.ts", "export const api = 1;\n")
     repo.write("src/otel-collector/Dockerfile", "FROM otel\n")
     repo.write("src/otel-collector/config.yaml", "receivers: {}\n")
+    repo.write("src/shared/tools.py", "def shared():\n    return 1\n")  # root's own code
     repo.write("README.md", "# demo\n")
     repo.commit()
     return repo
@@ -77,7 +78,8 @@ def test_every_service_of_a_polyglot_repo_is_its_own_component(
         "reviews",
         "frontend",
         "src/otel-collector",
-    }  # the root package.json holds no code of its own: not a component
+        "(root)",  # the root package.json with the shared tools
+    }
     assert groups["cart"].root == "src/cart/src" and groups["cart"].services == ("cart",)
     assert groups["reviews"].root == "src/product-reviews"
     assert groups["checkout"].kind == "compose-service"
@@ -89,7 +91,8 @@ def test_every_service_of_a_polyglot_repo_is_its_own_component(
     assert component["src/cart/tests/CartTests.cs"] == "cart"  # beside the service's src/
     assert component["src/checkout/genproto/Dockerfile"] == "checkout"  # not a service
     assert component["src/checkout/money/money.go"] == "checkout"
-    assert component["README.md"] == "(unassigned)"
+    assert component["README.md"] == "(root)"
+    assert component["src/shared/tools.py"] == "(root)"
     assert data["boundaries"]["kind"] == "deployables"
     # No edge between services that do not import each other.
     crossing = [d for d in data["dependencies"] if component[d["source"]] != component[d["target"]]]
@@ -120,6 +123,20 @@ def test_history_uses_the_same_boundaries_as_files(make_repo: Callable[..., GitR
     (pair,) = [p for p in data["temporal_coupling"] if p["entity"] == "src/checkout/main.go"]
     assert (pair["entity_component"], pair["coupled_component"]) == ("checkout", "frontend")
     assert pair["cross_boundary"]
+
+
+def test_a_root_without_code_is_no_component(make_repo: Callable[..., GitRepo]) -> None:
+    repo = make_repo()
+    repo.write("package.json", '{"private": true}\n')
+    for name in ("a", "b"):
+        repo.write(f"svc-{name}/go.mod", f"module example.com/{name}\n")
+        repo.write(f"svc-{name}/main.go", "package main\n")
+    repo.write("docs/index.md", "# docs\n")
+    repo.commit()
+    boundaries = analyse(repo.root).boundaries
+    assert boundaries is not None
+    assert {g.name for g in boundaries.groups} == {"svc-a", "svc-b"}
+    assert boundaries.of("docs/index.md") == "(unassigned)"
 
 
 def test_configured_components_win_and_packages_are_the_fallback(

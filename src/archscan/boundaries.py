@@ -226,10 +226,12 @@ def _owner(folder: str, roots: set[str]) -> str | None:
 
 
 def _assign(paths: Sequence[str], roots: set[str]) -> dict[str, str | None]:
-    """path -> its unit folder: the deepest above it, else the only unit below its
-    nearest ancestor that holds units (a service's tests/ beside its src/)."""
+    """path -> its unit folder: the deepest above it (the root unit last), else the
+    only unit below its nearest ancestor that holds units (a service's tests/ beside
+    its src/), else the root unit when there is one."""
+    inner = roots - {"."}
     below: dict[str, set[str]] = defaultdict(set)
-    for root in roots:
+    for root in inner:
         current = root
         while current != ".":
             current = _parent(current)
@@ -237,17 +239,20 @@ def _assign(paths: Sequence[str], roots: set[str]) -> dict[str, str | None]:
     result: dict[str, str | None] = {}
     for path in paths:
         folder = _parent(path)
-        owner = _owner(folder, roots)
-        if owner is None:
-            current = folder
-            while True:
-                if below.get(current):
-                    if len(below[current]) == 1:
-                        owner = next(iter(below[current]))
-                    break
-                if current == ".":
-                    break
-                current = _parent(current)
+        owner = _owner(folder, inner)
+        current = folder
+        while owner is None:
+            if current == "." and "." in roots:
+                break  # the root unit owns what no unit below claims
+            if below.get(current):
+                if len(below[current]) == 1:
+                    owner = next(iter(below[current]))
+                break
+            if current == ".":
+                break
+            current = _parent(current)
+        if owner is None and "." in roots:
+            owner = "."
         result[path] = owner
     return result
 
