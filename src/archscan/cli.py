@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,6 +18,7 @@ from rich.table import Table
 from archscan import __version__
 from archscan.config import ConfigError, load_config
 from archscan.gitio import GitError
+from archscan.outputs import OutputError, prepare_out_dir, write_text_atomic
 from archscan.pipeline import InputError, RunOptions, check_repository, run
 from archscan.report.json_report import analysis_to_dict, dumps
 from archscan.report.markdown import render_markdown
@@ -107,8 +109,7 @@ def _output_dir(out: Path | None, repo: Path) -> Path:
         raise UsageError(
             f"refusing to write into the analysed repository ({target}); choose --out elsewhere"
         )
-    target.mkdir(parents=True, exist_ok=True)
-    return target
+    return prepare_out_dir(target)
 
 
 def _history_rows(data: dict[str, Any]) -> list[tuple[str, str]]:
@@ -220,11 +221,9 @@ def analyze(
     data = analysis_to_dict(analysis)
     written = []
     if "json" in formats:
-        (target / "archscan.json").write_text(dumps(analysis), encoding="utf-8")
-        written.append(target / "archscan.json")
+        written.append(write_text_atomic(target / "archscan.json", dumps(analysis)))
     if "md" in formats:
-        (target / "report.md").write_text(render_markdown(data), encoding="utf-8")
-        written.append(target / "report.md")
+        written.append(write_text_atomic(target / "report.md", render_markdown(data)))
     if not quiet:
         _summary(data)
         for file in written:
@@ -297,7 +296,7 @@ def history(
     if out is None:
         sys.stdout.write(text)
     else:
-        out.write_text(text, encoding="utf-8")
+        write_text_atomic(out, text)
 
 
 def _history_view(
@@ -363,21 +362,35 @@ for _name, _help in _HISTORY_VIEWS:
     _register_history_view(_name, _help)
 
 
+def _interrupted() -> None:
+    """Ctrl-C: one line, exit 130; the report files are complete or absent (outputs.py)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not add a traceback
+    stderr.print("archscan: interrupted", markup=False, soft_wrap=True)
+    sys.exit(130)
+
+
 def main() -> None:
     """Entry point: one clear line and exit code 2 for user errors, no traceback.
 
     typer reports its own usage errors (exit 2); archscan's errors arrive here.
     """
+    for stream in (sys.stdout, sys.stderr):
+        # undecodable file-name bytes reach the terminal as \udcNN, never as a crash
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     try:
         app()
-    except (InputError, ConfigError, GitError, UsageError) as exc:
+    except SystemExit as exc:
+        if exc.code == 130:  # typer turns Ctrl-C (KeyboardInterrupt) into a silent exit 130
+            _interrupted()
+        raise
+    except (InputError, ConfigError, GitError, UsageError, OutputError) as exc:
         if _state["debug"]:
             raise
-        stderr.print(f"archscan: error: {exc}", markup=False)
+        stderr.print(f"archscan: error: {exc}", markup=False, soft_wrap=True)
         sys.exit(EXIT_USAGE)
     except KeyboardInterrupt:
-        stderr.print("archscan: interrupted", markup=False)
-        sys.exit(130)
+        _interrupted()
     except Exception as exc:  # anything unexpected is still one line
         if _state["debug"]:
             raise

@@ -6,12 +6,14 @@ ignored) and values are type-checked. The result is an immutable :class:`Config`
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
+
+from archscan.records import AnalysisWarning
+from archscan.userregex import compile_user_regex
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -123,6 +125,9 @@ class HistoryConfig:
     active_days: int = 180  # an author is active after a commit this recently before HEAD
     team_map: str = ""  # CSV file author,team (relative to the configuration file)
     teams: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # team -> authors
+    # Not a key: True when this table came from --config (the user's own file may name
+    # any team map); a repository's own configuration may name only files inside it.
+    team_map_from_user: bool = False
 
 
 @dataclass(frozen=True)
@@ -155,6 +160,7 @@ class Config:
     history: HistoryConfig = HistoryConfig()
     roles: RolesConfig = RolesConfig()
     source: str = ""  # where the configuration was read from ("" = defaults)
+    warnings: tuple[AnalysisWarning, ...] = ()  # a broken file that was ignored
 
     def with_cli(self, include: tuple[str, ...], exclude: tuple[str, ...]) -> Config:
         """Command-line globs add to the configured ones."""
@@ -265,8 +271,8 @@ def _history(value: Any) -> HistoryConfig:
         raise ConfigError(f"'history.coupling_by' must be one of {', '.join(COUPLING_MODES)}")
     if "ticket_pattern" in parsed:
         try:
-            re.compile(parsed["ticket_pattern"])
-        except re.error as exc:
+            compile_user_regex(parsed["ticket_pattern"])
+        except ValueError as exc:
             raise ConfigError(f"'history.ticket_pattern' is not a valid regex: {exc}") from exc
     if parsed.get("window_days", 1) < 1:
         raise ConfigError("'history.window_days' must be at least 1")
@@ -325,6 +331,8 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"cannot read {path}: {exc.strerror or exc}") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path} is not valid TOML: {exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path} is not valid UTF-8 (byte {exc.start})") from exc
 
 
 def load_config(repo: Path, explicit: Path | None = None) -> Config:
@@ -337,7 +345,8 @@ def load_config(repo: Path, explicit: Path | None = None) -> Config:
     if explicit is not None:
         data = _read_toml(explicit)
         table = data.get("tool", {}).get("archscan", data) if "tool" in data else data
-        return parse_config(table, str(explicit))
+        config = parse_config(table, str(explicit))
+        return replace(config, history=replace(config.history, team_map_from_user=True))
     candidate = repo / "archscan.toml"
     if candidate.is_file() and not candidate.is_symlink():
         data = _read_toml(candidate)
@@ -347,9 +356,10 @@ def load_config(repo: Path, explicit: Path | None = None) -> Config:
     if pyproject.is_file() and not pyproject.is_symlink():
         try:
             data = _read_toml(pyproject)
-        except ConfigError:
+        except ConfigError as exc:
             # A client's broken pyproject is their business, not a reason to stop.
-            return Config()
+            problem = str(exc).replace(str(pyproject), "pyproject.toml")
+            return Config(warnings=(AnalysisWarning("pyproject.toml", "config", problem),))
         table = data.get("tool", {}).get("archscan")
         if isinstance(table, dict):
             return parse_config(table, "pyproject.toml [tool.archscan]")

@@ -138,7 +138,7 @@ def run(
     with progress.phase("Discovering files"):
         discovered = discover(root, config)
     cache, warnings = _open_cache(options)
-    warnings = list(discovered.warnings) + warnings
+    warnings = list(config.warnings) + list(discovered.warnings) + warnings
     if repository.is_git and repository.head is None:
         warnings.append(AnalysisWarning("", "empty-repository", "the repository has no commits"))
     if not discovered.files:
@@ -149,6 +149,7 @@ def run(
         parsed = parse_files(root, discovered.files, cache, jobs, progress.advance)
     if cache:
         cache.close()
+        warnings += cache.warnings  # a damaged cache that was rebuilt
     roles, role_warnings = run_roles(
         RolesInput(root=root, files=parsed.files, facts=parsed.facts, config=config.roles)
     )

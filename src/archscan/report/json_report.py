@@ -16,6 +16,7 @@ from archscan import __version__
 from archscan.graph import package_of
 from archscan.history.report import history_sections
 from archscan.languages import registry
+from archscan.outputs import write_text_atomic
 from archscan.records import Analysis, ComponentMetrics, Cycle
 from archscan.report.sections import boundary_section, role_sections
 
@@ -193,5 +194,4 @@ def dumps(analysis: Analysis) -> str:
 
 
 def write_json(analysis: Analysis, path: Path) -> Path:
-    path.write_text(dumps(analysis), encoding="utf-8")
-    return path
+    return write_text_atomic(path, dumps(analysis))

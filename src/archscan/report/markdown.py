@@ -7,6 +7,7 @@ from typing import Any
 
 import jinja2
 
+from archscan.outputs import display, write_text_atomic
 from archscan.resources import data_dir
 
 
@@ -22,7 +23,7 @@ def environment() -> jinja2.Environment:
 
 def _md(value: object) -> str:
     """Make a value safe inside a Markdown table cell."""
-    return str(value).replace("|", "\\|").replace("\n", " ").replace("`", "'")
+    return display(str(value)).replace("|", "\\|").replace("\n", " ").replace("`", "'")
 
 
 def render_markdown(data: dict[str, Any], top: int = 15) -> str:
@@ -36,7 +37,7 @@ def render_markdown(data: dict[str, Any], top: int = 15) -> str:
     files = [f for f in data["files"] if f["role"] in view_roles and f["language"]]
     runtime = [c for c in data["cycles"] if c["edge_set"] == "runtime"]
     every = [c for c in data["cycles"] if c["edge_set"] == "all"]
-    return template.render(
+    text = template.render(
         runtime_cycles=runtime,
         largest_runtime=max((c["size"] for c in runtime if c["level"] == "file"), default=0),
         largest_all=max((c["size"] for c in every if c["level"] == "file"), default=0),
@@ -51,8 +52,8 @@ def render_markdown(data: dict[str, Any], top: int = 15) -> str:
             :top
         ],
     )
+    return display(text)
 
 
 def write_markdown(data: dict[str, Any], path: Path) -> Path:
-    path.write_text(render_markdown(data), encoding="utf-8")
-    return path
+    return write_text_atomic(path, render_markdown(data))
