@@ -193,3 +193,27 @@ def test_cycles_and_propagation_cost_for_runtime_and_all_edges(
     metrics = data["metrics"]
     assert metrics["edges"] == "runtime"
     assert metrics["propagation_cost"] < metrics["all_edges"]["propagation_cost"]
+
+
+def test_bad_compose_files_warn_and_never_leave_the_repository(
+    make_repo: Callable[..., GitRepo],
+) -> None:
+    repo = make_repo()
+    repo.write("compose.yaml", "services: [unclosed\n")
+    repo.write(
+        "deploy/docker-compose.yml",
+        "services:\n  out:\n    build: ../../outside\n  odd:\n    build: 7\n"
+        "  weird: null\n  var:\n    build:\n      context: ${MISSING:-../svc-b}\n",
+    )
+    for name in ("a", "b"):
+        repo.write(f"svc-{name}/main.py", "x = 1\n")
+        repo.write(f"svc-{name}/pyproject.toml", "[project]\n")
+    repo.commit()
+    analysis = analyse(repo.root)
+    assert any(w.kind == "boundaries" and w.path == "compose.yaml" for w in analysis.warnings)
+    assert analysis.boundaries is not None
+    groups = {g.name: g for g in analysis.boundaries.groups}
+    assert set(groups) == {"svc-a", "var"}
+    # ${MISSING:-../svc-b} relative to deploy/ names svc-b: the compose service "var"
+    assert groups["var"].root == "svc-b" and groups["var"].services == ("var",)
+    assert all(not g.root.startswith("..") for g in groups.values())
