@@ -217,3 +217,28 @@ def test_bad_compose_files_warn_and_never_leave_the_repository(
     # ${MISSING:-../svc-b} relative to deploy/ names svc-b: the compose service "var"
     assert groups["var"].root == "svc-b" and groups["var"].services == ("var",)
     assert all(not g.root.startswith("..") for g in groups.values())
+
+
+def test_kubernetes_workloads_name_their_services(make_repo: Callable[..., GitRepo]) -> None:
+    repo = make_repo()
+    repo.write(
+        "k8s/apps.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: orders\nspec:\n"
+        "  template:\n    spec:\n      containers:\n        - name: app\n"
+        "          image: registry.example.com/acme/orders:1.2\n"
+        "---\napiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: nightly\nspec:\n"
+        "  jobTemplate:\n    spec:\n      template:\n        spec:\n          containers:\n"
+        "            - image: acme/billing@sha256:abc\n"
+        "---\nkind: Service\nmetadata:\n  name: lib\n",
+    )
+    repo.write("charts/shop/templates/x.yaml", "kind: Deployment\nmetadata:\n  name: {{ .N }}\n")
+    for name in ("orders", "billing", "lib"):
+        repo.write(f"services/{name}/app.py", "x = 1\n")
+    repo.commit()
+    boundaries = analyse(repo.root).boundaries
+    assert boundaries is not None and boundaries.kind == "deployables"
+    groups = {g.name: g for g in boundaries.groups}
+    assert set(groups) == {"orders", "billing"}  # a Service is not a workload
+    assert groups["billing"].root == "services/billing" and groups["billing"].kind == "k8s-service"
+    assert groups["orders"].evidence == ("k8s/apps.yaml",)
+    assert boundaries.of("services/lib/app.py") == "(unassigned)"

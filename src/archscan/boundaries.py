@@ -58,6 +58,7 @@ _SUFFIX_MARKERS: dict[str, str] = {".csproj": "csproj", ".fsproj": "csproj", ".g
 _KIND_ORDER = (
     "compose-service",
     "dockerfile",
+    "k8s-service",
     "rails-engine",
     "django-app",
     "django-project",
@@ -75,7 +76,8 @@ _KIND_ORDER = (
 _NO_EVIDENCE_ROLES = {"test", "docs", "vendored", "generated", "data"}
 _COMPOSE = re.compile(r"^(?:docker-)?compose(?:[.-][\w.-]+)?\.ya?ml$", re.IGNORECASE)
 _VARIABLE = re.compile(r"\$\{(\w+)(?::?-([^}]*))?\}|\$(\w+)")
-_SOURCE_ROOTS = {"src", "lib", "main", "java", "kotlin", "scala", "python", "source", "app"}
+_WORKLOADS = {"Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "Pod", "ReplicaSet"}
+_YAML_DOCUMENT = re.compile(r"^---[^\n]*$", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -213,6 +215,68 @@ def _add_compose(
             unit.services.add(service)
 
 
+def _manifest_names(view: ProjectView, path: str) -> set[str]:
+    """Workload names of a Kubernetes manifest: metadata.name and container image
+    names (registry and tag dropped). Helm templates ({{ }}) do not parse: skipped."""
+    names: set[str] = set()
+    text = view.read_text(path) or ""
+    if "kind:" not in text or "{{" in text:
+        return names
+    for document in _YAML_DOCUMENT.split(text):
+        try:
+            data = loads_yaml(document)
+        except ValueError:
+            continue
+        if not isinstance(data, dict) or data.get("kind") not in _WORKLOADS:
+            continue
+        metadata = data.get("metadata")
+        if isinstance(metadata, dict) and isinstance(metadata.get("name"), str):
+            names.add(metadata["name"])
+        names.update(_images(data))
+    return names
+
+
+def _images(node: object) -> set[str]:
+    found: set[str] = set()
+    stack = [node]
+    while stack:  # iterative: manifests are nested, never recursive
+        item = stack.pop()
+        if isinstance(item, dict):
+            image = item.get("image")
+            if isinstance(image, str) and image:
+                found.add(image.rsplit("/", 1)[-1].split("@")[0].split(":")[0])
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
+
+
+def _add_manifests(view: ProjectView, files: Sequence[SourceFile], units: dict[str, _Unit]) -> None:
+    """Kubernetes workloads name folders: a Deployment (or its image) called like the
+    only code folder of that name makes the folder a service."""
+    folders: dict[str, set[str]] = defaultdict(set)
+    for file in files:
+        if _is_code(file):
+            current = _parent(file.path)
+            while current != ".":
+                folders[posixpath.basename(current)].add(current)
+                current = _parent(current)
+    for file in files:
+        if file.role != "build" or PurePosixPath(file.path).suffix not in (".yaml", ".yml"):
+            continue
+        for name in sorted(_manifest_names(view, file.path)):
+            candidates = folders.get(name, set())
+            if len(candidates) != 1:
+                continue
+            folder = next(iter(candidates))
+            owner = _owner(folder, set(units) - {"."})
+            unit = units[owner] if owner else units.setdefault(folder, _Unit(folder))
+            if owner is None:
+                unit.kinds.add("k8s-service")
+            unit.evidence.add(file.path)
+            unit.services.add(name)
+
+
 def _owner(folder: str, roots: set[str]) -> str | None:
     """The deepest unit folder at or above ``folder``."""
     current = folder
@@ -260,7 +324,7 @@ def _is_code(file: SourceFile) -> bool:
     return file.language is not None and file.role == "production"
 
 
-_DEPLOYED = {"compose-service", "dockerfile"}
+_DEPLOYED = {"compose-service", "dockerfile", "k8s-service"}
 
 
 def _kept(
@@ -389,6 +453,7 @@ def run_boundaries(data: BoundariesInput) -> tuple[Boundaries, Sequence[Analysis
     view = ProjectView(data.root, data.files, {})
     units = _units_from_files(data.files, paths)
     _add_compose(view, data.files, units, warnings)
+    _add_manifests(view, data.files, units)
     detected = _unit_groups(units, data.files)
     if detected is not None:
         groups, assignment = detected
