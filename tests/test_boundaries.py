@@ -153,7 +153,9 @@ def test_configured_components_win_and_packages_are_the_fallback(
     assert analysis.boundaries is not None and analysis.boundaries.kind == "packages"
     names = {g.name for g in analysis.boundaries.groups}
     # the top-level packages below the shared src/shop, never one per leaf folder
-    assert names == {"src/shop/billing", "src/shop/orders", "src/shop/catalog", "src/shop"}
+    assert names == {"billing", "orders", "catalog", "shop"}
+    assert analysis.boundaries.of("src/shop/orders/deep/leaf/mod.py") == "orders"
+    assert analysis.boundaries.of("src/shop/__init__.py") == "shop"
     configured = analyse(repo.root, parse_config({"components": {"core": ["src/**"]}}))
     assert configured.boundaries is not None and configured.boundaries.kind == "configured"
     assert configured.boundaries.of("src/shop/orders/__init__.py") == "core"
@@ -242,3 +244,38 @@ def test_kubernetes_workloads_name_their_services(make_repo: Callable[..., GitRe
     assert groups["billing"].root == "services/billing" and groups["billing"].kind == "k8s-service"
     assert groups["orders"].evidence == ("k8s/apps.yaml",)
     assert boundaries.of("services/lib/app.py") == "(unassigned)"
+
+
+def test_a_single_maven_module_falls_back_to_its_top_level_packages(
+    make_repo: Callable[..., GitRepo],
+) -> None:
+    repo = make_repo()
+    repo.write("pom.xml", "<project/>\n")
+    repo.write(".devcontainer/Dockerfile", "FROM java\n")  # tooling: deploys nothing
+    repo.write(".mvn/wrapper/MavenWrapperDownloader.java", "class MavenWrapperDownloader {}\n")
+    repo.write(
+        "k8s/app.yaml",
+        "kind: Deployment\nmetadata:\n  name: owner\n",  # a package's name, not a service
+    )
+    base = "src/main/java/org/acme/clinic"
+    repo.write(
+        f"{base}/ClinicApplication.java", "package org.acme.clinic;\nclass ClinicApplication {}\n"
+    )
+    for name in ("owner", "vet"):
+        repo.write(
+            f"{base}/{name}/{name.title()}.java", f"package org.acme.clinic.{name};\nclass X {{}}\n"
+        )
+    repo.write(
+        "src/test/java/org/acme/clinic/owner/OwnerTests.java",
+        "package org.acme.clinic.owner;\nclass OwnerTests {}\n",
+    )
+    repo.write("src/main/resources/db/schema.sql", "CREATE TABLE owner (id int);\n")
+    repo.commit()
+    analysis = analyse(repo.root)
+    roles = {f.path: f.role for f in analysis.files}
+    assert roles[".mvn/wrapper/MavenWrapperDownloader.java"] == "build"
+    boundaries = analysis.boundaries
+    assert boundaries is not None and boundaries.kind == "packages"
+    assert {g.name for g in boundaries.groups} == {"owner", "vet", "clinic"}
+    # Maven test sources mirror the main ones
+    assert boundaries.of("src/test/java/org/acme/clinic/owner/OwnerTests.java") == "owner"

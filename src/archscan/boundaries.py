@@ -30,9 +30,11 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from archscan.graph import UNASSIGNED, component_resolver
+from archscan.languages import registry
 from archscan.languages.base import ProjectView
 from archscan.records import AnalysisWarning, Boundaries, BoundaryGroup, SourceFile
 from archscan.repofiles import loads_yaml
+from archscan.roles import TOOLING_FOLDERS
 
 # The build file names that make their folder a unit, with the unit's kind.
 _MARKERS: dict[str, str] = {
@@ -115,7 +117,7 @@ def _marker_kind(path: str) -> str:
 def _units_from_files(files: Sequence[SourceFile], paths: frozenset[str]) -> dict[str, _Unit]:
     units: dict[str, _Unit] = {}
     for file in files:
-        if file.role in _NO_EVIDENCE_ROLES:
+        if file.role in _NO_EVIDENCE_ROLES or _in_tooling(file.path):
             continue
         kind = _marker_kind(file.path)
         folder = _parent(file.path)
@@ -136,6 +138,11 @@ def _units_from_files(files: Sequence[SourceFile], paths: frozenset[str]) -> dic
         if kind == "csproj" and not unit.name:
             unit.name = PurePosixPath(file.path).stem
     return units
+
+
+def _in_tooling(path: str) -> bool:
+    """A dev container's or CI's Dockerfile deploys nothing of the system."""
+    return any(part.lower() in TOOLING_FOLDERS for part in path.split("/")[:-1])
 
 
 def _dotenv(view: ProjectView, folder: str) -> dict[str, str]:
@@ -265,7 +272,9 @@ def _add_manifests(view: ProjectView, files: Sequence[SourceFile], units: dict[s
         if file.role != "build" or PurePosixPath(file.path).suffix not in (".yaml", ".yml"):
             continue
         for name in sorted(_manifest_names(view, file.path)):
-            candidates = folders.get(name, set())
+            # Only service-shaped folders (orders/, services/orders/): a workload called
+            # like a package deep in a source tree names no deployable.
+            candidates = {f for f in folders.get(name, set()) if f.count("/") <= 1}
             if len(candidates) != 1:
                 continue
             folder = next(iter(candidates))
@@ -395,10 +404,29 @@ def _unit_names(units: Mapping[str, _Unit]) -> dict[str, str]:
     return names
 
 
+def _package_name(root: str, prefix: str) -> str:
+    if root == ".":
+        return "(root)"
+    if root == prefix:
+        return posixpath.basename(root)
+    return root[len(prefix) + 1 :] if prefix else root
+
+
+def _mirrored(path: str) -> str:
+    """Maven/Gradle test sources mirror the main ones: src/test/java/a/b -> src/main/java/a/b."""
+    return (
+        path.replace("/test/", "/main/", 1)
+        if path.startswith("src/test/") or "/src/test/" in path
+        else path
+    )
+
+
 def _package_groups(files: Sequence[SourceFile]) -> tuple[list[BoundaryGroup], dict[str, str]]:
     """The top-level source packages below the folders all production code shares."""
-    code = [f.path for f in files if _is_code(f)] or [
-        f.path for f in files if f.language is not None
+    # Packages of the languages in the dependency graph (SQL, style sheets and
+    # resources beside them are not packages).
+    code = [f.path for f in files if _is_code(f) and registry.has_plugin(f.language)] or [
+        f.path for f in files if registry.has_plugin(f.language)
     ]
     base: tuple[str, ...] = ()
     while True:
@@ -417,8 +445,10 @@ def _package_groups(files: Sequence[SourceFile]) -> tuple[list[BoundaryGroup], d
         parts = path.split("/")
         folders.add("/".join(parts[: len(base) + 1]) if len(parts) > len(base) + 1 else "")
     roots = {f for f in folders if f} | ({prefix or "."} if "" in folders else set())
-    assignment_folders = _assign([f.path for f in files], roots)
-    names = {root: ("(root)" if root == "." else root) for root in roots}
+    assignment_folders = _assign([_mirrored(f.path) for f in files], roots)
+    assignment_folders = {f.path: assignment_folders[_mirrored(f.path)] for f in files}
+    # Named below the shared folders (`owner`, `vet`); the shared folder by its name.
+    names = {root: _package_name(root, prefix) for root in roots}
     groups = [
         BoundaryGroup(
             name=names[root],

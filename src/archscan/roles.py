@@ -293,8 +293,8 @@ _BUILD_NAME = re.compile(
     r"|tf|tfvars|hcl|bzl|bazel|nuspec|slnx|lock|bat|cmd)|values(?:[-.].+)?\.ya?ml|build|workspace)$",
     re.IGNORECASE,
 )
-# Folders whose files deploy or build the system (CI, Kubernetes, Helm, Terraform).
-_BUILD_FOLDERS = {
+# Folders of CI, development containers and build wrappers: every file in them builds.
+TOOLING_FOLDERS = {
     ".github",
     ".circleci",
     ".buildkite",
@@ -302,6 +302,12 @@ _BUILD_FOLDERS = {
     ".azure-pipelines",
     ".devcontainer",
     ".mvn",
+    ".husky",
+    ".vscode",
+    ".idea",
+}
+# Folders whose non-code files deploy or build the system (Kubernetes, Helm, Terraform).
+_BUILD_FOLDERS = {
     "k8s",
     "kubernetes",
     "helm",
@@ -531,6 +537,8 @@ def _static_role(path: str, folders: list[str], language: str | None) -> str:
     name, suffix = pure.name.lower(), pure.suffix.lower()
     if _is_build_name(name, language):
         return "build"
+    if any(f in TOOLING_FOLDERS for f in folders):
+        return "build"  # CI, dev containers, build wrappers: whatever the language
     if any(f in _BUILD_FOLDERS for f in folders) and (language is None or suffix == ".sh"):
         return "build"
     if "gradle" in folders and "wrapper" in folders:
