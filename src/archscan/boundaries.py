@@ -34,7 +34,7 @@ from archscan.languages import registry
 from archscan.languages.base import ProjectView
 from archscan.records import AnalysisWarning, Boundaries, BoundaryGroup, SourceFile
 from archscan.repofiles import loads_yaml
-from archscan.roles import TOOLING_FOLDERS
+from archscan.roles import ASSET_FOLDERS, TOOLING_FOLDERS
 
 # The build file names that make their folder a unit, with the unit's kind.
 _MARKERS: dict[str, str] = {
@@ -404,6 +404,10 @@ def _unit_names(units: Mapping[str, _Unit]) -> dict[str, str]:
     return names
 
 
+def _among_assets(path: str) -> bool:
+    return any(part.lower() in ASSET_FOLDERS for part in path.split("/")[:-1])
+
+
 def _package_name(root: str, prefix: str) -> str:
     if root == ".":
         return "(root)"
@@ -425,9 +429,12 @@ def _package_groups(files: Sequence[SourceFile]) -> tuple[list[BoundaryGroup], d
     """The top-level source packages below the folders all production code shares."""
     # Packages of the languages in the dependency graph (SQL, style sheets and
     # resources beside them are not packages).
-    code = [f.path for f in files if _is_code(f) and registry.has_plugin(f.language)] or [
-        f.path for f in files if registry.has_plugin(f.language)
-    ]
+    # Front-end code among static assets (src/main/resources/static/js) is no package.
+    code = [
+        f.path
+        for f in files
+        if _is_code(f) and registry.has_plugin(f.language) and not _among_assets(f.path)
+    ] or [f.path for f in files if registry.has_plugin(f.language)]
     base: tuple[str, ...] = ()
     while True:
         heads = {tuple(p.split("/"))[len(base)] for p in code if p.count("/") > len(base)}

@@ -115,7 +115,9 @@ _LIBRARY_NAME = re.compile(
     r"^(?:"
     + "|".join(re.escape(name) for name in sorted(_LIBRARIES, key=len, reverse=True))
     + r")(?:[-.]v?\d+(?:\.\d+)*(?:[-.]\w+)?)?(?:\.(?:min|slim|bundle|esm|umd|full|dev|prod))*"
-    r"\.(?:js|css|mjs)$",
+    r"\.(?:js|css|mjs)$"
+    # plugins named after their host library: jquery.cookie.js, bootstrap-datepicker.css
+    r"|^(?:jquery|bootstrap)[.-][a-z][\w.-]*\.(?:js|css)$",
     re.IGNORECASE,
 )
 # The banners libraries put on their distribution files.
@@ -375,7 +377,17 @@ _DATA_FOLDERS = {
     "snapshots",
 }
 # Folders of assets and resources: data unless a file's name says it is configuration.
-_ASSET_FOLDERS = {"static", "assets", "public", "resources", "media", "images", "fonts"}
+ASSET_FOLDERS = {
+    "static",
+    "assets",
+    "public",
+    "resources",
+    "media",
+    "images",
+    "fonts",
+    "webapp",
+    "wwwroot",
+}
 _STYLE_EXTENSIONS = {".css", ".scss", ".less", ".sass"}
 _DATA_EXTENSIONS = {
     ".csv",
@@ -557,7 +569,7 @@ def _static_role(path: str, folders: list[str], language: str | None) -> str:
         return "config"
     if language is None:
         return "data"
-    if suffix in _STYLE_EXTENSIONS and any(f in _ASSET_FOLDERS for f in folders):
+    if suffix in _STYLE_EXTENSIONS and any(f in ASSET_FOLDERS for f in folders):
         return "data"  # style sheets among static assets
     return "production"
 
