@@ -101,17 +101,20 @@ class _Unit:
 
 
 def _parent(path: str) -> str:
-    return posixpath.dirname(path) or "."
+    return path.rpartition("/")[0] or "."
+
+
+def _name(path: str) -> str:
+    return path.rpartition("/")[2]
 
 
 def _marker_kind(path: str) -> str:
-    name = PurePosixPath(path).name
-    lower = name.lower()
+    lower = _name(path).lower()
     if lower in _MARKERS:
         return _MARKERS[lower]
     if lower.startswith("dockerfile.") or lower.endswith(".dockerfile"):
         return "dockerfile"
-    return _SUFFIX_MARKERS.get(PurePosixPath(lower).suffix, "")
+    return _SUFFIX_MARKERS.get("." + lower.rpartition(".")[2] if "." in lower else "", "")
 
 
 def _units_from_files(files: Sequence[SourceFile], paths: frozenset[str]) -> dict[str, _Unit]:
@@ -121,7 +124,7 @@ def _units_from_files(files: Sequence[SourceFile], paths: frozenset[str]) -> dic
             continue
         kind = _marker_kind(file.path)
         folder = _parent(file.path)
-        name = PurePosixPath(file.path).name
+        name = _name(file.path)
         if not kind and name == "models.py" and f"{folder}/migrations/__init__.py" in paths:
             kind = "django-app"
         if not kind and name == "settings.py" and f"{folder}/urls.py" in paths:
@@ -211,7 +214,7 @@ def _add_compose(
     warnings: list[AnalysisWarning],
 ) -> None:
     for file in files:
-        if file.role in _NO_EVIDENCE_ROLES or not _COMPOSE.match(PurePosixPath(file.path).name):
+        if file.role in _NO_EVIDENCE_ROLES or not _COMPOSE.match(_name(file.path)):
             continue
         for service, folder in _compose_services(view, file.path, warnings):
             if folder == ".":
@@ -269,7 +272,7 @@ def _add_manifests(view: ProjectView, files: Sequence[SourceFile], units: dict[s
                 folders[posixpath.basename(current)].add(current)
                 current = _parent(current)
     for file in files:
-        if file.role != "build" or PurePosixPath(file.path).suffix not in (".yaml", ".yml"):
+        if file.role != "build" or not file.path.endswith((".yaml", ".yml")):
             continue
         for name in sorted(_manifest_names(view, file.path)):
             # Only service-shaped folders (orders/, services/orders/): a workload called
@@ -308,25 +311,34 @@ def _assign(paths: Sequence[str], roots: set[str]) -> dict[str, str | None]:
         while current != ".":
             current = _parent(current)
             below[current].add(root)
+    by_folder: dict[str, str | None] = {}  # every file of a folder has the same owner
     result: dict[str, str | None] = {}
     for path in paths:
         folder = _parent(path)
-        owner = _owner(folder, inner)
-        current = folder
-        while owner is None:
-            if current == "." and "." in roots:
-                break  # the root unit owns what no unit below claims
-            if below.get(current):
-                if len(below[current]) == 1:
-                    owner = next(iter(below[current]))
-                break
-            if current == ".":
-                break
-            current = _parent(current)
-        if owner is None and "." in roots:
-            owner = "."
-        result[path] = owner
+        if folder not in by_folder:
+            by_folder[folder] = _folder_owner(folder, inner, below, "." in roots)
+        result[path] = by_folder[folder]
     return result
+
+
+def _folder_owner(
+    folder: str, inner: set[str], below: Mapping[str, set[str]], root_unit: bool
+) -> str | None:
+    owner = _owner(folder, inner)
+    current = folder
+    while owner is None:
+        if current == "." and root_unit:
+            break  # the root unit owns what no unit below claims
+        if below.get(current):
+            if len(below[current]) == 1:
+                owner = next(iter(below[current]))
+            break
+        if current == ".":
+            break
+        current = _parent(current)
+    if owner is None and root_unit:
+        owner = "."
+    return owner
 
 
 def _is_code(file: SourceFile) -> bool:
