@@ -96,7 +96,7 @@ def test_every_service_of_a_polyglot_repo_is_its_own_component(
     assert data["boundaries"]["kind"] == "deployables"
     # No edge between services that do not import each other.
     crossing = [d for d in data["dependencies"] if component[d["source"]] != component[d["target"]]]
-    assert crossing == []
+    assert crossing == [] and not any(d["cross_boundary"] for d in data["dependencies"])
     assert {c["name"] for c in data["components"]} >= {"checkout", "frontend", "reviews"}
 
 
@@ -108,6 +108,15 @@ def test_a_module_name_in_two_services_resolves_inside_the_importers_service(
     assert ("src/recommendation/server.py", "src/recommendation/demo_pb2.py") in edges
     assert ("src/product-reviews/server.py", "src/product-reviews/demo_pb2.py") in edges
     assert ("src/product-reviews/server.py", "src/recommendation/demo_pb2.py") not in edges
+    # a real crossing is flagged
+    repo.write(
+        "src/frontend/lib/api.ts", "import { x } from '../../shared/x';\nexport const api = x;\n"
+    )
+    repo.write("src/shared/x.ts", "export const x = 1;\n")
+    repo.commit("cross")
+    data = analysis_to_dict(analyse(repo.root))
+    flagged = {(d["source"], d["target"]) for d in data["dependencies"] if d["cross_boundary"]}
+    assert flagged == {("src/frontend/lib/api.ts", "src/shared/x.ts")}
 
 
 def test_history_uses_the_same_boundaries_as_files(make_repo: Callable[..., GitRepo]) -> None:
