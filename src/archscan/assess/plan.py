@@ -101,8 +101,11 @@ def minimum_cut(members: Sequence[str], units: Units, edges: _Edges) -> Cut:
     edge; without moves the cut is every crossing edge.
     """
     unit_files = set(members)
-    touching = {d for f in members for d in edges.by_file.get(f, ())}
-    crossing = [d for d in touching if (d.source in unit_files) != (d.target in unit_files)]
+    # by identity: hashing the frozen records field by field is the cost on large graphs
+    touching = {id(d): d for f in members for d in edges.by_file.get(f, ())}
+    crossing = [
+        d for d in touching.values() if (d.source in unit_files) != (d.target in unit_files)
+    ]
     if not crossing:
         return Cut((), ())
     boundary = sorted({d.target if d.source in unit_files else d.source for d in crossing})
@@ -114,25 +117,30 @@ def minimum_cut(members: Sequence[str], units: Units, edges: _Edges) -> Cut:
         return path if path in in_boundary else _SINK
 
     capacity: Counter[tuple[str, str]] = Counter()
-    seen: set[Dependency] = set()
+    seen: set[int] = set()
     for file in boundary:
         capacity[(_SINK, file)] += 1  # the cost of moving it (keys are ordered pairs)
         for dep in edges.by_file[file]:
-            if dep in seen:
+            if id(dep) in seen:
                 continue
-            seen.add(dep)
+            seen.add(id(dep))
             a, b = node(dep.source), node(dep.target)
             if a != b:
                 capacity[(min(a, b), max(a, b))] += _SCALE  # "\0..." sorts first
     graph = nx.DiGraph()
-    for (a, b), amount in sorted(capacity.items()):
-        graph.add_edge(a, b, capacity=amount)
-        graph.add_edge(b, a, capacity=amount)
+    ordered = sorted(capacity.items())
+    graph.add_edges_from((a, b, {"capacity": n}) for (a, b), n in ordered)
+    graph.add_edges_from((b, a, {"capacity": n}) for (a, b), n in ordered)
     _value, (reachable, _rest) = nx.minimum_cut(graph, _SOURCE, _SINK)
     moved = tuple(sorted(f for f in boundary if f in reachable))
     side = unit_files | set(moved)
-    relevant = set(crossing) | {d for f in moved for d in edges.by_file[f]}
-    cut = [_crossing(d, side, units) for d in relevant if (d.source in side) != (d.target in side)]
+    relevant = {id(d): d for d in crossing}
+    relevant.update((id(d), d) for f in moved for d in edges.by_file[f])
+    cut = [
+        _crossing(d, side, units)
+        for d in relevant.values()
+        if (d.source in side) != (d.target in side)
+    ]
     return Cut(tuple(sorted(cut, key=_order)), moved)
 
 
@@ -290,6 +298,11 @@ def first_step(
     return text[0].upper() + text[1:]
 
 
+def _score(unit: str, data: PlanInput, edges: _Edges, measures: _Measures) -> float:
+    tables, shared = _unit_tables(unit, data.units, data.data_access)
+    return _factors(unit, data, edges, measures, shared, len(tables))[1]
+
+
 def _candidate(
     unit: str, members: Sequence[str], data: PlanInput, edges: _Edges, measures: _Measures
 ) -> ExtractionCandidate:
@@ -378,9 +391,12 @@ def run_extraction_plan(data: PlanInput) -> tuple[ExtractionPlan, list[AnalysisW
         extractable = []
     core = _core(data, members, edges, extractable)
     left = set(members) - set(extractable)
-    built = [_candidate(u, members[u], data, edges, measures) for u in extractable if u not in core]
-    built.sort(key=lambda c: (-c.score, c.unit))
-    chosen = [c for c in built if c.score >= data.rules.min_score]
+    scores = {u: _score(u, data, edges, measures) for u in extractable if u not in core}
+    # the minimum cut is the expensive part: only for the units the plan keeps
+    passing = sorted(
+        (u for u, n in scores.items() if n >= data.rules.min_score), key=lambda u: (-scores[u], u)
+    )
+    chosen = [_candidate(u, members[u], data, edges, measures) for u in passing]
     size = max(data.rules.wave_size, 1)
     ranked = tuple(replace(c, rank=n, wave=(n - 1) // size + 1) for n, c in enumerate(chosen, 1))
     waves: dict[int, list[str]] = defaultdict(list)
@@ -392,7 +408,9 @@ def run_extraction_plan(data: PlanInput) -> tuple[ExtractionPlan, list[AnalysisW
         history_available=data.history is not None and data.history.commits > 0,
         candidates=ranked,
         waves=tuple(ExtractionWave(w, tuple(units)) for w, units in sorted(waves.items())),
-        kept=tuple(sorted({c.unit for c in built if c.score < data.rules.min_score} | core | left)),
+        kept=tuple(
+            sorted({u for u, n in scores.items() if n < data.rules.min_score} | core | left)
+        ),
         core=tuple(sorted(core)),
     )
     return plan, warnings
