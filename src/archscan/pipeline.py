@@ -17,6 +17,8 @@ from typing import Protocol
 from archscan import gitio
 from archscan.cache import FactsCache, default_cache_dir
 from archscan.config import Config
+from archscan.contexts.decomposition import Decomposition
+from archscan.contexts.stage import ContextsInput, run_contexts
 from archscan.discover import discover
 from archscan.graph import component_resolver, file_graph, package_of
 from archscan.history.stage import HistoryInput, run_history
@@ -60,6 +62,10 @@ class RunOptions:
     cache_dir: Path | None = None
     use_cache: bool = True
     history: bool = True  # mine git history (--no-history turns it off)
+    contexts: int | None = None  # --contexts K: ask for this many contexts
+    decompositions: tuple[Decomposition, ...] = ()  # --decomposition FILE, scored beside ours
+    ground_truths: tuple[Decomposition, ...] = ()  # --ground-truth FILE
+    cross_scores: bool = False  # score the decompositions against each other (compare)
 
 
 def check_repository(root: Path) -> Path:
@@ -169,6 +175,23 @@ def run(
                 root, repository, discovered, parsed.facts, config, components, jobs
             )
         warnings += history_warnings
+    with progress.phase("Proposing bounded contexts"):
+        contexts, context_warnings = run_contexts(
+            ContextsInput(
+                files=parsed.files,
+                facts=parsed.facts,
+                graph=graph,
+                modules=resolution.modules,
+                config=config.contexts,
+                history=history,
+                root=root,
+                requested=options.contexts,
+                decompositions=options.decompositions,
+                ground_truths=options.ground_truths,
+                cross_scores=options.cross_scores,
+            )
+        )
+    warnings += context_warnings
     return Analysis(
         repository=repository,
         components=components,
@@ -179,4 +202,5 @@ def run(
         structure=structure,
         warnings=tuple(warnings),
         history=history,
+        contexts=contexts,
     )

@@ -12,12 +12,13 @@ from pathlib import Path
 from typing import Any
 
 from archscan import __version__
+from archscan.contexts.report import contexts_sections
 from archscan.graph import package_of
 from archscan.history.report import history_sections
 from archscan.languages import registry
 from archscan.records import Analysis, ComponentMetrics, Cycle
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 
 def _group(metrics: ComponentMetrics) -> dict[str, Any]:
@@ -154,6 +155,7 @@ def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
             {"path": w.path, "kind": w.kind, "message": w.message} for w in analysis.warnings
         ],
         **history_sections(analysis.history),
+        **contexts_sections(analysis.contexts),
     }
 
 
