@@ -37,6 +37,7 @@ class Assembly:
     runs: Sequence[cluster.Run]
     layers: frozenset[str]
     co_change: Mapping[tuple[str, str], float]  # the co-change signal (bulk commits out)
+    features: frozenset[str] = frozenset()  # feature-shaped packages (signals.feature_groups)
 
 
 def _ids(labels: Mapping[str, str | int]) -> dict[str | int, str]:
@@ -56,18 +57,22 @@ def _ids(labels: Mapping[str, str | int]) -> dict[str | int, str]:
 
 
 def _name(members: Sequence[str], assembly: Assembly, taken: set[str]) -> str:
-    """Dominant feature package (its last folder) and the two strongest terms."""
+    """Dominant feature package (its last folder) and the two strongest terms; terms only
+    where the files are not in a feature-shaped package (one application root)."""
     packages = Counter(
-        (signals.feature_package(p, assembly.layers) or package_of(p)).rpartition("/")[2]
-        for p in members
+        signals.feature_package(p, assembly.layers) or package_of(p) for p in members
     )
-    label = min(packages, key=lambda k: (-packages[k], k)) if packages else ""
+    dominant = min(packages, key=lambda k: (-packages[k], k)) if packages else ""
+    label = dominant.rpartition("/")[2] if dominant in assembly.features else ""
     scores: dict[str, float] = defaultdict(float)
     for path in members:
         for term, value in assembly.vectors.get(path, {}).items():
             scores[term] += value
     words = [t for t in sorted(scores, key=lambda t: (-scores[t], t)) if t != label.lower()][:2]
-    base = f"{label or 'root'}: {', '.join(words)}" if words else (label or "root")
+    if not label:
+        base = ", ".join(words) or dominant.rpartition("/")[2] or "root"
+    else:
+        base = f"{label}: {', '.join(words)}" if words else label
     name, n = base, 2
     while name in taken:
         name, n = f"{base} #{n}", n + 1
@@ -140,20 +145,26 @@ def _cohesion(members: set[str], adjacency: Mapping[str, Mapping[str, float]]) -
     return round(inside / total, 4) if total else 0.0
 
 
-def _cross_package(members: set[str], assembly: Assembly) -> tuple[tuple[str, float], ...]:
-    """Each signal's share of the weight between the context's files in different packages."""
-    by_signal: Counter[str] = Counter()
+def _cross_package(
+    file_context: Mapping[str, str], assembly: Assembly
+) -> dict[str, tuple[tuple[str, float], ...]]:
+    """Per context: each signal's share of the weight between its files in different
+    packages (which edges pulled it together across packages). One pass over the pairs."""
+    by_context: dict[str, Counter[str]] = defaultdict(Counter)
     for (a, b), parts in assembly.parts.items():
-        if a in members and b in members and package_of(a) != package_of(b):
-            for name, amount in parts.items():
-                by_signal[name] += amount  # type: ignore[assignment]
-    total = sum(by_signal.values())
-    if not total:
-        return ()
-    return tuple(
-        (name, round(by_signal[name] / total, 4))
-        for name in sorted(by_signal, key=lambda n: (-by_signal[n], n))
-    )
+        context = file_context.get(a)
+        if context is None or context != file_context.get(b) or package_of(a) == package_of(b):
+            continue
+        for name, amount in parts.items():
+            by_context[context][name] += amount  # type: ignore[assignment]
+    out = {}
+    for context, by_signal in by_context.items():
+        total = sum(by_signal.values())
+        out[context] = tuple(
+            (name, round(by_signal[name] / total, 4))
+            for name in sorted(by_signal, key=lambda n: (-by_signal[n], n))
+        )
+    return out
 
 
 def _tests(assembly: Assembly, file_context: Mapping[str, str]) -> dict[str, list[str]]:
@@ -209,6 +220,7 @@ def build_contexts(
     adjacency = cluster.strength(assembly.fused)
     tests = _tests(assembly, file_context)
     owners = _owners(file_context, assembly.history)
+    cross = _cross_package(file_context, assembly)
     hotspots = assembly.history.hotspots if assembly.history else ()
     taken: set[str] = set()
     contexts = []
@@ -234,7 +246,7 @@ def build_contexts(
                 tests=tuple(sorted(tests.get(context, ()))),
                 packages=tuple(sorted(packages, key=lambda p: (-packages[p], p))),
                 platform=context == "platform",
-                cross_package=_cross_package(files, assembly),
+                cross_package=cross.get(context, ()),
             )
         )
     return tuple(contexts), _edges(file_context, assembly), file_context

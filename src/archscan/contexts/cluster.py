@@ -1,6 +1,6 @@
 """Leiden clustering of the fused graph (graspologic-native, MIT): a resolution sweep
-with several seeds per resolution, the best seed by quality, the resolution chosen by
-stability, and co-assignment confidence."""
+with several seeds per resolution, the best seed by quality, the partition chosen by
+standard modularity, and co-assignment confidence."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import graspologic_native as gn
 
@@ -45,41 +44,23 @@ def leiden(edges: list[tuple[str, str, float]], resolution: float, seed: int) ->
 
 def _canonical(labels: Mapping[str, int]) -> Partition:
     """Number the communities by their smallest member, so equal partitions are equal."""
-    first: dict[int, str] = {}
+    order: dict[int, int] = {}
+    out: Partition = {}
     for node in sorted(labels):
-        first.setdefault(labels[node], node)
-    order = {c: i for i, c in enumerate(sorted(first, key=lambda c: first[c]))}
-    return {node: order[c] for node, c in sorted(labels.items())}
+        community = labels[node]
+        if community not in order:
+            order[community] = len(order)
+        out[node] = order[community]
+    return out
 
 
-def adjusted_rand(a: Partition, b: Partition) -> float:
-    """Adjusted Rand index of two partitions of the same nodes (Hubert & Arabie 1985)."""
-    nodes = list(a)
-    n = len(nodes)
-    if n < 2:
-        return 1.0
-    table = Counter((a[x], b[x]) for x in nodes)
-    rows = Counter(a[x] for x in nodes)
-    cols = Counter(b[x] for x in nodes)
-
-    def pairs(counts: Counter[Any]) -> float:
-        return sum(c * (c - 1) / 2 for c in counts.values())
-
-    index, sum_a, sum_b = pairs(table), pairs(rows), pairs(cols)
-    expected = sum_a * sum_b / (n * (n - 1) / 2)
-    maximum = (sum_a + sum_b) / 2
-    if maximum == expected:
-        return 1.0
-    return (index - expected) / (maximum - expected)
+# Above this many edges one run per resolution: the sweep's cost grows with the graph,
+# and a large graph's partition varies little between seeds.
+_LARGE = 50_000
 
 
-def _stability(runs: Sequence[Run]) -> float:
-    scores = [
-        adjusted_rand(runs[i].labels, runs[j].labels)
-        for i in range(len(runs))
-        for j in range(i + 1, len(runs))
-    ]
-    return sum(scores) / len(scores) if scores else 1.0
+def _seeds(edges: Sequence[object], seeds: int) -> int:
+    return 1 if len(edges) > _LARGE else seeds
 
 
 def modularity(weights: Weights, labels: Partition) -> float:
@@ -107,7 +88,7 @@ def sweep(weights: Weights, resolutions: Sequence[float], seeds: int, seed: int)
     runs: list[Run] = []
     best: list[tuple[float, float, Run]] = []
     for resolution in resolutions:
-        batch = [leiden(edges, resolution, seed + i) for i in range(seeds)]
+        batch = [leiden(edges, resolution, seed + i) for i in range(_seeds(edges, seeds))]
         runs.extend(batch)
         top = max(batch, key=lambda r: (r.quality, -r.seed))
         score = round(modularity(weights, top.labels), 9)
@@ -125,7 +106,7 @@ def for_count(weights: Weights, count: int, seeds: int, seed: int) -> Clustering
     chosen: Run | None = None
     for _ in range(16):
         resolution = math.exp((low + high) / 2)
-        batch = [leiden(edges, resolution, seed + i) for i in range(seeds)]
+        batch = [leiden(edges, resolution, seed + i) for i in range(_seeds(edges, seeds))]
         runs.extend(batch)
         top = max(batch, key=lambda r: (r.quality, -r.seed))
         found = len(set(top.labels.values()))

@@ -4,9 +4,9 @@ because it depends on every feature and would otherwise glue them together."""
 
 from __future__ import annotations
 
+import fnmatch
 import re
 from collections.abc import Iterable, Sequence
-from fnmatch import fnmatchcase
 from pathlib import Path
 
 _JVM_SUFFIXES = (".java", ".kt")
@@ -14,16 +14,18 @@ _SPRING = re.compile(
     rb"@(Configuration|SpringBootApplication|EnableAutoConfiguration|ImportRuntimeHints)\b"
 )
 _HEAD_BYTES = 65536
+_END = ")\\Z"  # how fnmatch.translate ends a pattern
 
 
-def _named(path: str, patterns: Sequence[str]) -> bool:
-    """A glob matches the file name, or the tail of the path when it has a slash."""
-    name = path.rpartition("/")[2]
+def _matcher(patterns: Sequence[str]) -> re.Pattern[str]:
+    """One regex for all globs: a glob without a slash matches the file name, one with a
+    slash the same number of trailing path segments."""
+    parts = []
     for pattern in patterns:
-        tail = "/".join(path.split("/")[-(pattern.count("/") + 1) :])
-        if fnmatchcase(name if "/" not in pattern else tail, pattern):
-            return True
-    return False
+        regex = fnmatch.translate(pattern).replace(".*", "[^/]*")
+        body = regex.removeprefix("(?s:").removesuffix(_END)
+        parts.append(f"(?:^|/){body}$")
+    return re.compile("|".join(parts) or "(?!)")
 
 
 def _spring_configuration(root: Path | None, path: str) -> bool:
@@ -40,4 +42,5 @@ def _spring_configuration(root: Path | None, path: str) -> bool:
 def platform_files(
     paths: Iterable[str], patterns: Sequence[str], root: Path | None
 ) -> frozenset[str]:
-    return frozenset(p for p in paths if _named(p, patterns) or _spring_configuration(root, p))
+    named = _matcher(patterns)
+    return frozenset(p for p in paths if named.search(p) or _spring_configuration(root, p))

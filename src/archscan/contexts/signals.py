@@ -100,8 +100,10 @@ field fields meta class
 _STOP = frozenset(_STOP_WORDS.split())
 
 
-def terms(name: str) -> list[str]:
-    """Identifier terms: camelCase and snake_case split, lower-cased, crude plural strip."""
+def terms(name: str, skip: frozenset[str] = frozenset()) -> list[str]:
+    """Identifier terms: camelCase and snake_case split, lower-cased, crude plural strip;
+    stop words and ``skip`` (layer names: Controller, Service, Mapper... say which layer a
+    type is in, not which domain) left out."""
     out = []
     for word in _CAMEL.findall(name):
         word = word.lower()
@@ -111,19 +113,24 @@ def terms(name: str) -> list[str]:
             word = word[:-3] + "y"
         elif word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 3:
             word = word[:-1]
-        if word not in _STOP:
+        if word not in _STOP and word not in skip:
             out.append(word)
     return out
 
 
-def file_terms(path: str, facts: FileFacts | None) -> Counter[str]:
+def layer_terms(layers: Iterable[str]) -> frozenset[str]:
+    """Layer names as terms (singular, as ``terms`` makes them)."""
+    return frozenset(t for name in layers for t in [*terms(name), name.lower()])
+
+
+def file_terms(path: str, facts: FileFacts | None, skip: frozenset[str]) -> Counter[str]:
     """Terms of the type and function names a file defines (and its own name)."""
-    bag: Counter[str] = Counter(terms(path.rpartition("/")[2].partition(".")[0]))
+    bag: Counter[str] = Counter(terms(path.rpartition("/")[2].partition(".")[0], skip))
     if facts is not None:
         for definition in facts.definitions:
-            bag.update(terms(definition.name))
+            bag.update(terms(definition.name, skip))
         for function in facts.functions:
-            bag.update(terms(function.name))
+            bag.update(terms(function.name, skip))
     return bag
 
 
@@ -220,7 +227,7 @@ def feature_groups(paths: Iterable[str], layers: frozenset[str]) -> dict[str, li
 
 def package_signal(paths: Iterable[str], layers: frozenset[str]) -> Weights:
     """The package prior: files of one feature-shaped package are tied together. Small
-    packages become cliques; larger ones a sparse skip ring (i to i + 1, 2, 4, ...) so the
+    packages become cliques; larger ones a sparse skip ring (i to i + 1, 2, 4, 8) so the
     prior stays sparse, and each file carries about one unit of prior weight."""
     weights: Weights = {}
     for members in feature_groups(paths, layers).values():
@@ -233,7 +240,7 @@ def package_signal(paths: Iterable[str], layers: frozenset[str]) -> Weights:
                 for b in members[i + 1 :]:
                     _add(weights, a, b, share)
             continue
-        steps = [1 << j for j in range(int(math.log2(m - 1)) + 1)]
+        steps = [1 << j for j in range(min(4, int(math.log2(m - 1)) + 1))]
         share = 1.0 / (2 * len(steps))
         for i, a in enumerate(members):
             for step in steps:
@@ -274,6 +281,9 @@ def sparsify(weights: Weights, neighbours: int) -> Weights:
         ranked[pair[1]].append((w, pair))
     kept: set[Pair] = set()
     for items in ranked.values():
+        if len(items) <= neighbours:
+            kept.update(pair for _, pair in items)
+            continue
         items.sort(key=lambda item: (-item[0], item[1]))
         kept.update(pair for _, pair in items[:neighbours])
     return {pair: weights[pair] for pair in sorted(kept)}

@@ -73,7 +73,8 @@ class _Signals:
 def _signals(data: ContextsInput, production: frozenset[str]) -> _Signals:
     config = data.config
     layers = frozenset(n.lower() for n in config.layer_names)
-    bags = {p: signals.file_terms(p, data.facts.get(p)) for p in sorted(production)}
+    skip = signals.layer_terms(layers)
+    bags = {p: signals.file_terms(p, data.facts.get(p), skip) for p in sorted(production)}
     vectors = signals.tfidf(bags)
     graphs = {
         "structure": signals.structure_signal(data.graph, production, data.facts, config),
@@ -291,6 +292,7 @@ def run_contexts(data: ContextsInput) -> tuple[ContextsResult, list[AnalysisWarn
     for path in platform:
         named[path] = PLATFORM
     co_change = found.graphs.get("co_change") if data.history is not None else None
+    layers = frozenset(n.lower() for n in data.config.layer_names)
     assembly = Assembly(
         labels=named,
         fused=fused,
@@ -302,6 +304,7 @@ def run_contexts(data: ContextsInput) -> tuple[ContextsResult, list[AnalysisWarn
         tests=tests,
         runs=clustering.runs if clustering else (),
         co_change=co_change or {},
+        features=frozenset(signals.feature_groups(sorted(production), layers)),
         layers=frozenset(n.lower() for n in data.config.layer_names),
     )
     contexts, edges, file_context = build_contexts(assembly)
