@@ -23,11 +23,14 @@ _DOC_FILES = frozenset({"package-info.java", "module-info.java"})  # no code to 
 
 
 def role_of(file: SourceFile, facts: FileFacts | None) -> str:
-    """The file's role: the roles stage's when it ran, else archscan's own conventions."""
+    """The file's role: the roles stage's (``SourceFile.role``) when the record has one,
+    else archscan's own conventions; package/module descriptors hold no code to place."""
     role = getattr(file, "role", None)
-    if isinstance(role, str) and role:
-        return role
-    return _fallback_role(file.path, facts)
+    if not isinstance(role, str) or not role:
+        role = _fallback_role(file.path, facts)
+    if role == "production" and file.path.rpartition("/")[2] in _DOC_FILES:
+        return "docs"
+    return role
 
 
 def _fallback_role(path: str, facts: FileFacts | None) -> str:
