@@ -300,3 +300,69 @@ def test_cli_contexts_and_compare(make_repo, tmp_path: Path) -> None:  # type: i
     assert done.returncode == 0, done.stderr
     data = json.loads((out / "archscan.json").read_text())
     assert len(data["contexts"]) == 3 and data["decomposition_quality"]["requested"] == 3
+
+
+def _java_feature(repo, feature: str, entity: str) -> None:  # type: ignore[no-untyped-def]
+    base = f"src/main/java/com/acme/{feature}"
+    package = f"package com.acme.{feature};\n\n"
+    repo.write(
+        f"{base}/{entity}.java",
+        package + f"public class {entity} {{\n"
+        f"    public long get{entity}Id() {{ return 1; }}\n}}\n",
+    )
+    repo.write(
+        f"{base}/{entity}Repository.java",
+        package + f"public interface {entity}Repository"
+        f" {{\n    {entity} find{entity}(long id);\n}}\n",
+    )
+    repo.write(
+        f"{base}/{entity}Service.java",
+        package + f"public class {entity}Service {{\n"
+        f"    private {entity}Repository repository;\n"
+        f"    public {entity} load{entity}(long id) {{ return repository.find{entity}(id); }}\n"
+        "}\n",
+    )
+    repo.write(
+        f"{base}/{entity}Controller.java",
+        package + f"public class {entity}Controller {{\n"
+        f"    private {entity}Service service;\n"
+        f"    public {entity} show{entity}(long id) {{ return service.load{entity}(id); }}\n"
+        "}\n",
+    )
+
+
+def test_java_feature_packages_and_spring_bootstrap(make_repo) -> None:  # type: ignore[no-untyped-def]
+    repo = make_repo()
+    for feature, entity in (("billing", "Invoice"), ("shipping", "Parcel"), ("catalog", "Product")):
+        _java_feature(repo, feature, entity)
+    repo.write(
+        "src/main/java/com/acme/AcmeApplication.java",
+        "package com.acme;\n\nimport com.acme.billing.InvoiceService;\n\n"
+        "public class AcmeApplication {\n    private InvoiceService billing;\n}\n",
+    )
+    repo.write(
+        "src/main/java/com/acme/WebSetup.java",
+        "package com.acme;\n\nimport org.springframework.context.annotation.Configuration;\n\n"
+        "@Configuration\npublic class WebSetup {\n}\n",
+    )
+    repo.commit()
+    analysis = analyse(repo.root)
+    result = analysis.contexts
+    assert result is not None
+    by_feature = {}
+    for feature in ("billing", "shipping", "catalog"):
+        ids = {
+            _context_of(analysis, f)
+            for c in result.contexts
+            for f in c.files
+            if f"/acme/{feature}/" in f
+        }
+        assert len(ids) == 1, (feature, ids)
+        by_feature[feature] = ids.pop()
+    assert len(set(by_feature.values())) == 3
+    platform = next(c for c in result.contexts if c.platform)
+    assert set(platform.files) == {
+        "src/main/java/com/acme/AcmeApplication.java",
+        "src/main/java/com/acme/WebSetup.java",
+    }
+    assert any("billing" in c.name for c in result.contexts)

@@ -28,8 +28,12 @@ def role_of(file: SourceFile, facts: FileFacts | None) -> str:
     role = getattr(file, "role", None)
     if not isinstance(role, str) or not role:
         role = _fallback_role(file.path, facts)
-    if role == "production" and file.path.rpartition("/")[2] in _DOC_FILES:
-        return "docs"
+    if role == "production":
+        parts = file.path.split("/")
+        if parts[-1] in _DOC_FILES:
+            return "docs"
+        if {p.lower() for p in parts[:-1]} & _BUILD_DIRS:
+            return "build"  # build-tool wrappers (.mvn/wrapper/MavenWrapperDownloader.java)
     return role
 
 
