@@ -139,6 +139,9 @@ def test_requested_number_of_contexts(make_repo) -> None:  # type: ignore[no-unt
     assert analysis.contexts is not None
     assert len(analysis.contexts.contexts) == 2
     assert analysis.contexts.requested == 2
+    many = run(repo.root, Config(), RunOptions(use_cache=False, jobs=1, contexts=500))
+    assert many.contexts is not None and len(many.contexts.contexts) < 500
+    assert any(w.kind == "contexts-count" for w in many.warnings)
 
 
 def test_no_history_says_so(make_repo) -> None:  # type: ignore[no-untyped-def]
@@ -366,3 +369,16 @@ def test_java_feature_packages_and_spring_bootstrap(make_repo) -> None:  # type:
         "src/main/java/com/acme/WebSetup.java",
     }
     assert any("billing" in c.name for c in result.contexts)
+
+
+def test_report_md_lists_contexts_and_says_when_there_is_no_history(
+    make_repo, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    repo = _shop(make_repo)
+    out = tmp_path / "out"
+    done = _cli("analyze", str(repo.root), "--out", str(out), "--quiet", "--no-history")
+    assert done.returncode == 0, done.stderr
+    report = (out / "report.md").read_text()
+    assert "## Candidate bounded contexts" in report
+    assert "No git history: the contexts come from structure and vocabulary only" in report
+    assert "| archscan |" in report

@@ -367,7 +367,12 @@ def _print_warnings(analysis: Any, kinds: tuple[str, ...]) -> None:
             stderr.print(f"archscan: warning: {warning.message}", markup=False)
 
 
-_CONTEXT_WARNINGS = ("contexts-no-history", "contexts-empty", "decomposition-unknown")
+_CONTEXT_WARNINGS = (
+    "contexts-no-history",
+    "contexts-empty",
+    "contexts-count",
+    "decomposition-unknown",
+)
 
 
 @app.command(name="contexts")

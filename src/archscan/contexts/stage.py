@@ -308,6 +308,14 @@ def run_contexts(data: ContextsInput) -> tuple[ContextsResult, list[AnalysisWarn
         layers=frozenset(n.lower() for n in data.config.layer_names),
     )
     contexts, edges, file_context = build_contexts(assembly)
+    if data.requested and len(contexts) != data.requested:
+        warnings.append(
+            _warning(
+                "contexts-count",
+                f"asked for {data.requested} contexts, found {len(contexts)} "
+                f"({len(production)} production files)",
+            )
+        )
     static = static_edges(data.graph, file_context)
     proposal = measure("archscan", file_context, static, co_change)
     candidates: list[tuple[str, Mapping[str, str]]] = [("archscan", file_context)]
