@@ -15,6 +15,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from archscan import __version__
+from archscan.check import EXIT_INTERNAL
+from archscan.cli_check import register_check_commands
 from archscan.config import ConfigError, load_config
 from archscan.gitio import GitError
 from archscan.pipeline import InputError, RunOptions, check_repository, run
@@ -350,6 +352,8 @@ _HISTORY_VIEWS = (
 for _name, _help in _HISTORY_VIEWS:
     _register_history_view(_name, _help)
 
+register_check_commands(app)
+
 
 def main() -> None:
     """Entry point: one clear line and exit code 2 for user errors, no traceback.
@@ -373,4 +377,5 @@ def main() -> None:
             f"archscan: internal error: {type(exc).__name__}: {exc} (run with --debug for details)",
             markup=False,
         )
-        sys.exit(1)
+        # Not 1: CI reads 1 as "violations found" (archscan check).
+        sys.exit(EXIT_INTERNAL)

@@ -13,14 +13,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from archscan.errors import ConfigError
+from archscan.rules.base import RuleSpec
+from archscan.rules.registry import rule_spec, threshold_keys, threshold_spec
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
-
-
-class ConfigError(ValueError):
-    """A configuration file is unreadable or invalid."""
 
 
 DEFAULT_VENDORED: tuple[str, ...] = (
@@ -43,16 +43,8 @@ DEFAULT_VENDORED: tuple[str, ...] = (
 
 DEFAULT_MAX_FILE_SIZE = 1024 * 1024
 
-THRESHOLD_KEYS: tuple[str, ...] = (
-    "max_cycles",
-    "max_cycle_size",
-    "max_propagation_cost",
-    "max_file_complexity",
-    "max_function_complexity",
-    "max_fan_out",
-    "max_component_instability",
-    "max_component_distance",
-)
+# One per threshold rule of the registry (archscan.rules): a new rule adds its key.
+THRESHOLD_KEYS: tuple[str, ...] = threshold_keys()
 
 
 @dataclass(frozen=True)
@@ -102,6 +94,14 @@ class HistoryConfig:
 
 
 @dataclass(frozen=True)
+class CheckConfig:
+    """``[check]``: what ``archscan check`` runs (see docs/check.md)."""
+
+    packs: tuple[str, ...] = ("ci-defaults",)  # rule packs from rules/, combined in order
+    baseline: str = "archscan-baseline.json"  # repository-relative; used when it exists
+
+
+@dataclass(frozen=True)
 class Config:
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
@@ -111,6 +111,8 @@ class Config:
     thresholds: Mapping[str, float] = field(default_factory=dict)
     python: PythonConfig = PythonConfig()
     history: HistoryConfig = HistoryConfig()
+    rules: tuple[RuleSpec, ...] = ()  # [[rules]]: configured uses of registered rules
+    check: CheckConfig = CheckConfig()
     source: str = ""  # where the configuration was read from ("" = defaults)
 
     def with_cli(self, include: tuple[str, ...], exclude: tuple[str, ...]) -> Config:
@@ -127,6 +129,8 @@ _TOP_KEYS = {
     "thresholds",
     "python",
     "history",
+    "rules",
+    "check",
 }
 
 _HISTORY_STR = ("since", "until", "branch", "ticket_pattern", "team_map", "coupling_by")
@@ -180,8 +184,34 @@ def _thresholds(value: Any) -> dict[str, float]:
     for key, number in value.items():
         if isinstance(number, bool) or not isinstance(number, (int, float)):
             raise ConfigError(f"'thresholds.{key}' must be a number")
+        threshold_spec(key, number, "error", "thresholds")  # the rule validates its limit
         out[key] = float(number)
     return out
+
+
+def _rules(value: Any) -> tuple[RuleSpec, ...]:
+    if not isinstance(value, list):
+        raise ConfigError("'rules' must be an array of tables ([[tool.archscan.rules]])")
+    specs = tuple(rule_spec(entry, f"rules[{i}]") for i, entry in enumerate(value))
+    names = [s.name for s in specs]
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        raise ConfigError(f"rule name(s) used twice in [[rules]]: {', '.join(duplicates)}")
+    return specs
+
+
+def _check(value: Any) -> CheckConfig:
+    if not isinstance(value, dict):
+        raise ConfigError("'check' must be a table")
+    _check_keys(value, {"packs", "baseline"}, "[check]")
+    config = CheckConfig()
+    if "packs" in value:
+        config = replace(config, packs=_str_list(value["packs"], "check.packs"))
+    if "baseline" in value:
+        if not isinstance(value["baseline"], str) or not value["baseline"]:
+            raise ConfigError("'check.baseline' must be a file name")
+        config = replace(config, baseline=value["baseline"])
+    return config
 
 
 def _python(value: Any) -> PythonConfig:
@@ -251,6 +281,10 @@ def parse_config(table: Mapping[str, Any], source: str = "") -> Config:
         config = replace(config, python=_python(table["python"]))
     if "history" in table:
         config = replace(config, history=_history(table["history"]))
+    if "rules" in table:
+        config = replace(config, rules=_rules(table["rules"]))
+    if "check" in table:
+        config = replace(config, check=_check(table["check"]))
     return config
 
 
