@@ -169,8 +169,9 @@ def run_check(data: CheckInput) -> tuple[CheckResult, tuple[AnalysisWarning, ...
 
 
 def changed_files(root: Path, ref: str) -> frozenset[str]:
-    """Files that differ between REF and the analysed work tree (committed since REF,
-    uncommitted, untracked), relative to ``root``. A missing ref is an error (exit 2)."""
+    """Files that differ between REF and the analysed work tree (committed since REF or
+    uncommitted), relative to ``root``; the analysis reads tracked files only. A missing
+    ref is an error (exit 2)."""
     if not gitio.is_git_repo(root):
         raise ConfigError("--diff-base needs a git repository")
     if ref.startswith("-") or not ref.strip():
@@ -188,8 +189,4 @@ def changed_files(root: Path, ref: str) -> frozenset[str]:
     diff = gitio.run_git(
         root, ["diff", "--name-only", "-z", "--no-renames", "--relative", commit, "--"]
     )
-    untracked = gitio.run_git(root, ["ls-files", "-z", "--others", "--exclude-standard"])
-    names = diff.decode("utf-8", "replace").split("\0") + untracked.decode(
-        "utf-8", "replace"
-    ).split("\0")
-    return frozenset(n for n in names if n)
+    return frozenset(n for n in diff.decode("utf-8", "replace").split("\0") if n)

@@ -32,7 +32,9 @@ def groups_of(analysis: Analysis, level: str) -> dict[str, str]:
 
 
 def known_groups(analysis: Analysis, level: str) -> set[str]:
-    if level == "context" and analysis.contexts is not None:
+    if level == "context":
+        groups_of(analysis, level)  # says when the analysis has no contexts
+        assert analysis.contexts is not None
         return {c.name for c in analysis.contexts.contexts}
     return set(analysis.components) | {c.name for c in analysis.structure.components}
 
