@@ -24,14 +24,9 @@ from archscan.pipeline import InputError
 from conftest import GitRepo
 
 ROOT = Path(__file__).resolve().parent.parent
-SARIF_SCHEMA = Path(
-    os.environ.get(
-        "ARCHSCAN_SARIF_SCHEMA",
-        ROOT
-        / ".ci-tools/node/node_modules/@microsoft/jest-sarif/lib/schemas"
-        / "sarif-2.1.0-rtm.5.json",
-    )
-)
+NODE_TOOLS = Path(os.environ.get("ARCHSCAN_NODE_TOOLS", ROOT / ".ci-tools" / "node"))
+# The official schema, as @microsoft/jest-sarif ships it (.ci/run installs it).
+SARIF_SCHEMA = NODE_TOOLS / "node_modules/@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json"
 
 CONFIG = """\
 [components]
