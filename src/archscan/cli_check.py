@@ -35,7 +35,7 @@ from archscan.pipeline import RunOptions, check_repository, run
 from archscan.records import Analysis
 from archscan.report.check_output import print_text, render_github, render_json, render_junit
 from archscan.report.sarif import render_sarif
-from archscan.rules import RuleSpec
+from archscan.rules import RULES, RuleSpec
 
 CHECK_FORMATS = ("text", "json", "sarif", "junit", "github")
 _RENDER = {"json": render_json, "sarif": render_sarif, "junit": render_junit}
@@ -73,9 +73,16 @@ def config_file_of(config: Config, repo: Path) -> str:
 
 
 def _analyse(
-    repo: Path, config: Config, jobs: int, cache_dir: Path | None, history: bool
+    repo: Path,
+    config: Config,
+    jobs: int,
+    cache_dir: Path | None,
+    history: bool,
+    specs: tuple[RuleSpec, ...] = (),
 ) -> Analysis:
-    options = RunOptions(jobs=jobs, cache_dir=cache_dir, history=history)
+    # The history pass is the slow part of a warm run: mine it only for rules reading it.
+    wanted = history and any("history" in RULES[s.rule].reads for s in specs)
+    options = RunOptions(jobs=jobs, cache_dir=cache_dir, history=wanted)
     return run(repo, config, options)
 
 
@@ -174,7 +181,7 @@ def check(
     specs = effective_specs(settings)
     changed = changed_files(repo, diff_base) if diff_base is not None else None
     known = None if init else _baseline_for(repo, settings, baseline)
-    analysis = _analyse(repo, settings, jobs, cache_dir, not no_history)
+    analysis = _analyse(repo, settings, jobs, cache_dir, not no_history, specs)
     if init:
         _init(repo, analysis, settings, specs, console)
         return
@@ -214,7 +221,7 @@ def baseline(
     repo = check_repository(path)
     settings = load_config(repo, config)
     specs = effective_specs(settings)
-    analysis = _analyse(repo, settings, jobs, cache_dir, not no_history)
+    analysis = _analyse(repo, settings, jobs, cache_dir, not no_history, specs)
     violations, _ = evaluate(analysis, specs, config_file_of(settings, repo))
     _write(dumps_baseline(make_baseline(violations, repository_identity(repo))), output)
 
