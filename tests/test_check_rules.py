@@ -243,3 +243,9 @@ def test_history_rules(make_repo: Callable[..., GitRepo]) -> None:
     no_history = replace(analysis, history=None)
     _found, notes = evaluate(no_history, effective_specs(settings), "x")
     assert any("needs the git history" in n for n in notes)
+
+
+@pytest.mark.parametrize("name", ["../outside.json", "/etc/baseline.json", "a/../../b.json"])
+def test_the_baseline_stays_inside_the_repository(name: str) -> None:
+    with pytest.raises(ConfigError, match="inside the repository"):
+        parse_config({"check": {"baseline": name}}, "test")

@@ -161,3 +161,18 @@ def test_export_without_components_is_a_usage_error(make_repo: Callable[..., Git
     repo.commit("flat")
     with pytest.raises(ConfigError, match="fewer than two"):
         export(repo, "import-linter")
+
+
+def test_without_boundary_rules_the_architecture_as_it_is_is_exported(
+    make_repo: Callable[..., GitRepo],
+) -> None:
+    repo = make_repo("as-is")
+    for path, text in PYTHON.items():
+        repo.write(path, text)
+    repo.write("archscan.toml", CONFIG.format(root="app").split("[[rules]]")[0])
+    repo.commit("no rules")
+    ((_name, text),) = export(repo, "import-linter")
+    # api uses core, core uses db, db uses core: what is not used today is forbidden
+    assert "name = api-as-is\ntype = forbidden\nsource_modules =\n    app.api\n" in text
+    assert "forbidden_modules =\n    app.db\n" in text
+    assert "name = db-as-is" in text and "ignore_imports" not in text

@@ -33,11 +33,18 @@ from archscan.check import (
 from archscan.config import Config, ConfigError, load_config
 from archscan.pipeline import RunOptions, check_repository, run
 from archscan.records import Analysis
-from archscan.report.check_output import print_text, render_github, render_json, render_junit
+from archscan.report.check_output import (
+    plain,
+    print_text,
+    render_github,
+    render_json,
+    render_junit,
+)
 from archscan.report.sarif import render_sarif
 from archscan.rules import RULES, RuleSpec
 
 CHECK_FORMATS = ("text", "json", "sarif", "junit", "github")
+_TERMINAL_SAFE = plain
 _RENDER = {"json": render_json, "sarif": render_sarif, "junit": render_junit}
 
 _PATH = Annotated[Path, typer.Argument(help="The repository to check.")]
@@ -125,13 +132,15 @@ def _init(
     from archscan.init import starting_configuration
 
     baseline_path = repo / config.check.baseline
-    if baseline_path.exists():
+    if os.path.lexists(baseline_path):
         raise ConfigError(
             f"{baseline_path} exists; refresh it with `archscan baseline {repo} --output "
             f"{baseline_path}`"
         )
     wrote = []
     if not config.source:
+        if os.path.lexists(repo / "archscan.toml"):  # a symlink load_config did not follow
+            raise ConfigError(f"{repo / 'archscan.toml'} exists but is not a regular file")
         text, config = starting_configuration(analysis, config)
         (repo / "archscan.toml").write_text(text, encoding="utf-8")
         wrote.append(repo / "archscan.toml")
@@ -250,10 +259,12 @@ def export(
     analysis = _analyse(repo, settings, jobs, cache_dir, history=False)
     files = EXPORTERS[to](ExportInput(analysis=analysis, specs=effective_specs(settings)))
     if out is None:
+        # A terminal gets no control characters (file names are the repository's).
+        shown = _TERMINAL_SAFE if sys.stdout.isatty() else (lambda text: text)
         for name, text in files:
             if len(files) > 1:
                 sys.stdout.write(f"# --- {name} ---\n")
-            sys.stdout.write(text)
+            sys.stdout.write("\n".join(shown(line) for line in text.split("\n")))
         return
     out.mkdir(parents=True, exist_ok=True)
     for name, text in files:

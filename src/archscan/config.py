@@ -208,9 +208,11 @@ def _check(value: Any) -> CheckConfig:
     if "packs" in value:
         config = replace(config, packs=_str_list(value["packs"], "check.packs"))
     if "baseline" in value:
-        if not isinstance(value["baseline"], str) or not value["baseline"]:
-            raise ConfigError("'check.baseline' must be a file name")
-        config = replace(config, baseline=value["baseline"])
+        name = value["baseline"]
+        # The repository's own configuration is untrusted: the baseline stays inside it.
+        if not isinstance(name, str) or not name or name.startswith("/") or ".." in name.split("/"):
+            raise ConfigError("'check.baseline' must be a path inside the repository")
+        config = replace(config, baseline=name)
     return config
 
 
