@@ -176,9 +176,9 @@ def changed_files(root: Path, ref: str) -> frozenset[str]:
         raise ConfigError("--diff-base needs a git repository")
     if ref.startswith("-") or not ref.strip():
         raise ConfigError(f"--diff-base {ref!r} is not a revision")
-    verify = ["rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}"]
-    commit = gitio.run_git(root, verify, check=False).decode().strip()
-    if not commit:
+    # rev-parse --verify --end-of-options REF^{commit}; only the resolved id goes on.
+    commit = gitio.resolve_commit(root, ref)
+    if commit is None:
         shallow = gitio.run_git(root, ["rev-parse", "--is-shallow-repository"], check=False)
         if shallow.strip() == b"true":
             raise ConfigError(

@@ -6,6 +6,7 @@ is meant to be committed there: ``baseline --output`` and ``check --init``.
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 from pathlib import Path
@@ -31,6 +32,7 @@ from archscan.check import (
     run_check,
 )
 from archscan.config import Config, ConfigError, load_config
+from archscan.outputs import write_text_atomic
 from archscan.pipeline import RunOptions, check_repository, run
 from archscan.records import Analysis
 from archscan.report.check_output import (
@@ -106,7 +108,7 @@ def _write(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text)
     else:
-        output.write_text(text, encoding="utf-8")
+        write_text_atomic(output, text)
 
 
 def _report(result: CheckResult, fmt: str, output: Path | None, console: Console) -> None:
@@ -121,8 +123,9 @@ def _report(result: CheckResult, fmt: str, output: Path | None, console: Console
     if output is None:
         print_text(result, console)
     else:
-        with output.open("w", encoding="utf-8") as handle:
-            print_text(result, Console(file=handle, highlight=False, width=200))
+        buffer = io.StringIO()
+        print_text(result, Console(file=buffer, highlight=False, width=200))
+        write_text_atomic(output, buffer.getvalue())
 
 
 def _init(
@@ -142,12 +145,12 @@ def _init(
         if os.path.lexists(repo / "archscan.toml"):  # a symlink load_config did not follow
             raise ConfigError(f"{repo / 'archscan.toml'} exists but is not a regular file")
         text, config = starting_configuration(analysis, config)
-        (repo / "archscan.toml").write_text(text, encoding="utf-8")
+        write_text_atomic(repo / "archscan.toml", text)
         wrote.append(repo / "archscan.toml")
         specs = effective_specs(config)
     violations, _ = evaluate(analysis, specs, config_file_of(config, repo))
     baseline = make_baseline(violations, repository_identity(repo))
-    baseline_path.write_text(dumps_baseline(baseline), encoding="utf-8")
+    write_text_atomic(baseline_path, dumps_baseline(baseline))
     wrote.append(baseline_path)
     for path in wrote:
         console.print(f"wrote {path}", markup=False)
@@ -270,7 +273,7 @@ def export(
     for name, text in files:
         target = out / name
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
+        write_text_atomic(target, text)
         Console(stderr=True, highlight=False).print(f"wrote {target}", markup=False)
 
 

@@ -17,6 +17,7 @@ from rich.markup import escape
 
 from archscan import __version__
 from archscan.check import BASELINED, OUTSIDE_DIFF, STATUSES, UNREFERENCED, CheckResult
+from archscan.outputs import display
 from archscan.rules import Violation
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
@@ -25,8 +26,9 @@ CHECK_FORMAT = 1
 
 
 def plain(text: str) -> str:
-    """One line without control characters (a repository's file names are untrusted)."""
-    return _CONTROL.sub("?", text.replace("\n", " ").replace("\t", " "))
+    """One line without control characters (a repository's file names are untrusted);
+    file-name bytes that are not UTF-8 shown as \\xNN."""
+    return _CONTROL.sub("?", display(text).replace("\n", " ").replace("\t", " "))
 
 
 def markup_safe(text: str) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from archscan.records import Analysis, ComponentMetrics
+from archscan.records import Analysis, ComponentMetrics, Cycle, Dependency
 from archscan.rules.base import Rule, Violation
 from archscan.rules.registry import register
 
@@ -26,8 +26,18 @@ class NoOptions:
     pass
 
 
+def _runtime_file_cycles(analysis: Analysis) -> list[Cycle]:
+    """File cycles of import-time edges: the ones archscan reports (type-only and
+    deferred imports cannot fail at import time)."""
+    return [
+        c
+        for c in analysis.structure.cycles
+        if c.level == "file" and getattr(c, "edge_set", "runtime") == "runtime"
+    ]
+
+
 def _file_cycles(analysis: Analysis) -> list[tuple[str, ...]]:
-    return [c.members for c in analysis.structure.cycles if c.level == "file"]
+    return [c.members for c in _runtime_file_cycles(analysis)]
 
 
 @register
@@ -69,8 +79,8 @@ class MaxCycleSize(Rule):
 
     def check(self, analysis: Analysis, options: IntLimit) -> list[Violation]:
         out = []
-        for cycle in analysis.structure.cycles:
-            if cycle.level != "file" or len(cycle.members) <= options.max:
+        for cycle in _runtime_file_cycles(analysis):
+            if len(cycle.members) <= options.max:
                 continue
             # The cycle is named by its first member: stable while it grows or shrinks.
             first = min(cycle.members)
@@ -279,14 +289,11 @@ class NoNewCycle(Rule):
     Options = NoOptions
 
     def check(self, analysis: Analysis, options: object) -> list[Violation]:
-        member_of = {
-            path: index for index, members in enumerate(_file_cycles(analysis)) for path in members
-        }
+        lines = {(d.source, d.target): d.lines for d in analysis.resolution.dependencies}
+        edges = sorted({edge for c in _runtime_file_cycles(analysis) for edge in c.edges})
         out = []
-        for dep in analysis.resolution.dependencies:
-            cycle = member_of.get(dep.source)
-            if cycle is None or member_of.get(dep.target) != cycle:
-                continue
+        for source, target in edges:
+            dep = Dependency(source, target, lines=lines.get((source, target), ()))
             out.append(
                 Violation(
                     rule=self.id,
