@@ -249,3 +249,32 @@ def test_history_rules(make_repo: Callable[..., GitRepo]) -> None:
 def test_the_baseline_stays_inside_the_repository(name: str) -> None:
     with pytest.raises(ConfigError, match="inside the repository"):
         parse_config({"check": {"baseline": name}}, "test")
+
+
+def test_sarif_stops_at_25000_results_and_says_so() -> None:
+    from archscan.check import CheckResult, Finding
+    from archscan.report.sarif import MAX_RESULTS, sarif_document
+    from archscan.rules import Violation
+
+    spec = rule_spec({"rule": "max-fan-out", "max": 0}, "rules[0]")
+    findings = tuple(
+        Finding(Violation("max-fan-out", "m", f"f{i}.py", 1, f"f{i}.py"), "new")
+        for i in range(MAX_RESULTS + 3)
+    )
+    result = CheckResult(findings=findings, fixed=(), stale=(), specs=(spec,), notes=())
+    run = sarif_document(result)["runs"][0]
+    assert len(run["results"]) == MAX_RESULTS
+    (note,) = run["invocations"][0]["toolExecutionNotifications"]
+    assert note["message"]["text"].startswith("3 more results")
+
+
+def test_an_internal_error_exits_3_not_1(monkeypatch: pytest.MonkeyPatch) -> None:
+    from archscan import cli
+
+    def broken() -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(cli, "app", broken)
+    with pytest.raises(SystemExit) as exited:
+        cli.main()
+    assert exited.value.code == 3
