@@ -16,6 +16,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from archscan import __version__
+from archscan.check import EXIT_INTERNAL
+from archscan.cli_check import register_check_commands
 from archscan.config import ConfigError, load_config
 from archscan.contexts.decomposition import Decomposition, DecompositionError, read_decomposition
 from archscan.gitio import GitError
@@ -486,6 +488,8 @@ _HISTORY_VIEWS = (
 for _name, _help in _HISTORY_VIEWS:
     _register_history_view(_name, _help)
 
+register_check_commands(app)
+
 
 def _interrupted() -> None:
     """Ctrl-C: one line, exit 130; the report files are complete or absent (outputs.py)."""
@@ -523,4 +527,5 @@ def main() -> None:
             f"archscan: internal error: {type(exc).__name__}: {exc} (run with --debug for details)",
             markup=False,
         )
-        sys.exit(1)
+        # Not 1: CI reads 1 as "violations found" (archscan check).
+        sys.exit(EXIT_INTERNAL)

@@ -12,17 +12,16 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from archscan.errors import ConfigError
 from archscan.records import AnalysisWarning
+from archscan.rules.base import RuleSpec
+from archscan.rules.registry import rule_spec, threshold_keys, threshold_spec
 from archscan.userregex import compile_user_regex
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
-
-
-class ConfigError(ValueError):
-    """A configuration file is unreadable or invalid."""
 
 
 DEFAULT_VENDORED: tuple[str, ...] = (
@@ -45,16 +44,8 @@ DEFAULT_VENDORED: tuple[str, ...] = (
 
 DEFAULT_MAX_FILE_SIZE = 1024 * 1024
 
-THRESHOLD_KEYS: tuple[str, ...] = (
-    "max_cycles",
-    "max_cycle_size",
-    "max_propagation_cost",
-    "max_file_complexity",
-    "max_function_complexity",
-    "max_fan_out",
-    "max_component_instability",
-    "max_component_distance",
-)
+# One per threshold rule of the registry (archscan.rules): a new rule adds its key.
+THRESHOLD_KEYS: tuple[str, ...] = threshold_keys()
 
 
 @dataclass(frozen=True)
@@ -194,6 +185,14 @@ class ContextsConfig:
 
 
 @dataclass(frozen=True)
+class CheckConfig:
+    """``[check]``: what ``archscan check`` runs (see docs/check.md)."""
+
+    packs: tuple[str, ...] = ("ci-defaults",)  # rule packs from rules/, combined in order
+    baseline: str = "archscan-baseline.json"  # repository-relative; used when it exists
+
+
+@dataclass(frozen=True)
 class Config:
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
@@ -204,6 +203,8 @@ class Config:
     python: PythonConfig = PythonConfig()
     history: HistoryConfig = HistoryConfig()
     contexts: ContextsConfig = ContextsConfig()
+    rules: tuple[RuleSpec, ...] = ()  # [[rules]]: configured uses of registered rules
+    check: CheckConfig = CheckConfig()
     roles: RolesConfig = RolesConfig()
     source: str = ""  # where the configuration was read from ("" = defaults)
     warnings: tuple[AnalysisWarning, ...] = ()  # a broken file that was ignored
@@ -223,6 +224,8 @@ _TOP_KEYS = {
     "python",
     "history",
     "contexts",
+    "rules",
+    "check",
     "roles",
 }
 
@@ -278,8 +281,36 @@ def _thresholds(value: Any) -> dict[str, float]:
     for key, number in value.items():
         if isinstance(number, bool) or not isinstance(number, (int, float)):
             raise ConfigError(f"'thresholds.{key}' must be a number")
+        threshold_spec(key, number, "error", "thresholds")  # the rule validates its limit
         out[key] = float(number)
     return out
+
+
+def _rules(value: Any) -> tuple[RuleSpec, ...]:
+    if not isinstance(value, list):
+        raise ConfigError("'rules' must be an array of tables ([[tool.archscan.rules]])")
+    specs = tuple(rule_spec(entry, f"rules[{i}]") for i, entry in enumerate(value))
+    names = [s.name for s in specs]
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        raise ConfigError(f"rule name(s) used twice in [[rules]]: {', '.join(duplicates)}")
+    return specs
+
+
+def _check(value: Any) -> CheckConfig:
+    if not isinstance(value, dict):
+        raise ConfigError("'check' must be a table")
+    _check_keys(value, {"packs", "baseline"}, "[check]")
+    config = CheckConfig()
+    if "packs" in value:
+        config = replace(config, packs=_str_list(value["packs"], "check.packs"))
+    if "baseline" in value:
+        name = value["baseline"]
+        # The repository's own configuration is untrusted: the baseline stays inside it.
+        if not isinstance(name, str) or not name or name.startswith("/") or ".." in name.split("/"):
+            raise ConfigError("'check.baseline' must be a path inside the repository")
+        config = replace(config, baseline=name)
+    return config
 
 
 def _python(value: Any) -> PythonConfig:
@@ -432,6 +463,10 @@ def parse_config(table: Mapping[str, Any], source: str = "") -> Config:
         config = replace(config, history=_history(table["history"]))
     if "contexts" in table:
         config = replace(config, contexts=_contexts(table["contexts"]))
+    if "rules" in table:
+        config = replace(config, rules=_rules(table["rules"]))
+    if "check" in table:
+        config = replace(config, check=_check(table["check"]))
     if "roles" in table:
         config = replace(config, roles=_roles(table["roles"]))
     return config
