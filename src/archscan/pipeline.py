@@ -1,4 +1,5 @@
-"""The order of the stages: discover -> parse -> resolve -> graph -> metrics.
+"""The order of the stages: discover -> parse -> data access -> resolve -> graph ->
+metrics -> service links -> history.
 
 Only this module (and the CLI above it) knows the order. Each stage is a function of
 records to records; progress is reported through a small callback interface so that
@@ -17,11 +18,13 @@ from typing import Protocol
 from archscan import gitio
 from archscan.cache import FactsCache, default_cache_dir
 from archscan.config import Config
+from archscan.data_access.stage import DataAccessInput, run_data_access
 from archscan.discover import discover
 from archscan.graph import component_resolver, file_graph, package_of
 from archscan.history.stage import HistoryInput, run_history
 from archscan.languages import registry
 from archscan.languages.base import ResolverSettings
+from archscan.links.stage import ServiceLinksInput, run_service_links
 from archscan.metrics.structure import measure_structure
 from archscan.parse import parse_files
 from archscan.records import (
@@ -143,6 +146,10 @@ def run(
         parsed = parse_files(root, discovered.files, cache, jobs, progress.advance)
     if cache:
         cache.close()
+    with progress.phase("Reading data access"):
+        data_access, data_warnings = run_data_access(
+            DataAccessInput(root=root, files=discovered.files)
+        )
     settings = ResolverSettings(python_source_roots=config.python.source_roots)
     with progress.phase("Resolving dependencies"):
         resolution = resolve_all(root, parsed.files, parsed.facts, settings)
@@ -161,7 +168,17 @@ def run(
             component_of,
             bool(components),
         )
+    with progress.phase("Linking services"):
+        service_links, link_warnings = run_service_links(
+            ServiceLinksInput(
+                root=root,
+                files=discovered.files,
+                component_of=component_of,
+                generated=frozenset(p for p, f in parsed.facts.items() if f.generated),
+            )
+        )
     warnings += list(parsed.warnings) + list(resolution.warnings)
+    warnings += list(data_warnings) + list(link_warnings)
     history = None
     if options.history:
         with progress.phase("Mining git history"):
@@ -179,4 +196,6 @@ def run(
         structure=structure,
         warnings=tuple(warnings),
         history=history,
+        data_access=data_access,
+        service_links=service_links,
     )

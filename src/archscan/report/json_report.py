@@ -13,11 +13,13 @@ from typing import Any
 
 from archscan import __version__
 from archscan.graph import package_of
+from archscan.data_access.report import data_access_section
 from archscan.history.report import history_sections
 from archscan.languages import registry
+from archscan.links.report import service_links_section
 from archscan.records import Analysis, ComponentMetrics, Cycle
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 
 def _group(metrics: ComponentMetrics) -> dict[str, Any]:
@@ -154,6 +156,8 @@ def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
             {"path": w.path, "kind": w.kind, "message": w.message} for w in analysis.warnings
         ],
         **history_sections(analysis.history),
+        "data_access": data_access_section(analysis.data_access),
+        "service_links": service_links_section(analysis.service_links),
     }
 
 

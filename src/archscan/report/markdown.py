@@ -7,6 +7,7 @@ from typing import Any
 
 import jinja2
 
+from archscan.data_access.report import access_matrix
 from archscan.resources import data_dir
 
 
@@ -25,6 +26,11 @@ def _md(value: object) -> str:
     return str(value).replace("|", "\\|").replace("\n", " ").replace("`", "'")
 
 
+def _mermaid_id(name: str) -> str:
+    """A node id Mermaid accepts for any component or topic name."""
+    return "n_" + "".join(c if c.isalnum() else "_" for c in name)
+
+
 def render_markdown(data: dict[str, Any], top: int = 15) -> str:
     """Render from the JSON dict, so every figure in the report is in the JSON too."""
     env = environment()
@@ -41,6 +47,8 @@ def render_markdown(data: dict[str, Any], top: int = 15) -> str:
         most_coupled=sorted(data["packages"], key=lambda p: (-(p["ca"] + p["ce"]), p["name"]))[
             :top
         ],
+        data_matrix=access_matrix(data.get("data_access")),
+        mermaid_id=_mermaid_id,
     )
 
 

@@ -1,0 +1,56 @@
+"""Entity Framework (Core and 6): ``DbSet<T>``, ``ToTable``, ``[Table]``.
+
+EF Core conventions (learn.microsoft.com, "Entity types" and "Tables"): an entity
+exposed as ``DbSet<T> Name`` maps to a table called ``Name``; ``[Table("x")]`` on the
+class or ``ToTable("x")`` in the model builder (``modelBuilder.Entity<T>().ToTable``
+or an ``IEntityTypeConfiguration<T>``) overrides it. The DbContext declares them; code
+that uses ``context.Name.Add(...)``/``Remove``/``Update`` writes, LINQ over
+``context.Name`` reads, and ``Set<T>()`` names T directly.
+"""
+
+from __future__ import annotations
+
+import re
+
+from archscan.data_access.facts import EntityDecl, FileScan, Use
+
+_DBSET = re.compile(r"\bDbSet<\s*([\w.]+)\s*>\s+(\w+)")
+_TABLE_ATTRIBUTE = re.compile(
+    r"\[Table\(\s*\"(\w+)\"[^\]]*\]\s*(?:\[[^\]]*\]\s*)*(?:public\s+|internal\s+)?(?:sealed\s+|abstract\s+|partial\s+)*class\s+(\w+)"
+)
+_TO_TABLE_ENTITY = re.compile(r"Entity<\s*(\w+)\s*>\s*\(\s*\)[\s\S]{0,400}?\.ToTable\(\s*\"(\w+)\"")
+_CONFIGURATION = re.compile(r"IEntityTypeConfiguration<\s*(\w+)\s*>")
+_TO_TABLE = re.compile(r"\.ToTable\(\s*\"(\w+)\"")
+_SET_CALL = re.compile(r"\bSet<\s*(\w+)\s*>\s*\(\s*\)\s*\.\s*(\w+)")
+_WRITE_VERB = re.compile(
+    r"^(Add|AddRange|Remove|RemoveRange|Update|UpdateRange|Attach|ExecuteDelete|ExecuteUpdate)(Async)?$"
+)
+
+
+def scan_csharp(path: str, source: str, scan: FileScan, dbsets: dict[str, str]) -> None:
+    """``dbsets``: DbSet property name -> entity, over the whole repository."""
+    for found in _DBSET.finditer(source):
+        entity = found.group(1).rpartition(".")[2]
+        scan.entities.append(EntityDecl(entity, found.group(2).lower(), path, "ef"))
+        scan.uses.append(Use(path, "read", entity=entity, family="ef"))
+        scan.uses.append(Use(path, "write", entity=entity, family="ef"))
+    overrides = [(m.group(2), m.group(1)) for m in _TABLE_ATTRIBUTE.finditer(source)]
+    overrides += [(m.group(1), m.group(2)) for m in _TO_TABLE_ENTITY.finditer(source)]
+    configured = _CONFIGURATION.search(source)
+    if configured and not overrides:
+        to_table = _TO_TABLE.search(source)
+        if to_table:
+            overrides.append((configured.group(1), to_table.group(1)))
+    for entity, table in overrides:
+        scan.entities.append(EntityDecl(entity, table.lower(), path, "ef", override=True))
+    for name, entity in dbsets.items():
+        for found in re.finditer(rf"\.{name}\s*\.\s*(\w+)", source):
+            mode = "write" if _WRITE_VERB.match(found.group(1)) else "read"
+            scan.uses.append(Use(path, mode, entity=entity, family="ef"))
+    for found in _SET_CALL.finditer(source):
+        mode = "write" if _WRITE_VERB.match(found.group(2)) else "read"
+        scan.uses.append(Use(path, mode, entity=found.group(1), family="ef"))
+
+
+def dbset_names(source: str) -> dict[str, str]:
+    return {m.group(2): m.group(1).rpartition(".")[2] for m in _DBSET.finditer(source)}

@@ -1,0 +1,327 @@
+"""The data-access stage: which files declare, read and write which tables.
+
+Each file is scanned for what its ecosystem declares (models, entities, repositories,
+mapper XML, schema files, SQL in string literals); entity names are then resolved to
+tables across the repository and the result is aggregated per table. Definitions and
+sources of every convention: docs/data-access.md.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from archscan.data_access import dotnet, go, javascript, jvm, mybatis, php, python_orm, ruby
+from archscan.data_access.facts import EntityDecl, FileScan, Use
+from archscan.data_access.sql import SqlTables, parse_sql
+from archscan.languages.base import ProjectView
+from archscan.literals import string_literals
+from archscan.records import AnalysisWarning, DataAccessResult, SourceFile, TableAccess
+
+_CODE_LANGUAGES = {
+    "python",
+    "java",
+    "kotlin",
+    "csharp",
+    "go",
+    "php",
+    "ruby",
+    "javascript",
+    "typescript",
+}
+# A cheap test before the literal scanner runs: files without any SQL keyword pair
+# (most of them) are not scanned for SQL strings at all.
+_SQL_HINT = re.compile(
+    r"\b(?:select\b[^;]{0,4000}?\bfrom|insert\s+into|update\s+[\w.\"`\[\]]+\s+set"
+    r"|delete\s+from|merge\s+into|create\s+table|alter\s+table)\b",
+    re.IGNORECASE,
+)
+_STATEMENT_END = re.compile(r";[ \t]*(?:--[^\n]*)?$", re.MULTILINE)
+# Uses by calls (``Order.where``) resolve only to entities of their own ORM; SQL names
+# resolve to any table or entity.
+_FAMILIES_OF_USE = {
+    "spring-data": {"jpa"},
+    "django": {"django"},
+    "activerecord": {"activerecord"},
+    "eloquent": {"eloquent"},
+    "sequelize": {"sequelize"},
+    "typeorm": {"typeorm"},
+    "prisma": {"prisma"},
+    "gorm": {"gorm"},
+    "ef": {"ef"},
+}
+_PROPAGATING = {"jpa"}  # loading/saving an entity loads/saves its associations
+
+
+@dataclass(frozen=True)
+class DataAccessInput:
+    root: Path
+    files: tuple[SourceFile, ...]  # the discovered files (only these are ever read)
+
+
+def _sql_file(path: str, source: str, scan: FileScan) -> None:
+    """A schema, migration or seed file: statement by statement, so one statement the
+    parser rejects does not hide the rest."""
+    tables = SqlTables()
+    for chunk in _STATEMENT_END.split(source):
+        if not chunk.strip() or not re.search(r"\w", re.sub(r"--[^\n]*", "", chunk)):
+            continue
+        parse_sql(chunk, tables)
+    scan.add_sql(path, tables, ddl=True)
+
+
+def _mapper_xml(path: str, source: str, scan: FileScan, paths: frozenset[str]) -> None:
+    parsed = mybatis.parse_mapper(source)
+    if isinstance(parsed, str):
+        if parsed:
+            scan.warnings.append(parsed)
+        return
+    namespace, statements = parsed
+    tables = mybatis.mapper_tables(statements)
+    scan.add_sql(path, tables)
+    stem = namespace.replace(".", "/")
+    for candidate in sorted(paths):
+        if candidate.endswith((f"{stem}.java", f"{stem}.kt")) and (
+            candidate == f"{stem}.java" or candidate.endswith((f"/{stem}.java", f"/{stem}.kt"))
+        ):
+            interface = SqlTables(reads=set(tables.reads), writes=set(tables.writes))
+            scan.add_sql(candidate, interface)
+
+
+class _Scanner:
+    """Scans files one by one with the repository-wide facts some conventions need."""
+
+    def __init__(self, view: ProjectView, sources: dict[str, str]) -> None:
+        self.view = view
+        self.sources = sources
+        py = {p: s for p, s in sources.items() if p.endswith(".py") and "django" in s}
+        labels = python_orm.app_labels({p: s for p, s in py.items() if p.endswith("apps.py")})
+        classes = [
+            c
+            for p, s in sorted(py.items())
+            if python_orm.is_models_module(p, s)
+            for c in python_orm.python_classes(p, s)
+        ]
+        self.django = python_orm.django_entities(classes, labels)
+        self.dbsets: dict[str, str] = {}
+        for path, source in sorted(sources.items()):
+            if path.endswith(".cs") and "DbSet<" in source:
+                self.dbsets.update(dotnet.dbset_names(source))
+
+    def scan(self, file: SourceFile) -> FileScan:
+        scan = FileScan()
+        path, source = file.path, self.sources[file.path]
+        language = file.language or ""
+        lower = path.lower()
+        if lower.endswith(".sql"):
+            _sql_file(path, source, scan)
+            return scan
+        if lower.endswith(".xml"):
+            if "<mapper" in source:
+                _mapper_xml(path, source, scan, self.view.paths)
+            return scan
+        if lower.endswith(".prisma"):
+            javascript.scan_prisma(path, source, scan)
+            return scan
+        self._code(path, language, source, scan)
+        if language in _CODE_LANGUAGES and _SQL_HINT.search(source):
+            scan.add_sql_literals(path, string_literals(source, language))
+        return scan
+
+    def _code(self, path: str, language: str, source: str, scan: FileScan) -> None:
+        if language == "python":
+            if "__tablename__" in source or "Table(" in source:
+                classes = python_orm.python_classes(path, source)
+                python_orm.sqlalchemy_scan(path, source, classes, scan)
+            python_orm.manager_uses(path, source, scan)
+        elif language in ("java", "kotlin"):
+            jvm.scan_jvm(path, source, scan)
+        elif language == "ruby":
+            if path.endswith("schema.rb"):
+                ruby.scan_schema(path, source, scan)
+            else:
+                ruby.scan_models(path, source, scan)
+            ruby.scan_calls(path, source, scan)
+        elif language == "csharp":
+            dotnet.scan_csharp(path, source, scan, self.dbsets)
+        elif language == "php":
+            php.scan_php(path, source, scan)
+        elif language in ("javascript", "typescript"):
+            javascript.scan_code(path, source, scan)
+        elif language == "go":
+            go.scan_go(path, source, scan)
+
+
+_SUFFIXES = (
+    ".py", ".java", ".kt", ".kts", ".xml", ".rb", ".cs", ".php", ".js", ".jsx", ".mjs",
+    ".cjs", ".ts", ".tsx", ".prisma", ".go", ".sql",
+)  # fmt: skip
+
+
+def _read_sources(view: ProjectView) -> dict[str, str]:
+    sources = {}
+    for file in view.files:
+        if file.path.lower().endswith(_SUFFIXES):
+            text = view.read_text(file.path)
+            if text is not None:
+                sources[file.path] = text
+    return sources
+
+
+class _Resolver:
+    """Entity names -> tables, across files and families."""
+
+    def __init__(self, entities: list[EntityDecl]) -> None:
+        self.by_name: dict[str, list[EntityDecl]] = defaultdict(list)
+        overrides = {(e.family, e.name): e.table for e in entities if e.override}
+        self.entities: list[EntityDecl] = []
+        for entity in entities:
+            if entity.override:
+                continue
+            table = overrides.get((entity.family, entity.name), entity.table)
+            if table != entity.table:
+                entity = EntityDecl(**{**entity.__dict__, "table": table})
+            self.entities.append(entity)
+        for entity in self.entities:
+            for key in (entity.name, *entity.aliases):
+                self.by_name[key].append(entity)
+                self.by_name[key.lower()].append(entity)
+
+    def find(self, name: str, families: set[str] | None = None) -> EntityDecl | None:
+        candidates = self.by_name.get(name) or self.by_name.get(name.lower()) or []
+        if families is not None:
+            candidates = [c for c in candidates if c.family in families]
+        ordered = sorted(candidates, key=lambda e: (not e.table, e.path, e.name))
+        return ordered[0] if ordered else None
+
+    def table(self, entity: EntityDecl, depth: int = 0) -> str:
+        if entity.table or depth > 10:
+            return entity.table
+        parent = self.find(entity.parent, {entity.family}) if entity.parent else None
+        return self.table(parent, depth + 1) if parent is not None else ""
+
+    def related(self, entity: EntityDecl, writes: bool) -> set[str]:
+        """Tables reached from an entity of a propagating ORM: associations (reads) or
+        cascaded associations (writes), transitively, with their join tables."""
+        seen: set[str] = set()
+        tables: set[str] = set()
+        pending = [entity]
+        while pending:
+            current = pending.pop()
+            if current.name in seen:
+                continue
+            seen.add(current.name)
+            tables.add(self.table(current))
+            tables.update(current.join_tables)
+            for name in current.cascades if writes else current.relations:
+                target = self.find(name, {current.family})
+                if target is not None:
+                    pending.append(target)
+        tables.discard("")
+        return tables
+
+
+@dataclass
+class _Table:
+    entities: set[str]
+    declared_in: set[str]
+    readers: set[str]
+    writers: set[str]
+    references: set[str]
+
+
+def _aggregate(scans: Iterable[FileScan], resolver: _Resolver) -> dict[str, _Table]:
+    tables: dict[str, _Table] = defaultdict(lambda: _Table(set(), set(), set(), set(), set()))
+    for entity in resolver.entities:
+        table = resolver.table(entity)
+        if not table:
+            continue
+        tables[table].entities.add(entity.name)
+        tables[table].declared_in.add(entity.path)
+        for name in entity.relations:
+            target = resolver.find(name, {entity.family})
+            other = resolver.table(target) if target is not None else ""
+            if other in ("", table) or name in entity.indirect:
+                continue
+            if name in entity.inverse:
+                tables[other].references.add(table)
+            else:
+                tables[table].references.add(other)
+        for ref in entity.table_refs:
+            tables[table].references.add(ref)
+        for join in entity.join_tables:
+            tables[join].references.add(table)
+            for name in entity.indirect:
+                target = resolver.find(name, {entity.family})
+                if target is not None and resolver.table(target):
+                    tables[join].references.add(resolver.table(target))
+    known = set(tables)
+    for scan in scans:
+        for use in scan.uses:
+            for table in _use_tables(use, resolver, known):
+                _record_use(tables[table], use)
+        for table, referenced in scan.references:
+            tables[table].references.add(referenced)
+            tables.setdefault(referenced, _Table(set(), set(), set(), set(), set()))
+    for table, item in tables.items():
+        item.references.discard(table)
+    return tables
+
+
+def _record_use(table: _Table, use: Use) -> None:
+    if use.mode == "declare":
+        table.declared_in.add(use.path)
+    elif use.mode == "read":
+        table.readers.add(use.path)
+    else:
+        table.writers.add(use.path)
+
+
+def _use_tables(use: Use, resolver: _Resolver, known: set[str]) -> set[str]:
+    if use.table:
+        if use.table in known or use.mode == "declare":
+            return {use.table}
+        entity = resolver.find(use.table)  # JPQL/HQL name entities, not tables
+        return {resolver.table(entity) or use.table} if entity else {use.table}
+    entity = resolver.find(use.entity, _FAMILIES_OF_USE.get(use.family))
+    if entity is None:
+        return set()
+    if entity.family in _PROPAGATING and use.mode != "declare":
+        return resolver.related(entity, writes=use.mode == "write")
+    table = resolver.table(entity)
+    return {table} if table else set()
+
+
+def run_data_access(data: DataAccessInput) -> tuple[DataAccessResult, tuple[AnalysisWarning, ...]]:
+    view = ProjectView(data.root, data.files, {})
+    sources = _read_sources(view)
+    scanner = _Scanner(view, sources)
+    scans: list[FileScan] = []
+    warnings: list[AnalysisWarning] = []
+    for file in data.files:
+        if file.path not in sources:
+            continue
+        scan = scanner.scan(file)
+        scans.append(scan)
+        warnings += [AnalysisWarning(file.path, "data-access", m) for m in scan.warnings]
+    entities = scanner.django + [e for s in scans for e in s.entities]
+    tables = _aggregate(scans, _Resolver(entities))
+    result = DataAccessResult(
+        tables=tuple(
+            TableAccess(
+                name=name,
+                entities=tuple(sorted(item.entities)),
+                declared_in=tuple(sorted(item.declared_in)),
+                readers=tuple(sorted(item.readers)),
+                writers=tuple(sorted(item.writers)),
+                references=tuple(sorted(item.references)),
+            )
+            for name, item in sorted(tables.items())
+        ),
+        sql_statements=sum(s.sql_statements for s in scans),
+        sql_unparsed=sum(s.sql_unparsed for s in scans),
+    )
+    return result, tuple(warnings)
