@@ -14,7 +14,7 @@ from archscan.data_access.facts import EntityDecl, FileScan, Use, plural, snake
 
 _STRUCT = re.compile(r"^type\s+(\w+)\s+struct\s*\{(.*?)^\}", re.MULTILINE | re.DOTALL)
 _TABLE_NAME = re.compile(
-    r"func\s*\(\s*\w*\s*\*?(\w+)\s*\)\s*TableName\(\s*\)\s*string\s*\{\s*return\s+\"(\w+)\""
+    r"func\s*\(\s*(?:\w+\s+)?\*?(\w+)\s*\)\s*TableName\(\s*\)\s*string\s*\{\s*return\s+\"(\w+)\""
 )
 _CALL = re.compile(
     r"\.(Create|Save|Delete|Updates?|First|Find|Take|Last|Model|Where)\(\s*&\[?\]?(\w+)\s*\{"

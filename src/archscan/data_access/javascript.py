@@ -21,7 +21,7 @@ _TYPEORM_ENTITY = re.compile(
     r"\s*(?:@\w+(?:\([^)]*\))?\s*)*(?:export\s+)?(?:default\s+)?(?:abstract\s+)?class\s+(\w+)"
 )
 _TYPEORM_RELATION = re.compile(
-    r"@(?:ManyToOne|OneToMany|OneToOne|ManyToMany)\(\s*(?:\(\s*\)|\w+)\s*=>\s*(\w+)"
+    r"@(ManyToOne|OneToMany|OneToOne|ManyToMany)\(\s*(?:\(\s*\)|\w+)\s*=>\s*(\w+)"
 )
 _TYPEORM_REPOSITORY = re.compile(r"(?:getRepository|InjectRepository|Repository<)\s*\(?\s*(\w+)")
 _SEQUELIZE_DEFINE = re.compile(r"\.define\(\s*[\"'](\w+)[\"']")
@@ -63,8 +63,18 @@ def scan_code(path: str, source: str, scan: FileScan) -> None:
         table = found.group(1) or found.group(2) or snake(name)
         following = _TYPEORM_ENTITY.search(source, found.end())
         body = source[found.end() : following.start() if following else len(source)]
-        relations = tuple(m.group(1) for m in _TYPEORM_RELATION.finditer(body))
-        scan.entities.append(EntityDecl(name, table.lower(), path, "typeorm", relations=relations))
+        related = [(m.group(1), m.group(2)) for m in _TYPEORM_RELATION.finditer(body)]
+        scan.entities.append(
+            EntityDecl(
+                name,
+                table.lower(),
+                path,
+                "typeorm",
+                relations=tuple(target for _, target in related),
+                inverse=tuple(t for kind, t in related if kind == "OneToMany"),
+                indirect=tuple(t for kind, t in related if kind == "ManyToMany"),
+            )
+        )
     for found in _TYPEORM_REPOSITORY.finditer(source):
         for mode in ("read", "write"):
             scan.uses.append(Use(path, mode, entity=found.group(1), family="typeorm"))

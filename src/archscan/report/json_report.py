@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from archscan import __version__
-from archscan.graph import package_of
 from archscan.data_access.report import data_access_section
+from archscan.graph import package_of
 from archscan.history.report import history_sections
 from archscan.languages import registry
 from archscan.links.report import service_links_section
