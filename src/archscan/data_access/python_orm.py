@@ -33,7 +33,10 @@ _TABLE_CALL = re.compile(r"\bTable\(\s*[\"'](\w+)[\"']\s*,")
 _SA_FOREIGN_KEY = re.compile(r"\bForeignKey\(\s*[\"'](\w+)\.\w+[\"']")
 _SA_RELATIONSHIP = re.compile(r"\brelationship\(\s*[\"']?(\w+)")
 _APP_LABEL = re.compile(r"^\s+label\s*=\s*[\"'](\w+)[\"']", re.MULTILINE)
-_MANAGER_CALL = re.compile(r"\b([A-Z]\w*)\.(?:objects|_default_manager|_base_manager)\.(\w+)")
+# Found from the literal ".objects." backwards: a pattern starting with a literal is
+# searched fast, one starting with a name is tried at every position.
+_MANAGER_CALL = re.compile(r"\.(?:objects|_default_manager|_base_manager)\.(\w+)")
+_MODEL_BEFORE = re.compile(r"\b([A-Z]\w*)$")
 _WRITE_VERBS = {
     "create",
     "bulk_create",
@@ -79,15 +82,13 @@ class PyClass:
     options: dict[str, str] = field(default_factory=dict)
 
 
+_TOP_LEVEL_LINE = re.compile(r"\n(?=[^\s#])")  # the next line starting at column 0
+
+
 def _body(source: str, start: int) -> str:
     """The indented block after a top-level ``class ...:`` line."""
-    lines = source[start:].split("\n")
-    out = [lines[0]]
-    for text in lines[1:]:
-        if text and not text[0].isspace() and not text.startswith("#"):
-            break
-        out.append(text)
-    return "\n".join(out)
+    end = _TOP_LEVEL_LINE.search(source, start)
+    return source[start : end.start() if end else len(source)]
 
 
 def _meta_options(body: str) -> dict[str, str]:
@@ -119,9 +120,9 @@ def is_models_module(path: str, source: str) -> bool:
     """Where Django looks for models (an app's models.py or models/ package), or a file
     that derives from models.Model itself. Other classes are never models, even when
     they share a mixin's name with one (forms and serializers often do)."""
-    return (
-        "/models/" in f"/{path}" or basename(path) == "models.py" or bool(_DERIVES.search(source))
-    )
+    if "/models/" in f"/{path}" or basename(path) == "models.py":
+        return True
+    return "models.Model" in source and bool(_DERIVES.search(source))
 
 
 def app_label_of(path: str, labels: dict[str, str]) -> str:
@@ -233,9 +234,14 @@ def sqlalchemy_scan(path: str, source: str, classes: list[PyClass], scan: FileSc
 
 def manager_uses(path: str, source: str, scan: FileScan) -> None:
     """``Model.objects.filter(...)`` reads, ``Model.objects.create(...)`` writes."""
+    if "objects." not in source and "_manager." not in source:
+        return
     for found in _MANAGER_CALL.finditer(source):
-        mode = "write" if found.group(2) in _WRITE_VERBS else "read"
-        scan.uses.append(Use(path, mode, entity=found.group(1), family="django"))
+        model = _MODEL_BEFORE.search(source, max(0, found.start() - 80), found.start())
+        if model is None:
+            continue
+        mode = "write" if found.group(1) in _WRITE_VERBS else "read"
+        scan.uses.append(Use(path, mode, entity=model.group(1), family="django"))
 
 
 __all__ = ["PyClass", "django_entities", "line_of", "manager_uses", "python_classes"]

@@ -33,11 +33,20 @@ _CODE_LANGUAGES = {
     "typescript",
 }
 # A cheap test before the literal scanner runs: files without any SQL keyword pair
-# (most of them) are not scanned for SQL strings at all.
-_SQL_HINT = re.compile(
-    r"\b(?:select\b[^;]{0,4000}?\bfrom|insert\s+into|update\s+[\w.\"`\[\]]+\s+set"
-    r"|delete\s+from|merge\s+into|create\s+table|alter\s+table)\b",
-    re.IGNORECASE,
+# (most of them) are not scanned for SQL strings at all. One pattern per keyword, each
+# starting with a literal, on the lower-cased text: the regex engine then skips ahead
+# with a fast substring search (an alternation or a case-insensitive pattern is 5x slower).
+_SQL_HINTS = tuple(
+    re.compile(p)
+    for p in (
+        r"select\s[^;]{0,2000}?\bfrom\s",
+        r"insert\s+into\s",
+        r"update\s+[\w.\"`\[\]]+\s+set\s",
+        r"delete\s+from\s",
+        r"merge\s+into\s",
+        r"create\s+table\s",
+        r"alter\s+table\s",
+    )
 )
 _STATEMENT_END = re.compile(r";[ \t]*(?:--[^\n]*)?$", re.MULTILINE)
 # Uses by calls (``Order.where``) resolve only to entities of their own ORM; SQL names
@@ -91,6 +100,11 @@ def _mapper_xml(path: str, source: str, scan: FileScan, paths: frozenset[str]) -
             scan.add_sql(candidate, interface)
 
 
+def _may_hold_sql(source: str) -> bool:
+    lower = source.lower()
+    return any(hint.search(lower) for hint in _SQL_HINTS)
+
+
 class _Scanner:
     """Scans files one by one with the repository-wide facts some conventions need."""
 
@@ -127,14 +141,15 @@ class _Scanner:
             javascript.scan_prisma(path, source, scan)
             return scan
         self._code(path, language, source, scan)
-        if language in _CODE_LANGUAGES and _SQL_HINT.search(source):
+        if language in _CODE_LANGUAGES and _may_hold_sql(source):
             scan.add_sql_literals(path, string_literals(source, language))
         return scan
 
     def _code(self, path: str, language: str, source: str, scan: FileScan) -> None:
         if language == "python":
             if "__tablename__" in source or "Table(" in source:
-                classes = python_orm.python_classes(path, source)
+                tablename = "__tablename__" in source
+                classes = python_orm.python_classes(path, source) if tablename else []
                 python_orm.sqlalchemy_scan(path, source, classes, scan)
             python_orm.manager_uses(path, source, scan)
         elif language in ("java", "kotlin"):

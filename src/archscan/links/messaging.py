@@ -26,11 +26,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+# Matched on the lower-cased text: substring tests first (fast), words where needed.
 _SYSTEMS = {
-    "kafka": re.compile(r"kafka|sarama", re.IGNORECASE),
-    "rabbitmq": re.compile(r"amqp|rabbit|\bpika\b|\bbunny\b", re.IGNORECASE),
-    "nats": re.compile(r"\bnats\b", re.IGNORECASE),
-    "sqs": re.compile(r"\bsqs\b|SqsClient|AmazonSQS", re.IGNORECASE),
+    "kafka": (("kafka", "sarama"), None),
+    "rabbitmq": (
+        ("amqp", "rabbit", "pika", "bunny"),
+        re.compile(r"amqp|rabbit|\bpika\b|\bbunny\b"),
+    ),
+    "nats": (("nats",), re.compile(r"\bnats\b")),
+    "sqs": (("sqs",), re.compile(r"sqs")),
 }
 _PRODUCER = re.compile(
     r"Producer|\bproduce\w*\s*\(|\.send\s*\(|\bpublish\w*\s*\(|\bPublish\w*\s*\(|basic_publish"
@@ -104,7 +108,12 @@ def _add(facts: MessagingFacts, name: str, role: str, line: int) -> None:
 
 
 def messaging_facts(text: str) -> MessagingFacts | None:
-    systems = {name for name, pattern in _SYSTEMS.items() if pattern.search(text)}
+    lower = text.lower()
+    systems = {
+        name
+        for name, (needles, pattern) in _SYSTEMS.items()
+        if any(n in lower for n in needles) and (pattern is None or pattern.search(lower))
+    }
     if not systems:
         return None
     facts = MessagingFacts(systems=systems)
