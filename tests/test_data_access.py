@@ -241,7 +241,7 @@ def test_entity_framework_eloquent_typeorm_prisma_sequelize_gorm(tmp_path: Path)
             "  public DbSet<Basket> Baskets { get; set; }\n"
             "  protected override void OnModelCreating(ModelBuilder b) {\n"
             '    b.Entity<Basket>().ToTable("carts");\n  }\n}\n',
-            "Services/OrderService.cs": "class OrderService {\n"
+            "Services/OrderService.cs": "class OrderService {\n  ShopContext _db;\n"
             "  void Place(Order o) { _db.Orders.Add(o); }\n"
             "  int Count() => _db.Baskets.Count();\n}\n",
             "app/Models/Invoice.php": "<?php\nclass Invoice extends Model {\n"
@@ -259,6 +259,13 @@ def test_entity_framework_eloquent_typeorm_prisma_sequelize_gorm(tmp_path: Path)
             "src/posts.js": "await prisma.post.findMany();\nawait prisma.author.create({});\n"
             "const Book = sequelize.define('Book', {}, { tableName: 'library_books' });\n"
             "await Book.create({});\n",
+            "Data/Migrations/20240101_Initial.cs": "class Initial : Migration {\n"
+            "  void Up(MigrationBuilder migrationBuilder) {\n"
+            '    migrationBuilder.CreateTable(name: "orders", columns: t => new {});\n'
+            '    migrationBuilder.CreateTable(name: "lines", constraints: t => {\n'
+            '      t.ForeignKey(name: "FK", column: x => x.OrderId, principalTable: "orders");\n'
+            "    });\n  }\n}\n",
+            "Client/OrderView.cs": "class OrderView { int N(Model m) => m.Orders.Count(); }\n",
             "store/models.go": "package store\n\n"
             "type Product struct {\n\tgorm.Model\n\tName string\n}\n\n"
             'type Stock struct {\n\tID int `gorm:"primaryKey"`\n}\n\n'
@@ -267,6 +274,10 @@ def test_entity_framework_eloquent_typeorm_prisma_sequelize_gorm(tmp_path: Path)
         },
     )
     assert tables["orders"].writers == ("Data/ShopContext.cs", "Services/OrderService.cs")
+    # names the DbSet property but not the context: another object's Orders
+    assert "Client/OrderView.cs" not in tables["orders"].readers
+    assert "Data/Migrations/20240101_Initial.cs" in tables["orders"].declared_in
+    assert tables["lines"].references == ("orders",)
     assert "Services/OrderService.cs" in tables["carts"].readers
     assert "baskets" not in tables  # ToTable renames it
     assert tables["bills"].readers == ("app/Http/PayController.php",)

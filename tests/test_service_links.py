@@ -154,3 +154,46 @@ def test_pipeline_writes_valid_data_access_and_service_links(make_repo) -> None:
     report = render_markdown(data)
     assert "## Data access" in report and "| `orders_invoice` |" in report
     assert "## Service links" in report and "n_web" in report
+
+
+_APP_HOST = """var builder = DistributedApplication.CreateBuilder(args);
+var bus = builder.AddRabbitMQ("eventbus");
+var db = builder.AddPostgres("postgres").AddDatabase("ordersdb");
+var orders = builder.AddProject<Projects.Orders_Api>("orders-api")
+    .WithReference(db)
+    .WithReference(bus).WaitFor(bus);
+var ordersEndpoint = orders.GetEndpoint("http");
+builder.AddProject<Projects.Web>("web")
+    .WithEnvironment("OrdersUrl", ordersEndpoint);
+builder.Build().Run();
+"""
+
+
+def test_aspire_app_host_and_typed_events(tmp_path: Path) -> None:
+    files = {
+        "src/AppHost/Program.cs": _APP_HOST,
+        "src/Orders.Api/Orders.Api.csproj": "<Project />\n",
+        "src/Orders.Api/Placing.cs": "class Placing {\n  async Task Go(IEventBus bus) {\n"
+        "    var evt = new OrderPlacedIntegrationEvent(1);\n    await bus.PublishAsync(evt);\n"
+        "  }\n}\n",
+        "src/Web/Web.csproj": "<Project />\n",
+        "src/Web/OnPlaced.cs": "class OnPlaced\n"
+        "  : IIntegrationEventHandler<OrderPlacedIntegrationEvent> {}\n",
+        "src/Web/Draft.cs": "var d = new OrderPlacedIntegrationEvent(2); // built, never sent\n",
+    }
+    for path, text in files.items():
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text(text, encoding="utf-8")
+    result, warnings = run_service_links(
+        ServiceLinksInput(tmp_path, discover(tmp_path, Config()).files, component_resolver({}))
+    )
+    assert warnings == ()
+    links = _triples(result)
+    assert {
+        ("orders-api", "ordersdb", "address", "ordersdb"),
+        ("orders-api", "eventbus", "depends-on", "eventbus"),
+        ("web", "orders-api", "address", "orders-api"),
+        ("orders-api", "web", "topic", "OrderPlacedIntegrationEvent"),
+    } == {link for link in links if link[0] != "postgres"}
+    topic = next(link for link in result.links if link.kind == "topic")
+    assert topic.evidence == (("src/Orders.Api/Placing.cs", 3), ("src/Web/OnPlaced.cs", 2))

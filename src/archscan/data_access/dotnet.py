@@ -21,14 +21,23 @@ _TABLE_ATTRIBUTE = re.compile(
 _TO_TABLE_ENTITY = re.compile(r"Entity<\s*(\w+)\s*>\s*\(\s*\)[\s\S]{0,400}?\.ToTable\(\s*\"(\w+)\"")
 _CONFIGURATION = re.compile(r"IEntityTypeConfiguration<\s*(\w+)\s*>")
 _TO_TABLE = re.compile(r"\.ToTable\(\s*\"(\w+)\"")
+_CONTEXT_CLASS = re.compile(r"\bclass\s+(\w+)")
+_CREATE_TABLE = re.compile(r"\.CreateTable\(\s*name:\s*\"(\w+)\"")
+_PRINCIPAL = re.compile(r"principalTable:\s*\"(\w+)\"")
 _SET_CALL = re.compile(r"\bSet<\s*(\w+)\s*>\s*\(\s*\)\s*\.\s*(\w+)")
 _WRITE_VERB = re.compile(
     r"^(Add|AddRange|Remove|RemoveRange|Update|UpdateRange|Attach|ExecuteDelete|ExecuteUpdate)(Async)?$"
 )
 
 
-def scan_csharp(path: str, source: str, scan: FileScan, dbsets: dict[str, str]) -> None:
-    """``dbsets``: DbSet property name -> entity, over the whole repository."""
+def scan_csharp(
+    path: str, source: str, scan: FileScan, contexts: dict[str, dict[str, str]]
+) -> None:
+    """``contexts``: DbContext class -> (DbSet property name -> entity), over the whole
+    repository. A file uses a context's sets only when it names the context class (a
+    ``.Orders.`` of some other object is not a table)."""
+    if "migrationBuilder" in source:
+        _migration(path, source, scan)
     for found in _DBSET.finditer(source):
         entity = found.group(1).rpartition(".")[2]
         scan.entities.append(EntityDecl(entity, found.group(2).lower(), path, "ef"))
@@ -43,7 +52,13 @@ def scan_csharp(path: str, source: str, scan: FileScan, dbsets: dict[str, str]) 
             overrides.append((configured.group(1), to_table.group(1)))
     for entity, table in overrides:
         scan.entities.append(EntityDecl(entity, table.lower(), path, "ef", override=True))
-    for name, entity in dbsets.items():
+    dbsets = {
+        name: entity
+        for context, sets in contexts.items()
+        if re.search(rf"\b{re.escape(context)}\b", source)
+        for name, entity in sets.items()
+    }
+    for name, entity in sorted(dbsets.items()):
         for found in re.finditer(rf"\.{name}\s*\.\s*(\w+)", source):
             mode = "write" if _WRITE_VERB.match(found.group(1)) else "read"
             scan.uses.append(Use(path, mode, entity=entity, family="ef"))
@@ -52,5 +67,26 @@ def scan_csharp(path: str, source: str, scan: FileScan, dbsets: dict[str, str]) 
         scan.uses.append(Use(path, mode, entity=found.group(1), family="ef"))
 
 
-def dbset_names(source: str) -> dict[str, str]:
-    return {m.group(2): m.group(1).rpartition(".")[2] for m in _DBSET.finditer(source)}
+def dbset_names(source: str) -> dict[str, dict[str, str]]:
+    """DbContext class -> its DbSet properties (property name -> entity) in one file."""
+    contexts: dict[str, dict[str, str]] = {}
+    classes = [(m.start(), m.group(1)) for m in _CONTEXT_CLASS.finditer(source)]
+    for found in _DBSET.finditer(source):
+        owner = [name for start, name in classes if start < found.start()]
+        if owner:
+            contexts.setdefault(owner[-1], {})[found.group(2)] = found.group(1).rpartition(".")[2]
+    return contexts
+
+
+def _migration(path: str, source: str, scan: FileScan) -> None:
+    """EF Core migrations (learn.microsoft.com/ef/core/managing-schemas/migrations):
+    ``migrationBuilder.CreateTable(name: "x", ...)`` declares x; ``principalTable:``
+    inside it names the tables its foreign keys point to."""
+    starts = list(_CREATE_TABLE.finditer(source))
+    for index, found in enumerate(starts):
+        table = found.group(1).lower()
+        end = starts[index + 1].start() if index + 1 < len(starts) else len(source)
+        scan.uses.append(Use(path, "declare", table=table, family="ef"))
+        for ref in _PRINCIPAL.finditer(source, found.end(), end):
+            if ref.group(1).lower() != table:
+                scan.references.append((table, ref.group(1).lower()))

@@ -120,10 +120,11 @@ class _Scanner:
             for c in python_orm.python_classes(p, s)
         ]
         self.django = python_orm.django_entities(classes, labels)
-        self.dbsets: dict[str, str] = {}
+        self.dbsets: dict[str, dict[str, str]] = {}
         for path, source in sorted(sources.items()):
             if path.endswith(".cs") and "DbSet<" in source:
-                self.dbsets.update(dotnet.dbset_names(source))
+                for context, sets in dotnet.dbset_names(source).items():
+                    self.dbsets.setdefault(context, {}).update(sets)
 
     def scan(self, file: SourceFile) -> FileScan:
         scan = FileScan()

@@ -40,6 +40,7 @@ class Deployable:
     folder: str = ""  # where its code lives ("" when unknown or the repository root)
     depends_on: list[tuple[str, int]] = field(default_factory=list)
     environment: list[tuple[str, str, int]] = field(default_factory=list)  # var, value, line
+    addresses: list[tuple[str, int]] = field(default_factory=list)  # deployables it is handed
 
 
 def is_compose_file(path: str) -> bool:

@@ -134,3 +134,36 @@ def messaging_facts(text: str) -> MessagingFacts | None:
             line = text.count("\n", 0, found.end() + ret.start()) + 1
             _add(facts, ret.group(1), "", line)
     return facts
+
+
+# Typed events on a message bus (MassTransit ``IConsumer<T>``, NServiceBus
+# ``IHandleMessages<T>``, the eShop-style ``IIntegrationEventHandler<T>`` and
+# ``AddSubscription<T, THandler>``): the event type is the topic (these buses route by
+# type name). A file publishes T when it constructs ``new T(`` and publishes or sends.
+_CONSUMES_TYPE = re.compile(
+    r"\b(?:IConsumer|IHandleMessages|IIntegrationEventHandler|IEventHandler|INotificationHandler"
+    r"|AddSubscription|Subscribe)\s*<\s*(\w+)\s*[,>]"
+)
+_CREATES_TYPE = re.compile(r"\bnew\s+(\w+(?:Event|Message|Command))\s*[({]")
+_PUBLISHES = re.compile(r"Publish|Send\w*Async|AddAndSaveEvent|Enqueue|Raise", re.IGNORECASE)
+
+
+@dataclass
+class TypedEvents:
+    consumed: dict[str, int] = field(default_factory=dict)  # type -> line
+    created: dict[str, int] = field(default_factory=dict)
+    publishes: bool = False
+
+
+def typed_events(text: str) -> TypedEvents | None:
+    if "<" not in text and "new " not in text:
+        return None
+    events = TypedEvents()
+    for found in _CONSUMES_TYPE.finditer(text):
+        events.consumed.setdefault(found.group(1), text.count("\n", 0, found.start()) + 1)
+    for found in _CREATES_TYPE.finditer(text):
+        events.created.setdefault(found.group(1), text.count("\n", 0, found.start()) + 1)
+    events.publishes = bool(events.created) and bool(_PUBLISHES.search(text))
+    if not events.consumed and not events.publishes:
+        return None
+    return events

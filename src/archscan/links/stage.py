@@ -21,7 +21,7 @@ import yaml
 
 from archscan.graph import UNASSIGNED
 from archscan.languages.base import ProjectView
-from archscan.links import addresses, grpc, manifests, messaging
+from archscan.links import addresses, aspire, grpc, manifests, messaging
 from archscan.records import AnalysisWarning, ServiceLink, ServiceLinksResult, SourceFile
 
 _CODE_SUFFIXES = (
@@ -109,13 +109,18 @@ def _deployables(
     location; dependencies and environment are merged), and Kubernetes Service names."""
     found: dict[str, manifests.Deployable] = {}
     k8s_services: set[str] = set()
+    csproj = [f.path for f in view.files if f.path.endswith(".csproj")]
     for file in view.files:
         path = file.path
-        if not path.endswith((".yml", ".yaml")):
+        if not path.endswith((".yml", ".yaml", ".cs")):
             continue
         text = _read(view, path)
         try:
-            if manifests.is_compose_file(path):
+            if path.endswith(".cs"):
+                if not aspire.is_app_host(text):
+                    continue
+                items = aspire.app_host_resources(path, text, csproj)
+            elif manifests.is_compose_file(path):
                 folder = dirname(path)
                 env = manifests.read_dotenv(_read(view, f"{folder}/.env" if folder else ".env"))
                 items = manifests.compose_services(path, text, env)
@@ -133,6 +138,7 @@ def _deployables(
                 known.folder = known.folder or item.folder
                 known.depends_on += item.depends_on
                 known.environment += item.environment
+                known.addresses += item.addresses
     return found, k8s_services
 
 
@@ -143,6 +149,8 @@ def _config_links(
         source = naming.deployable(item.name)
         for name, line in item.depends_on:
             links.add(source, naming.deployable(name), "depends-on", name, (item.path, line))
+        for name, line in item.addresses:
+            links.add(source, naming.deployable(name), "address", name, (item.path, line))
         for variable, value, line in item.environment:
             for host in addresses.hosts_in(value, variable):
                 if host in known and host != item.name:
@@ -157,6 +165,7 @@ class _CodeScan:
         self.implementers: dict[str, set[tuple[str, Evidence]]] = defaultdict(set)
         self.callers: dict[str, set[tuple[str, Evidence]]] = defaultdict(set)
         self.messaging: list[tuple[str, str, messaging.MessagingFacts]] = []
+        self.events: list[tuple[str, str, messaging.TypedEvents]] = []
 
     def scan(self, path: str, component: str, text: str) -> None:
         if self.by_name:
@@ -168,6 +177,9 @@ class _CodeScan:
         facts = messaging.messaging_facts(text)
         if facts is not None and (facts.names or facts.producer or facts.consumer):
             self.messaging.append((path, component, facts))
+        events = messaging.typed_events(text)
+        if events is not None:
+            self.events.append((path, component, events))
 
 
 def _guess_deployable(service: str, known: set[str]) -> str:
@@ -224,6 +236,20 @@ def _topic_links(code: _CodeScan, links: _Links) -> None:
         if not producers:
             for consumer, c_evidence in sorted(consumers.items()):
                 links.add(name, consumer, "topic", name, *sorted(c_evidence))
+
+
+def _event_links(code: _CodeScan, links: _Links) -> None:
+    """Publishers of an event type -> the components subscribing to it."""
+    consumers: dict[str, dict[str, set[Evidence]]] = defaultdict(lambda: defaultdict(set))
+    for path, component, events in code.events:
+        for name, line in events.consumed.items():
+            consumers[name][component].add((path, line))
+    for path, component, events in code.events:
+        if not events.publishes:
+            continue
+        for name, line in events.created.items():
+            for consumer, evidence in sorted(consumers.get(name, {}).items()):
+                links.add(component, consumer, "topic", name, (path, line), *sorted(evidence))
 
 
 def _address_links(
@@ -292,6 +318,7 @@ def run_service_links(
         _address_links(path, text, component, deployables.get(owner), known, naming, links)
     _grpc_links(code, known, naming, links)
     _topic_links(code, links)
+    _event_links(code, links)
     result = links.result()
     services = {naming.deployable(name) for name in deployables}
     services |= {c for c, _ in (*_flatten(code.implementers), *_flatten(code.callers))}
