@@ -355,3 +355,46 @@ def test_hostile_xml_is_refused_with_a_warning(tmp_path: Path) -> None:
     assert sum("entity declarations are not allowed" in w for w in warnings) == 2
     assert sum("does not parse" in w for w in warnings) == 1
     assert not any("root:" in w for w in warnings)
+
+
+def test_schemas_keep_modules_apart_and_the_nearest_entity_wins(tmp_path: Path) -> None:
+    config = (
+        "class InternalCommandEntityTypeConfiguration"
+        " : IEntityTypeConfiguration<InternalCommand> {{\n"
+        "  public void Configure(EntityTypeBuilder<InternalCommand> b) {{\n"
+        '    b.ToTable("InternalCommands", "{schema}");\n  }}\n}}\n'
+    )
+    context = (
+        "class {name}Context : DbContext {{\n"
+        "  public DbSet<InternalCommand> InternalCommands {{ get; set; }}\n}}\n"
+    )
+    tables, _, _ = _scan(
+        tmp_path,
+        {
+            "Modules/Meetings/Config.cs": config.format(schema="meetings"),
+            "Modules/Meetings/MeetingsContext.cs": context.format(name="Meetings"),
+            "Modules/Payments/Config.cs": config.format(schema="payments"),
+            "Modules/Payments/PaymentsContext.cs": context.format(name="Payments"),
+            "Modules/Payments/Query.cs": 'var q = "SELECT [Id] "\n'
+            '    + "FROM [payments].[InternalCommands]";\n',
+            "db/views.sql": "CREATE VIEW meetings.v_members AS SELECT id FROM meetings.members;\n"
+            "CREATE DATABASE MyMeetings;\nCREATE SCHEMA payments;\n",
+            "db/orders.sql": "CREATE TABLE orders (id INT);\n",
+            "db/report.sql": "SELECT id FROM public.orders;\n",
+        },
+    )
+    assert set(tables) == {
+        "meetings.internalcommands",
+        "payments.internalcommands",
+        "meetings.v_members",
+        "meetings.members",
+        "orders",
+    }
+    assert tables["payments.internalcommands"].writers == ("Modules/Payments/PaymentsContext.cs",)
+    assert tables["payments.internalcommands"].readers == (
+        "Modules/Payments/PaymentsContext.cs",
+        "Modules/Payments/Query.cs",
+    )
+    assert tables["meetings.v_members"].declared_in == ("db/views.sql",)
+    assert tables["meetings.members"].readers == ("db/views.sql",)
+    assert tables["orders"].readers == ("db/report.sql",)  # public.orders is the one orders

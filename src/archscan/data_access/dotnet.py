@@ -16,14 +16,18 @@ from archscan.data_access.facts import EntityDecl, FileScan, Use
 
 _DBSET = re.compile(r"\bDbSet<\s*([\w.]+)\s*>\s+(\w+)")
 _TABLE_ATTRIBUTE = re.compile(
-    r"\[Table\(\s*\"(\w+)\"[^\]]*\]\s*(?:\[[^\]]*\]\s*)*(?:public\s+|internal\s+)?(?:sealed\s+|abstract\s+|partial\s+)*class\s+(\w+)"
+    r"\[Table\(\s*\"([\w.]+)\"[^\]]*\]\s*(?:\[[^\]]*\]\s*)*(?:public\s+|internal\s+)?(?:sealed\s+|abstract\s+|partial\s+)*class\s+(\w+)"
 )
-_TO_TABLE_ENTITY = re.compile(r"Entity<\s*(\w+)\s*>\s*\(\s*\)[\s\S]{0,400}?\.ToTable\(\s*\"(\w+)\"")
+_SCHEMA_ARG = r"(?:\s*,\s*(?:schema:\s*)?\"(\w+)\")?"
+_TO_TABLE_ENTITY = re.compile(
+    r"Entity<\s*(\w+)\s*>\s*\(\s*\)[\s\S]{0,400}?\.ToTable\(\s*\"(\w+)\"" + _SCHEMA_ARG
+)
 _CONFIGURATION = re.compile(r"IEntityTypeConfiguration<\s*(\w+)\s*>")
-_TO_TABLE = re.compile(r"\.ToTable\(\s*\"(\w+)\"")
+_TO_TABLE = re.compile(r"\.ToTable\(\s*\"(\w+)\"" + _SCHEMA_ARG)
 _CONTEXT_CLASS = re.compile(r"\bclass\s+(\w+)")
-_CREATE_TABLE = re.compile(r"\.CreateTable\(\s*name:\s*\"(\w+)\"")
-_PRINCIPAL = re.compile(r"principalTable:\s*\"(\w+)\"")
+_CREATE_TABLE = re.compile(r"\.CreateTable\(\s*name:\s*\"(\w+)\"(?:\s*,\s*schema:\s*\"(\w+)\")?")
+_PRINCIPAL = re.compile(r"principalTable:\s*\"(\w+)\"(?:\s*,\s*principalSchema:\s*\"(\w+)\")?")
+_ATTRIBUTE_SCHEMA = re.compile(r"Schema\s*=\s*\"(\w+)\"")
 _SET_CALL = re.compile(r"\bSet<\s*(\w+)\s*>\s*\(\s*\)\s*\.\s*(\w+)")
 _WRITE_VERB = re.compile(
     r"^(Add|AddRange|Remove|RemoveRange|Update|UpdateRange|Attach|ExecuteDelete|ExecuteUpdate)(Async)?$"
@@ -43,13 +47,18 @@ def scan_csharp(
         scan.entities.append(EntityDecl(entity, found.group(2).lower(), path, "ef"))
         scan.uses.append(Use(path, "read", entity=entity, family="ef"))
         scan.uses.append(Use(path, "write", entity=entity, family="ef"))
-    overrides = [(m.group(2), m.group(1)) for m in _TABLE_ATTRIBUTE.finditer(source)]
-    overrides += [(m.group(1), m.group(2)) for m in _TO_TABLE_ENTITY.finditer(source)]
+    overrides = []
+    for m in _TABLE_ATTRIBUTE.finditer(source):
+        schema = _ATTRIBUTE_SCHEMA.search(m.group(0))
+        overrides.append((m.group(2), _qualified(m.group(1), schema.group(1) if schema else "")))
+    for m in _TO_TABLE_ENTITY.finditer(source):
+        overrides.append((m.group(1), _qualified(m.group(2), m.group(3))))
     configured = _CONFIGURATION.search(source)
     if configured and not overrides:
         to_table = _TO_TABLE.search(source)
         if to_table:
-            overrides.append((configured.group(1), to_table.group(1)))
+            table = _qualified(to_table.group(1), to_table.group(2))
+            overrides.append((configured.group(1), table))
     for entity, table in overrides:
         scan.entities.append(EntityDecl(entity, table.lower(), path, "ef", override=True))
     dbsets = {
@@ -84,9 +93,14 @@ def _migration(path: str, source: str, scan: FileScan) -> None:
     inside it names the tables its foreign keys point to."""
     starts = list(_CREATE_TABLE.finditer(source))
     for index, found in enumerate(starts):
-        table = found.group(1).lower()
+        table = _qualified(found.group(1), found.group(2))
         end = starts[index + 1].start() if index + 1 < len(starts) else len(source)
         scan.uses.append(Use(path, "declare", table=table, family="ef"))
         for ref in _PRINCIPAL.finditer(source, found.end(), end):
-            if ref.group(1).lower() != table:
-                scan.references.append((table, ref.group(1).lower()))
+            other = _qualified(ref.group(1), ref.group(2))
+            if other != table:
+                scan.references.append((table, other))
+
+
+def _qualified(table: str, schema: str | None) -> str:
+    return f"{schema}.{table}".lower() if schema else table.lower()

@@ -68,6 +68,21 @@ _DJANGO_BASES = {
     "GenericTaggedItemBase",
     "TaggedItemBase",
 }
+_NOT_MODELS = (
+    "QuerySet",
+    "Manager",
+    "Field",
+    "Choices",
+    "Lookup",
+    "Transform",
+    "Func",
+    "Expression",
+    "Index",
+    "Constraint",
+    "Aggregate",
+    "Descriptor",
+    "Mixin",
+)
 _DERIVES = re.compile(r"^class\s+\w+\([^)]*\bmodels\.Model\b", re.MULTILINE)
 
 
@@ -148,13 +163,23 @@ def app_labels(apps_files: dict[str, str]) -> dict[str, str]:
     return labels
 
 
+def _model_base(base: str) -> bool:
+    """A base that makes a class a model without a model class of the repository above
+    it: models.Model, a known abstract model, or any class taken from a ``models``
+    module (``base_models.PeriodicTask``): a subclass of a model gets a table whether
+    the base is abstract or concrete (multi-table inheritance)."""
+    qualifier, _, name = base.rpartition(".")
+    if base in _DJANGO_BASES or name in _DJANGO_BASES:
+        return True
+    # ``models.X`` is django.db.models itself, whose only model is Model; elsewhere a
+    # models module's QuerySets, managers, fields and choices are no models either.
+    other_models_module = qualifier != "models" and qualifier.endswith("models")
+    return other_models_module and not name.endswith(_NOT_MODELS)
+
+
 def _django_models(classes: list[PyClass]) -> set[str]:
     """Names of the classes that derive from models.Model, directly or through others."""
-    models = {
-        c.name
-        for c in classes
-        if any(b.rpartition(".")[2] in _DJANGO_BASES or b in _DJANGO_BASES for b in c.bases)
-    }
+    models = {c.name for c in classes if any(_model_base(b) for b in c.bases)}
     changed = True
     while changed:
         changed = False

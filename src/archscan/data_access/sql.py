@@ -40,6 +40,9 @@ _PLACEHOLDERS = re.compile(
     r"|%\(\w+\)s|%s"  # Python DB-API
     r"|\?\d*"  # JDBC ? and ?1
 )
+# What is left in braces after the placeholders is string interpolation (C# $"...{x}",
+# Python f-strings, Kotlin "${x}"): it usually stands for a name, so a name replaces it.
+_INTERPOLATION = re.compile(r"\{[^{}]*\}")
 _MAX_SQL = 200_000
 # sqlglot logs every statement it keeps as an opaque command; archscan counts instead.
 logging.getLogger("sqlglot").setLevel(logging.ERROR)
@@ -64,7 +67,9 @@ def looks_like_sql(text: str) -> bool:
 
 
 def _name(table: exp.Table) -> str:
-    return table.name.lower()
+    """``schema.table`` when the SQL names the schema (modules of one database often
+    differ only by schema), else the table; lower-cased, quotes and brackets gone."""
+    return f"{table.db}.{table.name}".lower() if table.db else table.name.lower()
 
 
 def _table_of(node: exp.Expr | None) -> exp.Table | None:
@@ -88,8 +93,10 @@ def _record(statement: exp.Expr, out: SqlTables) -> None:
     elif isinstance(statement, (exp.Create, exp.Alter)):
         target = _table_of(statement.this)
         kind = str(statement.args.get("kind") or "").upper()
-        if kind == "INDEX":
-            return  # an index reads nothing at run time
+        if isinstance(statement, exp.Create) and kind == "VIEW" and target is not None:
+            out.creates.add(_name(target))  # a view is read like a table; its query reads
+        elif isinstance(statement, exp.Create) and kind != "TABLE":
+            return  # indexes, databases, schemas, functions: no rows read or written
         if target is not None and (isinstance(statement, exp.Alter) or kind == "TABLE"):
             name = _name(target)
             if isinstance(statement, exp.Create):
@@ -125,7 +132,8 @@ def parse_sql(text: str, out: SqlTables) -> bool:
     """Add the tables of ``text`` (one or more statements) to ``out``; False when the SQL
     parser rejects it in every dialect tried (counted in ``out.unparsed``, nothing
     added). Statements sqlglot keeps as opaque commands (GRANT, USE, ...) are skipped."""
-    statements = _statements(_PLACEHOLDERS.sub("?", text[:_MAX_SQL]))
+    cleaned = _INTERPOLATION.sub("_p", _PLACEHOLDERS.sub("?", text[:_MAX_SQL].lstrip("\ufeff")))
+    statements = _statements(cleaned)
     if statements is None:
         out.unparsed += 1
         return False

@@ -48,7 +48,13 @@ _SQL_HINTS = tuple(
         r"alter\s+table\s",
     )
 )
-_STATEMENT_END = re.compile(r";[ \t]*(?:--[^\n]*)?$", re.MULTILINE)
+# Statements end at a ";" closing a line, or at a T-SQL batch separator (a "GO" line).
+_STATEMENT_START = re.compile(
+    r"^(?=(?:SELECT|INSERT|UPDATE|DELETE|MERGE|CREATE|ALTER|DROP|TRUNCATE|WITH|DECLARE|SET"
+    r"|EXEC|EXECUTE|GRANT|USE|IF|BEGIN|PRINT|DBCC)\b)",
+    re.MULTILINE | re.IGNORECASE,
+)
+_STATEMENT_END = re.compile(r";[ \t]*(?:--[^\n]*)?$|^[ \t]*GO[ \t]*$", re.MULTILINE | re.IGNORECASE)
 # Uses by calls (``Order.where``) resolve only to entities of their own ORM; SQL names
 # resolve to any table or entity.
 _FAMILIES_OF_USE = {
@@ -78,8 +84,25 @@ def _sql_file(path: str, source: str, scan: FileScan) -> None:
     for chunk in _STATEMENT_END.split(source):
         if not chunk.strip() or not re.search(r"\w", re.sub(r"--[^\n]*", "", chunk)):
             continue
-        parse_sql(chunk, tables)
+        attempt = SqlTables()
+        if parse_sql(chunk, attempt):
+            _merge(tables, attempt)
+            continue
+        # T-SQL scripts often end statements with neither ";" nor GO: try again with
+        # one statement per line that starts with a statement keyword.
+        for piece in _STATEMENT_START.split(chunk):
+            if piece.strip():
+                parse_sql(piece, tables)
     scan.add_sql(path, tables, ddl=True)
+
+
+def _merge(into: SqlTables, other: SqlTables) -> None:
+    into.reads |= other.reads
+    into.writes |= other.writes
+    into.creates |= other.creates
+    for table, referenced in other.references.items():
+        into.references.setdefault(table, set()).update(referenced)
+    into.statements += other.statements
 
 
 def _mapper_xml(path: str, source: str, scan: FileScan, paths: frozenset[str]) -> None:
@@ -187,57 +210,80 @@ def _read_sources(view: ProjectView) -> dict[str, str]:
     return sources
 
 
+def _shared_prefix(a: str, b: str) -> int:
+    """Number of leading folders two paths share (nearness of two files)."""
+    count = 0
+    for left, right in zip(a.split("/")[:-1], b.split("/")[:-1], strict=False):
+        if left != right:
+            break
+        count += 1
+    return count
+
+
 class _Resolver:
-    """Entity names -> tables, across files and families."""
+    """Entity names -> tables, across files and families. Of several entities with one
+    name (a modular monolith's modules each have an ``InternalCommand``), the one in
+    the nearest folder wins, so each module's code resolves to its own module's table."""
 
     def __init__(self, entities: list[EntityDecl]) -> None:
         self.by_name: dict[str, list[EntityDecl]] = defaultdict(list)
-        overrides = {(e.family, e.name): e.table for e in entities if e.override}
+        overrides: dict[tuple[str, str], list[EntityDecl]] = defaultdict(list)
+        for entity in entities:
+            if entity.override:
+                overrides[(entity.family, entity.name)].append(entity)
         self.entities: list[EntityDecl] = []
         for entity in entities:
             if entity.override:
                 continue
-            table = overrides.get((entity.family, entity.name), entity.table)
-            if table != entity.table:
-                entity = EntityDecl(**{**entity.__dict__, "table": table})
+            near = _nearest(overrides.get((entity.family, entity.name), []), entity.path)
+            if near is not None and near.table != entity.table:
+                entity = EntityDecl(**{**entity.__dict__, "table": near.table})
             self.entities.append(entity)
         for entity in self.entities:
             for key in (entity.name, *entity.aliases):
                 self.by_name[key].append(entity)
                 self.by_name[key.lower()].append(entity)
 
-    def find(self, name: str, families: set[str] | None = None) -> EntityDecl | None:
+    def find(
+        self, name: str, families: set[str] | None = None, near: str = ""
+    ) -> EntityDecl | None:
         candidates = self.by_name.get(name) or self.by_name.get(name.lower()) or []
         if families is not None:
             candidates = [c for c in candidates if c.family in families]
-        ordered = sorted(candidates, key=lambda e: (not e.table, e.path, e.name))
-        return ordered[0] if ordered else None
+        return _nearest(candidates, near)
 
     def table(self, entity: EntityDecl, depth: int = 0) -> str:
         if entity.table or depth > 10:
             return entity.table
-        parent = self.find(entity.parent, {entity.family}) if entity.parent else None
+        parent = self.find(entity.parent, {entity.family}, entity.path) if entity.parent else None
         return self.table(parent, depth + 1) if parent is not None else ""
 
     def related(self, entity: EntityDecl, writes: bool) -> set[str]:
         """Tables reached from an entity of a propagating ORM: associations (reads) or
         cascaded associations (writes), transitively, with their join tables."""
-        seen: set[str] = set()
+        seen: set[tuple[str, str]] = set()
         tables: set[str] = set()
         pending = [entity]
         while pending:
             current = pending.pop()
-            if current.name in seen:
+            if (current.path, current.name) in seen:
                 continue
-            seen.add(current.name)
+            seen.add((current.path, current.name))
             tables.add(self.table(current))
             tables.update(current.join_tables)
             for name in current.cascades if writes else current.relations:
-                target = self.find(name, {current.family})
+                target = self.find(name, {current.family}, current.path)
                 if target is not None:
                     pending.append(target)
         tables.discard("")
         return tables
+
+
+def _nearest(candidates: list[EntityDecl], near: str) -> EntityDecl | None:
+    ordered = sorted(
+        candidates, key=lambda e: (-_shared_prefix(e.path, near), not e.table, e.path, e.name)
+    )
+    return ordered[0] if ordered else None
 
 
 @dataclass
@@ -258,7 +304,7 @@ def _aggregate(scans: Iterable[FileScan], resolver: _Resolver) -> dict[str, _Tab
         tables[table].entities.add(entity.name)
         tables[table].declared_in.add(entity.path)
         for name in entity.relations:
-            target = resolver.find(name, {entity.family})
+            target = resolver.find(name, {entity.family}, entity.path)
             other = resolver.table(target) if target is not None else ""
             if other in ("", table) or name in entity.indirect:
                 continue
@@ -271,7 +317,7 @@ def _aggregate(scans: Iterable[FileScan], resolver: _Resolver) -> dict[str, _Tab
         for join in entity.join_tables:
             tables[join].references.add(table)
             for name in entity.indirect:
-                target = resolver.find(name, {entity.family})
+                target = resolver.find(name, {entity.family}, entity.path)
                 if target is not None and resolver.table(target):
                     tables[join].references.add(resolver.table(target))
     known = set(tables)
@@ -282,9 +328,41 @@ def _aggregate(scans: Iterable[FileScan], resolver: _Resolver) -> dict[str, _Tab
         for table, referenced in scan.references:
             tables[table].references.add(referenced)
             tables.setdefault(referenced, _Table(set(), set(), set(), set(), set()))
+    tables = _merge_schemas(dict(tables))
     for table, item in tables.items():
         item.references.discard(table)
     return tables
+
+
+def _merge_schemas(tables: dict[str, _Table]) -> dict[str, _Table]:
+    """One table named with and without its schema (``ordering.orders`` in SQL,
+    ``orders`` in an entity) is one table when the short name is unambiguous: it keeps
+    the qualified name, unless only the short one is declared. ``meetings.members`` and
+    ``administration.members`` stay apart (a modular monolith's schemas)."""
+    qualified: dict[str, list[str]] = defaultdict(list)
+    for name in tables:
+        if "." in name:
+            qualified[name.rpartition(".")[2]].append(name)
+    renames: dict[str, str] = {}
+    for short, names in qualified.items():
+        if len(names) != 1 or short not in tables:
+            continue
+        full = names[0]
+        keep_short = bool(tables[short].declared_in) and not tables[full].declared_in
+        renames[full if keep_short else short] = short if keep_short else full
+    if not renames:
+        return tables
+    merged: dict[str, _Table] = {}
+    for name, item in tables.items():
+        target = merged.setdefault(
+            renames.get(name, name), _Table(set(), set(), set(), set(), set())
+        )
+        target.entities |= item.entities
+        target.declared_in |= item.declared_in
+        target.readers |= item.readers
+        target.writers |= item.writers
+        target.references |= {renames.get(ref, ref) for ref in item.references}
+    return merged
 
 
 def _record_use(table: _Table, use: Use) -> None:
@@ -300,9 +378,9 @@ def _use_tables(use: Use, resolver: _Resolver, known: set[str]) -> set[str]:
     if use.table:
         if use.table in known or use.mode == "declare":
             return {use.table}
-        entity = resolver.find(use.table)  # JPQL/HQL name entities, not tables
+        entity = resolver.find(use.table, near=use.path)  # JPQL/HQL name entities
         return {resolver.table(entity) or use.table} if entity else {use.table}
-    entity = resolver.find(use.entity, _FAMILIES_OF_USE.get(use.family))
+    entity = resolver.find(use.entity, _FAMILIES_OF_USE.get(use.family), use.path)
     if entity is None:
         return set()
     if entity.family in _PROPAGATING and use.mode != "declare":
