@@ -398,3 +398,20 @@ def test_schemas_keep_modules_apart_and_the_nearest_entity_wins(tmp_path: Path) 
     assert tables["meetings.v_members"].declared_in == ("db/views.sql",)
     assert tables["meetings.members"].readers == ("db/views.sql",)
     assert tables["orders"].readers == ("db/report.sql",)  # public.orders is the one orders
+
+
+def test_statements_that_touch_no_rows() -> None:
+    tables = SqlTables()
+    for sql in (
+        "USE shop",
+        "CREATE INDEX ix ON orders (id)",
+        "DROP TABLE old",
+        "GRANT ALL ON x TO y",
+    ):
+        assert parse_sql(sql, tables)
+    assert (tables.reads, tables.writes, tables.creates, tables.unparsed) == (
+        set(),
+        set(),
+        set(),
+        0,
+    )

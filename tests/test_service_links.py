@@ -13,7 +13,7 @@ from archscan.discover import discover
 from archscan.graph import UNASSIGNED, component_resolver
 from archscan.links.stage import ServiceLinksInput, run_service_links
 from archscan.records import ServiceLinksResult
-from archscan.report.json_report import analysis_to_dict
+from archscan.report.json_report import analysis_to_dict, dumps
 from archscan.report.markdown import render_markdown
 from archscan.resources import schema_path
 from helpers import analyse
@@ -145,6 +145,7 @@ def test_pipeline_writes_valid_data_access_and_service_links(make_repo) -> None:
     repo.write("billing/dao.py", 'def f(c):\n    c.execute("UPDATE orders_invoice SET paid = 1")\n')
     repo.commit()
     data = analysis_to_dict(analyse(repo.root))
+    assert dumps(analyse(repo.root)) == dumps(analyse(repo.root))  # deterministic
     jsonschema.validate(data, json.loads(schema_path().read_text()))
     tables = {t["name"]: t for t in data["data_access"]["tables"]}
     assert tables["orders_invoice"]["writers"] == ["billing/dao.py"]

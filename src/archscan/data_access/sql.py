@@ -78,9 +78,21 @@ def _table_of(node: exp.Expr | None) -> exp.Table | None:
     return node if isinstance(node, exp.Table) else None
 
 
+_ROW_STATEMENTS = (
+    exp.Query,
+    exp.Insert,
+    exp.Update,
+    exp.Delete,
+    exp.Merge,
+    exp.Create,
+    exp.Alter,
+    exp.TruncateTable,
+)
+
+
 def _record(statement: exp.Expr, out: SqlTables) -> None:
-    if isinstance(statement, exp.Drop):
-        return  # dropping a table neither reads nor writes its rows
+    if not isinstance(statement, _ROW_STATEMENTS):
+        return  # DROP, USE, GRANT, SET, ...: no rows read or written
     if isinstance(statement, exp.TruncateTable):
         out.writes.update(_name(t) for t in statement.expressions if isinstance(t, exp.Table))
         return
