@@ -77,6 +77,7 @@ _FILES = {
     "y: &b [*a, *a, *a, *a, *a, *a, *a, *a]\n"
     "z: &c [*b, *b, *b, *b, *b, *b, *b, *b]\nservices: {bomb: {environment: [*c, *c, *c]}}\n",
     "compose.broken.yml": "services: [unclosed\n",
+    "deploy/deep.yaml": "apiVersion: v1\nkind: Pod\nmetadata: " + "[" * 5000 + "]" * 5000 + "\n",
 }
 
 
@@ -87,7 +88,7 @@ def _links(root: Path, components: dict[str, tuple[str, ...]] | None = None) -> 
     component_of = component_resolver(components or {})
     files = discover(root, Config()).files
     result, warnings = run_service_links(ServiceLinksInput(root, files, component_of))
-    assert [w.path for w in warnings] == ["compose.broken.yml"]
+    assert [w.path for w in warnings] == ["compose.broken.yml", "deploy/deep.yaml"]
     return result
 
 

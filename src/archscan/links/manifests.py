@@ -24,6 +24,8 @@ from posixpath import dirname, normpath
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from archscan.repofiles import MAX_JSON_DEPTH, json_depth
+
 _COMPOSE_FILE = re.compile(r"(^|/)(docker-)?compose[\w.-]*\.ya?ml$")
 _VARIABLE = re.compile(r"\$\{(\w+)(?:(:?[-?+])([^}]*))?\}|\$(\w+)")
 _WORKLOADS = {"Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "Pod", "ReplicaSet"}
@@ -136,7 +138,15 @@ def _depends(node: Node | None, walker: _Walker) -> list[tuple[str, int]]:
     return [(name, line) for name, line in names if name]
 
 
+def _guard(text: str) -> None:
+    """The shared nesting limit of the repository's data files (PyYAML recurses per
+    level): deeper flow-style YAML is refused like invalid YAML."""
+    if json_depth(text) > MAX_JSON_DEPTH:
+        raise ValueError(f"YAML nested deeper than {MAX_JSON_DEPTH} levels")
+
+
 def compose_services(path: str, text: str, env: dict[str, str]) -> list[Deployable]:
+    _guard(text)
     walker = _Walker()
     root = yaml.compose(text, Loader=yaml.SafeLoader)
     base = dirname(path)
@@ -176,6 +186,7 @@ def kubernetes_objects(path: str, text: str) -> tuple[list[Deployable], list[str
     """Workloads (with their containers' env) and Service names of a manifest file."""
     if "{{" in text:
         return [], []
+    _guard(text)
     walker = _Walker()
     workloads, services = [], []
     for document in yaml.compose_all(text, Loader=yaml.SafeLoader):

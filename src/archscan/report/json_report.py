@@ -121,6 +121,7 @@ def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
     roles = {f.path: f.role for f in analysis.files}
     in_view = _view(analysis, roles)
     kinds = {g.name: g.kind for g in analysis.boundaries.groups} if analysis.boundaries else {}
+    boundary_of = analysis.boundaries.of if analysis.boundaries else (lambda path: "")
     return {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "archscan", "version": __version__},
@@ -151,6 +152,7 @@ def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
                 "lines": list(d.lines),
                 "type_only": d.type_only,
                 "local": d.local,
+                "cross_boundary": boundary_of(d.source) != boundary_of(d.target),
             }
             for d in analysis.resolution.dependencies
         ],
