@@ -148,6 +148,51 @@ class RolesConfig:
     architecture: tuple[str, ...] = ("production",)
 
 
+# Folder names of layers (tiers of a layered design), not features: the package prior
+# skips them, and the vocabulary ignores them as terms (OrderController says "order").
+# Cross-cutting packages (util, common, core, config) are not layers: they may be grouped.
+_LAYER_WORDS = """
+controller controllers service services model models entity entities repository repositories
+repo dao daos domain web api rest dto dtos mapper mappers view views action actions handler
+handlers impl persistence application presentation ui forms serializers templates
+templatetags tables filtersets graphql management commands pkg src main java kotlin app apps
+admin schema schemas serializers_
+"""
+DEFAULT_LAYER_NAMES: tuple[str, ...] = tuple(_LAYER_WORDS.split())
+# Bootstrap/configuration file names (globs) gathered into the platform context.
+_PLATFORM_WORDS = """
+*Application.java *Application.kt *Configuration.java *Configuration.kt *Config.java
+*Config.kt *Initializer.java *RuntimeHints.java Program.cs Startup.cs settings.py
+settings/*.py wsgi.py asgi.py manage.py __main__.py main.go main.ts main.js
+server.js server.ts app.module.ts config/*.rb config.ru
+"""
+DEFAULT_PLATFORM_NAMES: tuple[str, ...] = tuple(_PLATFORM_WORDS.split())
+
+
+@dataclass(frozen=True)
+class ContextsConfig:
+    """``[contexts]``: candidate bounded contexts (see docs/contexts.md for the measured
+    effect of every weight)."""
+
+    structure: float = 1.0  # weight of the static dependency signal
+    co_change: float = 1.0  # weight of raw co-change (commits, bulk commits down-weighted)
+    vocabulary: float = 0.5  # weight of identifier-term TF-IDF similarity
+    data: float = 1.0  # weight of shared table access (when data access is known)
+    package: float = 0.5  # weight of the feature-shaped package prior
+    type_only_factor: float = 0.5  # a type-only dependency counts this much of a runtime one
+    local_factor: float = 0.5  # a deferred (function-local) import counts this much
+    max_changeset_size: int = 50  # commits touching more production files are left out
+    vocabulary_neighbours: int = 5  # top-k most similar files kept per file
+    max_neighbours: int = 20  # the fused graph keeps each file's k strongest ties (0: all)
+    min_similarity: float = 0.1  # cosine below this is no vocabulary edge
+    resolutions: tuple[float, ...] = (0.6, 0.8, 1.0, 1.25, 1.5)
+    seeds: int = 4  # Leiden runs per resolution (seed, seed+1, ...)
+    seed: int = 42
+    platform: bool = True  # gather bootstrap/configuration code into a shared context
+    platform_names: tuple[str, ...] = DEFAULT_PLATFORM_NAMES  # file-name globs
+    layer_names: tuple[str, ...] = DEFAULT_LAYER_NAMES  # folder names that are layers
+
+
 @dataclass(frozen=True)
 class Config:
     include: tuple[str, ...] = ()
@@ -158,6 +203,7 @@ class Config:
     thresholds: Mapping[str, float] = field(default_factory=dict)
     python: PythonConfig = PythonConfig()
     history: HistoryConfig = HistoryConfig()
+    contexts: ContextsConfig = ContextsConfig()
     roles: RolesConfig = RolesConfig()
     source: str = ""  # where the configuration was read from ("" = defaults)
     warnings: tuple[AnalysisWarning, ...] = ()  # a broken file that was ignored
@@ -176,6 +222,7 @@ _TOP_KEYS = {
     "thresholds",
     "python",
     "history",
+    "contexts",
     "roles",
 }
 
@@ -279,6 +326,71 @@ def _history(value: Any) -> HistoryConfig:
     return HistoryConfig(**parsed)
 
 
+_CONTEXT_FLOATS = (
+    "structure",
+    "co_change",
+    "vocabulary",
+    "data",
+    "package",
+    "type_only_factor",
+    "local_factor",
+    "min_similarity",
+)
+_CONTEXT_INTS = (
+    "max_changeset_size",
+    "vocabulary_neighbours",
+    "max_neighbours",
+    "seeds",
+    "seed",
+)
+_CONTEXT_KEYS = {
+    *_CONTEXT_FLOATS,
+    *_CONTEXT_INTS,
+    "resolutions",
+    "platform",
+    "platform_names",
+    "layer_names",
+}
+
+
+def _number(value: Any, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+        raise ConfigError(f"'{where}' must be a non-negative number")
+    return float(value)
+
+
+def _contexts_value(key: str, value: Any) -> Any:
+    where = f"contexts.{key}"
+    if key in _CONTEXT_FLOATS:
+        return _number(value, where)
+    if key in _CONTEXT_INTS:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ConfigError(f"'{where}' must be a non-negative integer")
+        return value
+    if key == "platform":
+        if not isinstance(value, bool):
+            raise ConfigError(f"'{where}' must be true or false")
+        return value
+    if key == "resolutions":
+        if not isinstance(value, list) or not value:
+            raise ConfigError(f"'{where}' must be a non-empty list of positive numbers")
+        numbers = tuple(_number(v, where) for v in value)
+        if min(numbers) <= 0:
+            raise ConfigError(f"'{where}' must be a non-empty list of positive numbers")
+        return numbers
+    return _str_list(value, where)
+
+
+def _contexts(value: Any) -> ContextsConfig:
+    if not isinstance(value, dict):
+        raise ConfigError("'contexts' must be a table")
+    _check_keys(value, _CONTEXT_KEYS, "[contexts]")
+    parsed = {key: _contexts_value(key, item) for key, item in value.items()}
+    if parsed.get("seeds", 1) < 1:
+        raise ConfigError("'contexts.seeds' must be at least 1")
+    return ContextsConfig(**parsed)
+
+
 def _roles(value: Any) -> RolesConfig:
     from archscan.records import FILE_ROLES
 
@@ -318,6 +430,8 @@ def parse_config(table: Mapping[str, Any], source: str = "") -> Config:
         config = replace(config, python=_python(table["python"]))
     if "history" in table:
         config = replace(config, history=_history(table["history"]))
+    if "contexts" in table:
+        config = replace(config, contexts=_contexts(table["contexts"]))
     if "roles" in table:
         config = replace(config, roles=_roles(table["roles"]))
     return config
