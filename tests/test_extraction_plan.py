@@ -60,7 +60,7 @@ def _plan(analysis: Analysis, data: DataAccessResult | None = None) -> Extractio
             dependencies=analysis.resolution.dependencies,
             facts=analysis.facts,
             history=analysis.history,
-            teams=analysis.teams,
+            teams=None,  # the pipeline's teams speak of its units (contexts), not these
             data_access=data,
             rules=default_rules().extraction,
         )
@@ -207,8 +207,7 @@ def test_django_project_is_platform_not_a_candidate(make_repo) -> None:  # type:
     analysis = analyse(repo.root)
     units = _units(analysis)
     assert units.kind == "component"
-    plan = analysis.extraction_plan
-    assert plan is not None
+    plan = _plan(analysis)
     project = {u for u in units.names if u in units.platform}
     assert "site" in project
     assert project.isdisjoint(c.unit for c in plan.candidates)

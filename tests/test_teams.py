@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
-from archscan.config import parse_config
-from archscan.teams import cluster_authors, core_contributors, cosine
+from archscan.assess.rules import default_rules
+from archscan.assess.units import resolve_units
+from archscan.config import Config, parse_config
+from archscan.history.stage import load_team_map
+from archscan.records import Analysis, TeamsResult
+from archscan.teams import TeamsInput, cluster_authors, core_contributors, cosine, run_teams
 from helpers import analyse
 
 ALICE, BOB = "Alice <alice@example.com>", "Bob <bob@example.com>"
@@ -49,10 +54,42 @@ def _two_teams(make_repo: Callable) -> object:  # type: ignore[type-arg]
     return repo
 
 
+def _package_teams(analysis: Analysis, config: Config | None = None) -> TeamsResult:
+    """The teams stage over top-level packages (what the pipeline uses without contexts),
+    so that the expectations can name the folders."""
+    assert analysis.history is not None
+    units = resolve_units(
+        (f.path for f in analysis.structure.files),
+        {f.path: f.role for f in analysis.files},
+        analysis.view_roles,
+        None,
+        None,
+    )
+    config = config or Config()
+    teams, _warnings = run_teams(
+        TeamsInput(
+            changesets=analysis.history.changesets,
+            head_date=analysis.history.head_date,
+            units=units,
+            files=analysis.history.files,
+            sloc={p: f.sloc for p, f in analysis.facts.items()},
+            team_of=load_team_map(Path(analysis.repository.root), config.history),
+            rules=default_rules().teams,
+        )
+    )
+    return teams
+
+
+def test_the_pipeline_runs_teams_over_its_units(make_repo) -> None:  # type: ignore[no-untyped-def]
+    analysis = analyse(_two_teams(make_repo).root)
+    assert analysis.teams is not None and analysis.assessment is not None
+    assert analysis.teams.unit_kind == analysis.assessment.unit_kind
+    assert analysis.teams.active_contributors == 5
+
+
 def test_groups_alignment_coordination_and_bus_factor(make_repo) -> None:  # type: ignore[no-untyped-def]
     repo = _two_teams(make_repo)
-    analysis = analyse(repo.root)
-    teams = analysis.teams
+    teams = _package_teams(analyse(repo.root))
     assert teams is not None and teams.source == "clustering" and teams.unit_kind == "package"
     # Zed's only commit is two years before HEAD: not active
     assert teams.active_contributors == 5
@@ -85,7 +122,7 @@ def test_team_map_replaces_clustering(make_repo) -> None:  # type: ignore[no-unt
     config = parse_config(
         {"history": {"teams": {"payments": ["Alice", "Carol"], "logistics": ["Bob", "Dan"]}}}
     )
-    teams = analyse(repo.root, config).teams
+    teams = _package_teams(analyse(repo.root, config), config)
     assert teams is not None and teams.source == "team-map"
     names = {g.name: set(g.authors) for g in teams.groups}
     assert names["payments"] == {"Alice", "Carol"}

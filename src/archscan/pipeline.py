@@ -1,5 +1,5 @@
-"""The order of the stages: discover -> parse -> roles -> boundaries -> resolve -> graph
--> metrics -> history.
+"""The order of the stages: discover -> parse -> roles -> boundaries -> data access ->
+resolve -> graph -> metrics -> service links -> history.
 
 Only this module (and the CLI above it) knows the order. Each stage is a function of
 records to records; progress is reported through a small callback interface so that
@@ -23,11 +23,15 @@ from archscan.assess.units import resolve_units
 from archscan.boundaries import BoundariesInput, run_boundaries
 from archscan.cache import FactsCache, default_cache_dir
 from archscan.config import Config
+from archscan.contexts.decomposition import Decomposition
+from archscan.contexts.stage import ContextsInput, run_contexts
+from archscan.data_access.stage import DataAccessInput, run_data_access
 from archscan.discover import discover
 from archscan.graph import file_graph
 from archscan.history.stage import HistoryInput, load_team_map, run_history
 from archscan.languages import registry
 from archscan.languages.base import ResolverSettings
+from archscan.links.stage import ServiceLinksInput, run_service_links
 from archscan.metrics.structure import measure_structure
 from archscan.parse import parse_files
 from archscan.records import (
@@ -70,6 +74,10 @@ class RunOptions:
     cache_dir: Path | None = None
     use_cache: bool = True
     history: bool = True  # mine git history (--no-history turns it off)
+    contexts: int | None = None  # --contexts K: ask for this many contexts
+    decompositions: tuple[Decomposition, ...] = ()  # --decomposition FILE, scored beside ours
+    ground_truths: tuple[Decomposition, ...] = ()  # --ground-truth FILE
+    cross_scores: bool = False  # score the decompositions against each other (compare)
 
 
 def check_repository(root: Path) -> Path:
@@ -230,6 +238,10 @@ def run(
         BoundariesInput(root=root, files=files, components=config.components)
     )
     warnings += list(role_warnings) + list(boundary_warnings)
+    with progress.phase("Reading data access"):
+        data_access, data_warnings = run_data_access(
+            DataAccessInput(root=root, files=discovered.files)
+        )
     settings = ResolverSettings(python_source_roots=config.python.source_roots)
     with progress.phase("Resolving dependencies"):
         resolution = resolve_all(root, files, parsed.facts, settings, boundaries.of)
@@ -246,7 +258,17 @@ def run(
             bool(boundaries.groups),
             roles.in_view,
         )
+    with progress.phase("Linking services"):
+        service_links, link_warnings = run_service_links(
+            ServiceLinksInput(
+                root=root,
+                files=discovered.files,
+                component_of=boundaries.of,
+                generated=frozenset(p for p, f in parsed.facts.items() if f.generated),
+            )
+        )
     warnings += list(parsed.warnings) + list(resolution.warnings)
+    warnings += list(data_warnings) + list(link_warnings)
     history = None
     if options.history:
         with progress.phase("Mining git history"):
@@ -254,6 +276,24 @@ def run(
                 root, repository, discovered, parsed.facts, config, boundaries, roles, jobs
             )
         warnings += history_warnings
+    with progress.phase("Proposing bounded contexts"):
+        contexts, context_warnings = run_contexts(
+            ContextsInput(
+                files=files,
+                facts=parsed.facts,
+                graph=graph,
+                modules=resolution.modules,
+                config=config.contexts,
+                history=history,
+                data_access=data_access,
+                root=root,
+                requested=options.contexts,
+                decompositions=options.decompositions,
+                ground_truths=options.ground_truths,
+                cross_scores=options.cross_scores,
+            )
+        )
+    warnings += context_warnings
     analysis = Analysis(
         repository=repository,
         components=components,
@@ -264,9 +304,12 @@ def run(
         structure=structure,
         warnings=tuple(warnings),
         history=history,
+        contexts=contexts,
         boundaries=boundaries,
         view_roles=roles.architecture,
+        data_access=data_access,
+        service_links=service_links,
     )
-    # later stages (data access, service links, contexts) slot in here, before the verdict
+    # after history, data access, service links and contexts: the verdict reads them all
     with progress.phase("Assessing"):
         return _recommendation(root, analysis, config)
