@@ -121,6 +121,7 @@ def _history_rows(data: dict[str, Any]) -> list[tuple[str, str]]:
     crossing = sum(1 for pair in pairs if pair["cross_boundary"])
     rows = [
         ("Commits (authors)", f"{history['commits']} ({history['authors']})"),
+        ("Bot commits left out", str(history["bot_commits"])),
         ("Temporal coupling", f"{len(pairs)} pairs ({crossing} cross-boundary)"),
         ("Bus factor", str(data["ownership"]["bus_factor"])),
     ]
@@ -143,8 +144,18 @@ def _summary(data: dict[str, Any]) -> None:
     table.add_row("Modules in the graph", str(s["files_in_graph"]))
     table.add_row("Internal dependencies", str(s["dependencies"]))
     table.add_row("External packages", str(s["external_packages"]))
-    table.add_row("File cycles", f"{s['file_cycles']} ({s['files_in_cycles']} files)")
-    table.add_row("Propagation cost", f"{data['metrics']['propagation_cost'] * 100:.1f}%")
+    views = data["views"]
+    table.add_row("Architecture view", f"{', '.join(views['roles'])} code ({views['files']} files)")
+    bounds = data["boundaries"]
+    table.add_row("Components", f"{len(bounds['groups'])} ({bounds['kind']})")
+    roles = ", ".join(f"{r['role']} {r['files']}" for r in data["roles"]["counts"] if r["files"])
+    table.add_row("File roles", roles or "-")
+    table.add_row("File cycles (runtime)", f"{s['file_cycles']} ({s['files_in_cycles']} files)")
+    all_edges = data["metrics"]["all_edges"]["propagation_cost"]
+    table.add_row(
+        "Propagation cost (runtime)",
+        f"{data['metrics']['propagation_cost'] * 100:.1f}% (all edges {all_edges * 100:.1f}%)",
+    )
     for label, value in _history_rows(data):
         table.add_row(label, value)
     skipped = ", ".join(f"{k}: {v}" for k, v in s["skipped"].items())
@@ -308,7 +319,8 @@ def _history_view(
             stderr.print(f"archscan: warning: {warning.message}", markup=False)
     if analysis.history is None:
         raise UsageError("no git history to show")
-    title = f"{view} of {repo.name} ({analysis.history.commits} commits)"
+    roles = ", ".join(analysis.view_roles)
+    title = f"{view} of {repo.name} ({analysis.history.commits} commits, {roles} code)"
     try:
         table = build_table(view, analysis.history, top, sort, title)
     except ValueError as exc:

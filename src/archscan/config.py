@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -71,6 +71,29 @@ DEFAULT_BOTS: tuple[str, ...] = (
     "snyk-bot*",
     "github-actions*",
     "pre-commit-ci*",
+    # Names and addresses bots commit under (matched against name and e-mail):
+    # "Mend Renovate" / "WhiteSource Renovate" <bot@renovateapp.com>, "ImgBot",
+    # "Transifex Bot", semantic-release-bot, noreply addresses of GitHub Actions.
+    "bot@*",
+    "*-bot",
+    "*-bot@*",
+    "*_bot",
+    "* bot",
+    "*bot@renovateapp.com",
+    "mend renovate*",
+    "whitesource*",
+    "*renovate[bot]*",
+    "imgbot*",
+    "*dependabot*",
+    "*github-actions*",
+    "*pre-commit-ci*",
+    "codecov*",
+    "allcontributors*",
+    "weblate*",
+    "transifex*",
+    "crowdin*",
+    "mergify*",
+    "*@dependabot.com",
 )
 COUPLING_MODES: tuple[str, ...] = ("commit", "author-day", "window", "ticket")
 
@@ -89,6 +112,7 @@ class HistoryConfig:
     include_deleted: bool = False  # report files that no longer exist at HEAD
     line_counts: bool = True  # numstat pass (churn, ownership by lines)
     bots: tuple[str, ...] = DEFAULT_BOTS  # globs on author name or e-mail, case-insensitive
+    extra_bots: tuple[str, ...] = ()  # more patterns, added to `bots` (keeps the defaults)
     ticket_pattern: str = r"\b[A-Z][A-Z0-9]+-\d+\b|#\d+\b"
     coupling_by: str = "commit"
     window_days: int = 1
@@ -107,6 +131,24 @@ class HistoryConfig:
 
 
 @dataclass(frozen=True)
+class RolesConfig:
+    """``[roles]``: globs that give files a role, overriding detection (roles.py); and
+    the roles the architecture views (cycles, rankings, hotspots, coupling, ownership)
+    are computed on."""
+
+    production: tuple[str, ...] = ()
+    test: tuple[str, ...] = ()
+    migration: tuple[str, ...] = ()
+    generated: tuple[str, ...] = ()
+    vendored: tuple[str, ...] = ()
+    build: tuple[str, ...] = ()
+    config: tuple[str, ...] = ()
+    docs: tuple[str, ...] = ()
+    data: tuple[str, ...] = ()
+    architecture: tuple[str, ...] = ("production",)
+
+
+@dataclass(frozen=True)
 class Config:
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
@@ -116,6 +158,7 @@ class Config:
     thresholds: Mapping[str, float] = field(default_factory=dict)
     python: PythonConfig = PythonConfig()
     history: HistoryConfig = HistoryConfig()
+    roles: RolesConfig = RolesConfig()
     source: str = ""  # where the configuration was read from ("" = defaults)
     warnings: tuple[AnalysisWarning, ...] = ()  # a broken file that was ignored
 
@@ -133,6 +176,7 @@ _TOP_KEYS = {
     "thresholds",
     "python",
     "history",
+    "roles",
 }
 
 _HISTORY_STR = ("since", "until", "branch", "ticket_pattern", "team_map", "coupling_by")
@@ -152,6 +196,7 @@ _HISTORY_KEYS = {
     *_HISTORY_BOOL,
     *_HISTORY_INT,
     "bots",
+    "extra_bots",
     "teams",
     "knowledge_island_share",
 }
@@ -204,8 +249,8 @@ def _history_value(key: str, value: Any) -> Any:
         raise ConfigError(f"'history.{key}' must be true or false")
     if key in _HISTORY_INT and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
         raise ConfigError(f"'history.{key}' must be a non-negative integer")
-    if key == "bots":
-        return _str_list(value, "history.bots")
+    if key in ("bots", "extra_bots"):
+        return _str_list(value, f"history.{key}")
     if key == "teams":
         if not isinstance(value, dict):
             raise ConfigError("'history.teams' must be a table of team = [authors]")
@@ -234,6 +279,22 @@ def _history(value: Any) -> HistoryConfig:
     return HistoryConfig(**parsed)
 
 
+def _roles(value: Any) -> RolesConfig:
+    from archscan.records import FILE_ROLES
+
+    if not isinstance(value, dict):
+        raise ConfigError("'roles' must be a table of role = [globs]")
+    _check_keys(value, {f.name for f in fields(RolesConfig)}, "[roles]")
+    parsed = {key: _str_list(item, f"roles.{key}") for key, item in value.items()}
+    unknown = sorted(set(parsed.get("architecture", ())) - set(FILE_ROLES))
+    if unknown:
+        raise ConfigError(
+            f"'roles.architecture' names unknown role(s) {', '.join(unknown)}; "
+            f"roles are {', '.join(FILE_ROLES)}"
+        )
+    return RolesConfig(**parsed)
+
+
 def parse_config(table: Mapping[str, Any], source: str = "") -> Config:
     """Validate a ``[tool.archscan]``-shaped table into a Config."""
     _check_keys(table, _TOP_KEYS, f"archscan configuration ({source or 'inline'})")
@@ -257,6 +318,8 @@ def parse_config(table: Mapping[str, Any], source: str = "") -> Config:
         config = replace(config, python=_python(table["python"]))
     if "history" in table:
         config = replace(config, history=_history(table["history"]))
+    if "roles" in table:
+        config = replace(config, roles=_roles(table["roles"]))
     return config
 
 

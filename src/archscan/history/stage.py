@@ -52,6 +52,10 @@ class HistoryInput:
     config: HistoryConfig
     jobs: int = 1
     subfolder: bool = False  # the root is a folder inside a larger repository
+    # The architecture view (production code by default, roles.py): hotspots, temporal
+    # coupling, components and bus factors cover only these files; every file keeps
+    # its own history row.
+    in_view: Callable[[str], bool] | None = None
 
 
 def _warning(kind: str, message: str) -> AnalysisWarning:
@@ -147,7 +151,7 @@ def _aggregator(data: HistoryInput, plan: _NamePlan) -> Aggregator:
     config = data.config
     aggregator = Aggregator(
         keep=data.paths.__contains__,
-        is_bot=bot_matcher(config.bots),
+        is_bot=bot_matcher(config.bots + config.extra_bots),
         coupling_by=config.coupling_by,
         window_days=config.window_days,
         ticket=compile_user_regex(config.ticket_pattern),
@@ -274,8 +278,12 @@ def run_history(data: HistoryInput) -> tuple[HistoryResult | None, Sequence[Anal
         _team_map(data.root, config, warnings),
     )
     files = metrics.file_histories(context)
-    pairs = metrics.temporal_coupling(context)
-    rows, (factor, owners) = metrics.components(context, files, pairs)
+    in_view = data.in_view or (lambda path: True)
+    viewed = [f for f in files if in_view(f.path)]
+    pairs = [
+        p for p in metrics.temporal_coupling(context) if in_view(p.entity) and in_view(p.coupled)
+    ]
+    rows, (factor, owners) = metrics.components(context, viewed, pairs)
     shallow = any(w.kind == "shallow-clone" for w in warnings)
     result = HistoryResult(
         head_date=head.isoformat(),
@@ -290,7 +298,7 @@ def run_history(data: HistoryInput) -> tuple[HistoryResult | None, Sequence[Anal
         bus_factor=factor,
         bus_factor_authors=owners,
         files=tuple(files),
-        hotspots=tuple(metrics.hotspots(context, files)),
+        hotspots=tuple(metrics.hotspots(context, viewed)),
         coupling=tuple(pairs),
         components=tuple(rows),
         team_coupling=tuple(metrics.team_coupling(rows)) if context.team_of else (),

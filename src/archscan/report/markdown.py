@@ -31,8 +31,17 @@ def render_markdown(data: dict[str, Any], top: int = 15) -> str:
     env = environment()
     env.filters["md"] = _md
     template = env.get_template("report.md.j2")
-    files = data["files"]
+    # Rankings cover the architecture view (production code by default), like the
+    # components, cycles and history views; the other roles are counted on their own.
+    view_roles = set(data["views"]["roles"])
+    files = [f for f in data["files"] if f["role"] in view_roles and f["language"]]
+    runtime = [c for c in data["cycles"] if c["edge_set"] == "runtime"]
+    every = [c for c in data["cycles"] if c["edge_set"] == "all"]
     text = template.render(
+        runtime_cycles=runtime,
+        largest_runtime=max((c["size"] for c in runtime if c["level"] == "file"), default=0),
+        largest_all=max((c["size"] for c in every if c["level"] == "file"), default=0),
+        all_file_cycles=sum(1 for c in every if c["level"] == "file"),
         data=data,
         top=top,
         most_complex=sorted(files, key=lambda f: (-f["complexity"], f["path"]))[:top],
