@@ -131,6 +131,7 @@ def test_deeply_nested_manifests_lose_nothing_else(make_repo) -> None:  # type: 
     repo.write("src/A.php", "<?php\nnamespace App;\nclass A { function f() { return new B(); } }\n")
     repo.write("src/B.php", "<?php\nnamespace App;\nclass B {}\n")
     repo.write("pnpm-workspace.yaml", "packages: " + NESTED + "\n")
+    repo.write("docker-compose.yml", "services: " + NESTED + "\n")
     repo.commit("deep", ALICE)
     analysis = analyse_repo(repo.root)
     edges = _edges(analysis)

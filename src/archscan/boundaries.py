@@ -29,11 +29,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-import yaml
-
 from archscan.graph import UNASSIGNED, component_resolver
 from archscan.languages.base import ProjectView
 from archscan.records import AnalysisWarning, Boundaries, BoundaryGroup, SourceFile
+from archscan.repofiles import loads_yaml
 
 # The build file names that make their folder a unit, with the unit's kind.
 _MARKERS: dict[str, str] = {
@@ -168,8 +167,8 @@ def _compose_services(
 ) -> list[tuple[str, str]]:
     """(service name, folder of its Dockerfile or build context) of one compose file."""
     try:
-        document = yaml.safe_load(view.read_text(path) or "")
-    except yaml.YAMLError as exc:
+        document = loads_yaml(view.read_text(path) or "")  # nesting-limited (repofiles)
+    except ValueError as exc:
         warnings.append(AnalysisWarning(path, "boundaries", f"unreadable compose file: {exc}"))
         return []
     services = document.get("services") if isinstance(document, dict) else None
