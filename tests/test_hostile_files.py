@@ -192,3 +192,14 @@ def test_ctrl_c_is_one_line_exit_130_and_no_half_report(make_repo, tmp_path: Pat
     assert proc.returncode == 130, stderr
     assert stderr.strip().splitlines() == ["archscan: interrupted"]
     assert not list(out.iterdir())  # no archscan.json, no temporary file
+
+
+def test_a_deeply_nested_baseline_is_one_line_and_exit_2(make_repo) -> None:  # type: ignore[no-untyped-def]
+    repo = make_repo()
+    repo.write("a.py", "import os\n")
+    repo.write("archscan-baseline.json", '{"archscan_baseline": ' + NESTED + "}")
+    repo.commit("one", ALICE)
+    result = cli("check", str(repo.root))
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "nested deeper" in lines[0]
