@@ -2,28 +2,69 @@
 
 from __future__ import annotations
 
+import csv
+import hashlib
+import json
 import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
+import platformdirs
 import typer
+import typer.core
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from archscan import __version__
 from archscan.config import ConfigError, load_config
 from archscan.gitio import GitError
 from archscan.pipeline import InputError, RunOptions, check_repository, run
+from archscan.report import views
+from archscan.report.document import DocumentError, load_document
 from archscan.report.json_report import analysis_to_dict, dumps
-from archscan.report.markdown import render_markdown
+from archscan.report.registry import (
+    REPORTERS,
+    FormatError,
+    RenderOptions,
+    parse_formats,
+    write_reports,
+)
+from archscan.terminal import clean, shorten_path
 
 EXIT_OK = 0
 EXIT_USAGE = 2
-FORMATS = ("json", "md")
+FORMATS = tuple(REPORTERS)
+VIEW_FORMATS = ("table", "csv", "json")
+
+
+def _plain_help() -> None:
+    """Help that reads like git's or ruff's: ``PATH`` and ``--out DIR``, not ``{path}``
+    and ``<bool>`` (typer's rich help shows type labels; archscan names each value)."""
+    option_type = typer.core.TyperOption.display_type_rich
+
+    def option_display(self: typer.core.TyperOption, ctx: Any) -> str | None:
+        if self.is_flag:
+            return None
+        shown = option_type(self, ctx)
+        return shown.strip("<>").upper() if shown and self.metavar is None else shown
+
+    def usage_name(self: typer.core.TyperArgument) -> str:
+        name = self.display_name_raw.upper()
+        return name if self.required else f"[{name}]"
+
+    typer.core.TyperOption.display_type_rich = option_display  # type: ignore[method-assign]
+    typer.core.TyperArgument.display_type_rich = lambda self, ctx: None  # type: ignore[method-assign]
+    typer.core.TyperArgument._usage_display_name = usage_name  # type: ignore[method-assign]
+
+
+_plain_help()
 
 app = typer.Typer(
     name="archscan",
@@ -33,6 +74,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 stdout = Console(highlight=False)
+if not stdout.is_terminal:  # piped or redirected: full paths, no wrapping at 80 columns
+    stdout = Console(highlight=False, width=4096)
 stderr = Console(stderr=True, highlight=False)
 _state = {"debug": False}
 
@@ -70,6 +113,11 @@ class RichProgress:
         if self._bar is not None:
             self._bar.advance(self._task, amount)
 
+    def update(self, completed: int, total: int | None) -> None:
+        """Absolute progress (history: commits read out of the total once known)."""
+        if self._bar is not None:
+            self._bar.update(self._task, completed=completed, total=total)
+
 
 def _version(value: bool) -> None:
     if value:
@@ -89,26 +137,45 @@ def _main(
 
 
 def _formats(value: str) -> tuple[str, ...]:
-    chosen = tuple(f.strip().lower() for f in value.split(",") if f.strip())
-    unknown = [f for f in chosen if f not in FORMATS]
-    if unknown or not chosen:
-        raise UsageError(
-            f"unknown format(s) {', '.join(unknown) or value!r}; choose from {', '.join(FORMATS)}"
-        )
-    return chosen
+    try:
+        return parse_formats(value)
+    except FormatError as exc:
+        raise UsageError(str(exc)) from exc
+
+
+def _inside(target: Path, repo: Path) -> bool:
+    real, repo_real = os.path.realpath(target), os.path.realpath(repo)
+    return real == repo_real or real.startswith(repo_real + os.sep)
+
+
+def default_output_dir(repo: Path) -> Path:
+    """``./archscan-report`` when the current folder is outside the repository, else a
+    folder per repository in the user's cache (archscan never writes into the repo)."""
+    local = Path.cwd() / "archscan-report"
+    if not _inside(local, repo):
+        return local.resolve()
+    key = hashlib.sha1(os.path.realpath(repo).encode("utf-8", "surrogateescape")).hexdigest()
+    cache = Path(platformdirs.user_cache_dir("archscan")) / "reports"
+    return cache / f"{repo.name or 'repository'}-{key[:10]}"
 
 
 def _output_dir(out: Path | None, repo: Path) -> Path:
-    target = (out or Path.cwd() / "archscan-report").resolve()
-    repo_real = os.path.realpath(repo)
-    if os.path.realpath(target) == repo_real or os.path.realpath(target).startswith(
-        repo_real + os.sep
-    ):
+    target = out.resolve() if out else default_output_dir(repo)
+    if _inside(target, repo):
         raise UsageError(
             f"refusing to write into the analysed repository ({target}); choose --out elsewhere"
         )
     target.mkdir(parents=True, exist_ok=True)
     return target
+
+
+def _text(value: object, path: bool = False) -> Text:
+    """A table cell: control characters stripped, never parsed as markup; paths keep
+    their end on a terminal and are printed whole otherwise."""
+    cleaned = clean(value)
+    if path and stdout.is_terminal:
+        cleaned = shorten_path(cleaned, max(24, stdout.width // 2))
+    return Text(cleaned)
 
 
 def _history_rows(data: dict[str, Any]) -> list[tuple[str, str]]:
@@ -125,7 +192,8 @@ def _history_rows(data: dict[str, Any]) -> list[tuple[str, str]]:
     ]
     if data["hotspots"]:
         top = data["hotspots"][0]
-        rows.append(("Top hotspot", f"{top['path']} ({top['revisions']} x {top['complexity']})"))
+        where = shorten_path(clean(top["path"]), 60) if stdout.is_terminal else clean(top["path"])
+        rows.append(("Top hotspot", f"{where} ({top['revisions']} x {top['complexity']})"))
     return rows
 
 
@@ -137,7 +205,7 @@ def _summary(data: dict[str, Any]) -> None:
     table.add_row("Files analysed", str(s["files"]))
     table.add_row(
         "Languages",
-        ", ".join(f"{lang['name']} ({lang['files']})" for lang in data["languages"]) or "-",
+        Text(", ".join(f"{lang['name']} ({lang['files']})" for lang in data["languages"]) or "-"),
     )
     table.add_row("Modules in the graph", str(s["files_in_graph"]))
     table.add_row("Internal dependencies", str(s["dependencies"]))
@@ -145,19 +213,19 @@ def _summary(data: dict[str, Any]) -> None:
     table.add_row("File cycles", f"{s['file_cycles']} ({s['files_in_cycles']} files)")
     table.add_row("Propagation cost", f"{data['metrics']['propagation_cost'] * 100:.1f}%")
     for label, value in _history_rows(data):
-        table.add_row(label, value)
+        table.add_row(label, _text(value))
     skipped = ", ".join(f"{k}: {v}" for k, v in s["skipped"].items())
-    table.add_row("Skipped", skipped or "none")
+    table.add_row("Skipped", _text(skipped or "none"))
     table.add_row("Warnings", str(s["warnings"]))
     stdout.print(table)
-    packages = sorted(data["packages"], key=lambda p: (-(p["ca"] + p["ce"]), p["name"]))[:10]
+    packages = views.most_coupled(data["packages"], 10)
     if packages:
         coupled = Table(title="Most coupled packages", title_justify="left")
         for column in ("package", "files", "Ca", "Ce", "I", "D"):
             coupled.add_column(column, justify="left" if column == "package" else "right")
         for p in packages:
             coupled.add_row(
-                p["name"],
+                _text(p["name"], path=True),
                 str(p["files"]),
                 str(p["ca"]),
                 str(p["ce"]),
@@ -167,38 +235,69 @@ def _summary(data: dict[str, Any]) -> None:
         stdout.print(coupled)
 
 
+_FORMAT_HELP = "Comma-separated output formats: " + ", ".join(
+    f"{r.name} ({r.file_name})" for r in REPORTERS.values()
+)
+_TEMPLATES = Annotated[
+    Path | None,
+    typer.Option(
+        "--templates", metavar="DIR", help="A branded copy of report_templates/ (by file name)."
+    ),
+]
+
+
 @app.command()
 def analyze(
-    path: Annotated[Path, typer.Argument(help="The repository (or folder) to analyse.")],
+    path: Annotated[
+        Path, typer.Argument(metavar="PATH", help="The repository (or folder) to analyse.")
+    ],
     out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Output folder (default ./archscan-report).")
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            metavar="DIR",
+            help="Output folder (default ./archscan-report, or the user cache when the "
+            "current folder is inside the repository).",
+        ),
     ] = None,
     format: Annotated[
-        str, typer.Option("--format", "-f", help="Comma-separated output formats: json, md.")
+        str, typer.Option("--format", "-f", metavar="LIST", help=_FORMAT_HELP)
     ] = "json,md",
     config: Annotated[
-        Path | None, typer.Option("--config", "-c", help="Configuration file (TOML).")
+        Path | None,
+        typer.Option("--config", "-c", metavar="FILE", help="Configuration file (TOML)."),
     ] = None,
     include: Annotated[
-        list[str] | None, typer.Option("--include", help="Only analyse paths matching this glob.")
+        list[str] | None,
+        typer.Option("--include", metavar="GLOB", help="Only analyse paths matching this glob."),
     ] = None,
     exclude: Annotated[
-        list[str] | None, typer.Option("--exclude", help="Skip paths matching this glob.")
+        list[str] | None,
+        typer.Option("--exclude", metavar="GLOB", help="Skip paths matching this glob."),
     ] = None,
     no_history: Annotated[
         bool, typer.Option("--no-history", help="Skip git history mining.")
     ] = False,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes (0 = cores).")] = 0,
+    jobs: Annotated[
+        int,
+        typer.Option("--jobs", "-j", min=0, metavar="N", help="Worker processes (0 = cores)."),
+    ] = 0,
     cache_dir: Annotated[
-        Path | None, typer.Option("--cache-dir", help="Parse cache folder (default: user cache).")
+        Path | None,
+        typer.Option(
+            "--cache-dir", metavar="DIR", help="Parse cache folder (default: user cache)."
+        ),
     ] = None,
     no_cache: Annotated[
         bool, typer.Option("--no-cache", help="Do not use the parse cache.")
     ] = False,
+    templates: _TEMPLATES = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress, no summary.")] = False,
 ) -> None:
-    """Analyse a repository: dependency graph, structural metrics, reports."""
+    """Analyse a repository: dependency graph, structural metrics, history, reports."""
     formats = _formats(format)
+    _check_templates(templates)
     repo = check_repository(path)
     settings = load_config(repo, config).with_cli(tuple(include or ()), tuple(exclude or ()))
     target = _output_dir(out, repo)
@@ -206,18 +305,64 @@ def analyze(
         jobs=jobs, cache_dir=cache_dir, use_cache=not no_cache, history=not no_history
     )
     analysis = run(repo, settings, options, RichProgress(enabled=not quiet))
-    data = analysis_to_dict(analysis)
-    written = []
-    if "json" in formats:
-        (target / "archscan.json").write_text(dumps(analysis), encoding="utf-8")
-        written.append(target / "archscan.json")
-    if "md" in formats:
-        (target / "report.md").write_text(render_markdown(data), encoding="utf-8")
-        written.append(target / "report.md")
+    # Reporters render the document as archscan.json holds it, so that ``archscan
+    # report`` on the saved file writes the same bytes.
+    data = json.loads(dumps(analysis))
+    written = _write(data, formats, target, templates)
     if not quiet:
         _summary(data)
         for file in written:
-            stdout.print(f"wrote {file}")
+            stdout.print(Text(f"wrote {file}"))
+
+
+def _check_templates(templates: Path | None) -> None:
+    if templates is not None and not templates.is_dir():
+        raise UsageError(f"--templates {templates} is not a folder")
+
+
+def _write(
+    data: dict[str, Any], formats: tuple[str, ...], target: Path, templates: Path | None
+) -> list[Path]:
+    from archscan.report.pdf import PdfError
+
+    try:
+        return write_reports(data, formats, target, RenderOptions(templates=templates))
+    except PdfError as exc:
+        raise UsageError(str(exc)) from exc
+
+
+@app.command()
+def report(
+    document: Annotated[
+        Path, typer.Argument(metavar="ARCHSCAN_JSON", help="A saved archscan.json.")
+    ],
+    format: Annotated[
+        str, typer.Option("--format", "-f", metavar="LIST", help=_FORMAT_HELP)
+    ] = "html,md",
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", "-o", metavar="DIR", help="Output folder (default: beside ARCHSCAN_JSON)."
+        ),
+    ] = None,
+    templates: _TEMPLATES = None,
+) -> None:
+    """Re-render a saved analysis (no re-analysis): same bytes as analyze wrote."""
+    formats = _formats(format)
+    _check_templates(templates)
+    data = _load(document)
+    target = (out or document.resolve().parent).resolve()
+    if "json" in formats and (target / "archscan.json").resolve() == document.resolve():
+        formats = tuple(f for f in formats if f != "json")  # already there, same bytes
+    for file in _write(data, formats, target, templates):
+        stdout.print(Text(f"wrote {file}"))
+
+
+def _load(document: Path) -> dict[str, Any]:
+    try:
+        return load_document(document)
+    except DocumentError as exc:
+        raise UsageError(str(exc)) from exc
 
 
 @app.command()
@@ -289,66 +434,169 @@ def history(
         out.write_text(text, encoding="utf-8")
 
 
-def _history_view(
-    view: str,
-    path: Path,
+def _view_document(
+    path: Path | None,
+    source: Path | None,
     config: Path | None,
-    top: int,
-    sort: str | None,
+    since: str | None,
     jobs: int,
     cache_dir: Path | None,
-) -> None:
-    from archscan.history.tables import build_table
-
+) -> dict[str, Any]:
+    """The document a terminal view shows: a saved archscan.json (--from), or a fresh
+    analysis of PATH (history since --since when given)."""
+    if source is not None:
+        if path is not None:
+            raise UsageError("give either PATH or --from, not both")
+        return _load(source)
+    if path is None:
+        raise UsageError("give the repository PATH, or --from archscan.json")
     repo = check_repository(path)
     settings = load_config(repo, config)
-    options = RunOptions(jobs=jobs, cache_dir=cache_dir)
-    analysis = run(repo, settings, options, RichProgress(enabled=True))
+    if since:
+        settings = replace(settings, history=replace(settings.history, since=since))
+    analysis = run(repo, settings, RunOptions(jobs=jobs, cache_dir=cache_dir), RichProgress(True))
     for warning in analysis.warnings:
         if warning.kind in ("no-history", "shallow-clone", "history-unreadable"):
-            stderr.print(f"archscan: warning: {warning.message}", markup=False)
-    if analysis.history is None:
-        raise UsageError("no git history to show")
-    title = f"{view} of {repo.name} ({analysis.history.commits} commits)"
+            stderr.print(Text(f"archscan: warning: {clean(warning.message)}"))
+    return analysis_to_dict(analysis)
+
+
+def _since_date(since: str | None) -> str | None:
+    if since is None:
+        return None
     try:
-        table = build_table(view, analysis.history, top, sort, title)
+        return date.fromisoformat(since).isoformat()
     except ValueError as exc:
-        raise UsageError(str(exc)) from exc
+        raise UsageError(f"--since with --from takes a date YYYY-MM-DD, not {since!r}") from exc
+
+
+def show_view(
+    name: str,
+    data: dict[str, Any],
+    *,
+    top: int,
+    sort: str | None,
+    exclude: tuple[str, ...],
+    since: str | None,
+    output: str,
+) -> None:
+    """Print one table view of a document (terminal table, CSV or JSON on stdout)."""
+    view = views.TABLE_VIEWS[name]
+    if name != "hotspots" and not data.get("history"):
+        raise UsageError("no git history to show")
+    rows = views.filter_rows(view, view.rows(data), data, exclude, since)
+    rows = views.sort_rows(view, rows, sort)[: max(top, 0)]
+    if output == "json":
+        picked = [{c.title: row.get(c.key) for c in view.columns} for row in rows]
+        sys.stdout.write(json.dumps(picked, indent=2, ensure_ascii=False) + "\n")
+        return
+    if output == "csv":
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(view.sort_names())
+        for row in rows:
+            writer.writerow([views.cell_text(row.get(c.key)) for c in view.columns])
+        return
+    repo = clean(str((data.get("repository") or {}).get("root", "")).rsplit("/", 1)[-1])
+    commits = (data.get("history") or {}).get("commits", 0)
+    table = Table(title=f"{name} of {repo} ({commits} commits)", title_justify="left")
+    for column in view.columns:
+        table.add_column(column.title, justify="right" if column.numeric else "left")
+    for row in rows:
+        table.add_row(
+            *(
+                _text(views.cell_text(row.get(c.key)), path=c.key in view.paths)
+                for c in view.columns
+            )
+        )
     stdout.print(table)
 
 
-_PATH = Annotated[Path, typer.Argument(help="The repository to analyse.")]
-_CONFIG = Annotated[Path | None, typer.Option("--config", "-c", help="Configuration file.")]
-_TOP = Annotated[int, typer.Option("--top", "-n", help="Rows to show.")]
-_SORT = Annotated[str | None, typer.Option("--sort", "-s", help="Column to sort on.")]
-_JOBS = Annotated[int, typer.Option("--jobs", "-j", help="Worker processes (0 = cores).")]
-_CACHE = Annotated[Path | None, typer.Option("--cache-dir", help="Parse cache folder.")]
+# Option types of the view commands (module level: typer resolves annotations here).
+_VIEW_PATH = Annotated[
+    Path | None,
+    typer.Argument(metavar="PATH", help="The repository (or use --from).", show_default=False),
+]
+_FROM = Annotated[
+    Path | None,
+    typer.Option("--from", metavar="ARCHSCAN_JSON", help="Show a saved analysis; no re-analysis."),
+]
+_TOP = Annotated[int, typer.Option("--top", "-n", min=0, metavar="N", help="Rows to show.")]
+_ROW_EXCLUDE = Annotated[
+    list[str] | None,
+    typer.Option("--exclude", metavar="GLOB", help="Leave out rows of matching paths."),
+]
+_SINCE = Annotated[
+    str | None,
+    typer.Option(
+        "--since",
+        metavar="DATE",
+        help="History since DATE (git's --since); with --from, only rows of files changed "
+        "on or after DATE (YYYY-MM-DD).",
+    ),
+]
+_VIEW_FORMAT = Annotated[
+    str, typer.Option("--format", "-f", metavar="FORMAT", help="table, csv or json.")
+]
+_CONFIG = Annotated[
+    Path | None, typer.Option("--config", "-c", metavar="FILE", help="Configuration file.")
+]
+_JOBS = Annotated[
+    int, typer.Option("--jobs", "-j", min=0, metavar="N", help="Worker processes (0 = cores).")
+]
+_CACHE = Annotated[
+    Path | None, typer.Option("--cache-dir", metavar="DIR", help="Parse cache folder.")
+]
 
 
-def _register_history_view(view: str, summary: str) -> None:
-    """One terminal command per history view; they differ only in the table they print."""
+def _register_view(name: str) -> None:
+    """One terminal command per table view; they differ only in the view they show."""
+    view = views.TABLE_VIEWS[name]
+    columns = ", ".join(view.sort_names())
 
     def command(
-        path: _PATH,
-        config: _CONFIG = None,
+        path: _VIEW_PATH = None,
+        source: _FROM = None,
         top: _TOP = 20,
-        sort: _SORT = None,
+        sort: str | None = None,  # annotated below: its help lists this view's columns
+        exclude: _ROW_EXCLUDE = None,
+        since: _SINCE = None,
+        output: _VIEW_FORMAT = "table",
+        config: _CONFIG = None,
         jobs: _JOBS = 0,
         cache_dir: _CACHE = None,
     ) -> None:
-        _history_view(view, path, config, top, sort, jobs, cache_dir)
+        # Every option is checked before any work: a bad --sort must not cost an analysis.
+        if sort is not None and sort not in view.sort_names():
+            raise UsageError(f"unknown sort column {sort!r}; choose from {columns}")
+        if output not in VIEW_FORMATS:
+            raise UsageError(f"unknown --format {output!r}; choose from {', '.join(VIEW_FORMATS)}")
+        filter_since = _since_date(since) if source is not None else None
+        data = _view_document(path, source, config, since, jobs, cache_dir)
+        show_view(
+            name,
+            data,
+            top=top,
+            sort=sort,
+            exclude=tuple(exclude or ()),
+            since=filter_since,
+            output=output,
+        )
 
-    command.__doc__ = summary
-    app.command(name=view)(command)
+    command.__doc__ = view.summary
+    command.__annotations__["sort"] = Annotated[
+        str | None,
+        typer.Option(
+            "--sort",
+            "-s",
+            metavar="COLUMN",
+            help=f"Column to sort on: {columns} (default {view.default_sort}).",
+        ),
+    ]
+    app.command(name=name)(command)
 
 
-_HISTORY_VIEWS = (
-    ("hotspots", "Files ranked by change frequency x complexity."),
-    ("coupling", "Files that change together (temporal coupling), cross-boundary pairs marked."),
-    ("owners", "Main developer, ownership share and knowledge islands per file."),
-)
-for _name, _help in _HISTORY_VIEWS:
-    _register_history_view(_name, _help)
+for _name in views.TABLE_VIEWS:
+    _register_view(_name)
 
 
 def main() -> None:

@@ -44,6 +44,8 @@ class Progress(Protocol):
 
     def advance(self, amount: int = 1) -> None: ...
 
+    def update(self, completed: int, total: int | None) -> None: ...
+
 
 class SilentProgress:
     @contextmanager
@@ -51,6 +53,9 @@ class SilentProgress:
         yield
 
     def advance(self, amount: int = 1) -> None:
+        return None
+
+    def update(self, completed: int, total: int | None) -> None:
         return None
 
 
@@ -97,6 +102,7 @@ def _history(
     config: Config,
     components: dict[str, tuple[str, ...]],
     jobs: int,
+    progress: Progress,
 ) -> tuple[HistoryResult | None, list[AnalysisWarning]]:
     """Behavioural half: history of the discovered files, by the same components as the
     structure (configured or build projects; by package, i.e. directory, when none)."""
@@ -110,6 +116,7 @@ def _history(
         config=config.history,
         jobs=jobs,
         subfolder=repository.is_git and _is_subfolder(root),
+        progress=progress.update,
     )
     result, warnings = run_history(data)
     return result, list(warnings)
@@ -166,7 +173,7 @@ def run(
     if options.history:
         with progress.phase("Mining git history"):
             history, history_warnings = _history(
-                root, repository, discovered, parsed.facts, config, components, jobs
+                root, repository, discovered, parsed.facts, config, components, jobs, progress
             )
         warnings += history_warnings
     return Analysis(

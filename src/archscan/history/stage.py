@@ -52,6 +52,8 @@ class HistoryInput:
     config: HistoryConfig
     jobs: int = 1
     subfolder: bool = False  # the root is a folder inside a larger repository
+    # (commits read, total once the id list is known): the progress bar's "n/total"
+    progress: Callable[[int, int | None], None] | None = None
 
 
 def _warning(kind: str, message: str) -> AnalysisWarning:
@@ -100,6 +102,7 @@ def _head_date(root: Path, revision: str) -> date | None:
         return None
 
 
+PROGRESS_EVERY = 250  # commits between progress reports (cheap: no per-commit call)
 HEAD_START = 2000  # newest commits streamed by one git process while rev-list runs
 
 
@@ -142,8 +145,11 @@ def _aggregator(data: HistoryInput, plan: _NamePlan) -> Aggregator:
         ticket=re.compile(config.ticket_pattern),
         coupling=CouplingCounts(config.max_changeset_size),
     )
-    for commit in _commits(data, plan):
+    report = data.progress
+    for read, commit in enumerate(_commits(data, plan), start=1):
         aggregator.add(commit)
+        if report is not None and read % PROGRESS_EVERY == 0:
+            report(read, len(plan.ids.result()) if plan.ids.done() else None)
     aggregator.finish()
     return aggregator
 
