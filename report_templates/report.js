@@ -260,5 +260,5 @@
     });
     zoom("");
   }
-  document.documentElement.setAttribute("data-ready", "1");
+  document.documentElement.setAttribute("data-ready", String(Math.round(performance.now())));
 })();

@@ -175,3 +175,18 @@ def test_hostile_names_are_shown_as_text_and_nothing_executes(browser: Any, tmp_
     assert "<script>alert(1)</script>.py" in page.inner_text("#map-detail")
     assert loaded.dialogs == [] and loaded.console == []
     page.screenshot(path=str(tmp_path / "hostile.png"), full_page=False)
+
+
+@pytest.mark.slow
+def test_pdf_is_printed_by_the_local_chromium(tmp_path: Path) -> None:
+    saved = tmp_path / "archscan.json"
+    saved.write_text(json.dumps(fixed_document()), encoding="utf-8")
+    env = {"ARCHSCAN_CHROMIUM": CHROMIUM}
+    result = archscan("report", str(saved), "--format", "pdf", env=env)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "report.pdf").read_bytes().startswith(b"%PDF-")
+    none = archscan(
+        "report", str(saved), "--format", "pdf", env={"ARCHSCAN_CHROMIUM": "/no/chromium"}
+    )
+    assert none.returncode == 2
+    assert "needs a local Chromium" in none.stderr and "none is installed" in none.stderr

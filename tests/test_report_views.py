@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from archscan.config import Config
+from archscan.pipeline import RunOptions, SilentProgress, run
 from archscan.report import views
 from archscan.report.html import inline_json
 from archscan.report.registry import FormatError, parse_formats
 from archscan.terminal import clean, shorten_path
 from report_support import fixed_document
+from test_cli import make_shop
 
 
 def test_dsm_order_puts_providers_first_and_keeps_cycles_together() -> None:
@@ -89,3 +94,18 @@ def test_formats_come_from_the_registry() -> None:
     assert parse_formats("json, MD,html") == ("json", "md", "html")
     with pytest.raises(FormatError, match="choose from json, md, html, pdf"):
         parse_formats("json,docx")
+
+
+class _Recording(SilentProgress):
+    def __init__(self) -> None:
+        self.updates: list[tuple[int, int | None]] = []
+
+    def update(self, completed: int, total: int | None) -> None:
+        self.updates.append((completed, total))
+
+
+def test_history_progress_counts_commits_read_out_of_the_total(tmp_path: Path) -> None:
+    shop = make_shop(tmp_path / "shop")
+    progress = _Recording()
+    run(shop, Config(), RunOptions(use_cache=False, jobs=1), progress)
+    assert progress.updates[-1] == (19, 19)  # the example shop's 19 commits

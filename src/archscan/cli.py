@@ -482,8 +482,8 @@ def show_view(
 ) -> None:
     """Print one table view of a document (terminal table, CSV or JSON on stdout)."""
     view = views.TABLE_VIEWS[name]
-    if name != "hotspots" and not data.get("history"):
-        raise UsageError("no git history to show")
+    if not data.get(view.requires):
+        raise UsageError(f"the analysis has no {view.requires} section to show")
     rows = views.filter_rows(view, view.rows(data), data, exclude, since)
     rows = views.sort_rows(view, rows, sort)[: max(top, 0)]
     if output == "json":

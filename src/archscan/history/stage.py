@@ -146,10 +146,13 @@ def _aggregator(data: HistoryInput, plan: _NamePlan) -> Aggregator:
         coupling=CouplingCounts(config.max_changeset_size),
     )
     report = data.progress
+    read = 0
     for read, commit in enumerate(_commits(data, plan), start=1):
         aggregator.add(commit)
         if report is not None and read % PROGRESS_EVERY == 0:
             report(read, len(plan.ids.result()) if plan.ids.done() else None)
+    if report is not None:
+        report(read, read)
     aggregator.finish()
     return aggregator
 

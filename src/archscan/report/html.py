@@ -36,6 +36,7 @@ from archscan.report.views import Document, Row
 TEMPLATE = "report.html.j2"
 MAP_SIZE = (960.0, 560.0)
 TREEMAP_SIZE = (1200.0, 640.0)
+MAP_EDGES = 150  # the heaviest links drawn on the map; the DSM shows all of them
 TABLE_LIMIT = 5000  # rows per table kept in the page; the JSON has them all
 
 
@@ -267,20 +268,30 @@ def _map(
     for i, group in enumerate(groups):
         x, y = position[group.id]
         radius = 8 + 34 * math.sqrt(group.sloc / largest)
+        label = group.name.rsplit("/", 1)[-1] if grouping.level == "folder" else group.name
         nodes.append(
-            {"i": i, "id": group.id, "name": group.name, "x": x, "y": y, "r": round(radius, 1)}
+            {
+                "i": i,
+                "id": group.id,
+                "name": group.name,
+                "label": label,
+                "x": x,
+                "y": y,
+                "r": round(radius, 1),
+            }
         )
     at = {n["id"]: n for n in nodes}
     top = max((len(v) for v in edges.values()), default=1)
+    drawn = sorted(edges, key=lambda e: (-len(edges[e]), e))[:MAP_EDGES]
     lines = [
         {
             **_segment(at[a], at[b], (b, a) in edges),
             "a": at[a],
             "b": at[b],
-            "n": len(v),
-            "w": round(0.8 + 4 * math.log1p(len(v)) / math.log1p(top), 2),
+            "n": len(edges[(a, b)]),
+            "w": round(0.8 + 4 * math.log1p(len(edges[(a, b)])) / math.log1p(top), 2),
         }
-        for (a, b), v in edges.items()
+        for a, b in sorted(drawn)
     ]
     ins: dict[str, int] = defaultdict(int)
     outs: dict[str, int] = defaultdict(int)
@@ -314,6 +325,7 @@ def _map(
         "level": grouping.level,
         "nodes": nodes,
         "lines": lines,
+        "hidden_lines": len(edges) - len(lines),
         "size": MAP_SIZE,
         "data": data,
     }
@@ -337,58 +349,91 @@ def _segment(a: dict[str, Any], b: dict[str, Any], both_ways: bool) -> dict[str,
 
 def _force_layout(ids: list[str], edges: dict[tuple[str, str], list[list[str]]]) -> dict:
     """Fruchterman-Reingold on the aggregated graph only (tens of nodes), from a fixed
-    start on a circle (no randomness: the same document always gets the same picture),
-    scaled into the drawing with a margin. Edge weight ln(1 + file dependencies)."""
-    if not ids:
-        return {}
+    start on a circle (no randomness: the same document always gets the same picture).
+    Groups without any dependency go in a row at the bottom instead of being flung to
+    the edges (which would squeeze the connected ones into the middle)."""
+    linked = sorted({g for pair in edges for g in pair}, key=ids.index)
+    alone = [g for g in ids if g not in set(linked)]
+    width, height = MAP_SIZE
+    strip = 50.0 if alone else 0.0
+    placed = _fit(linked, _spring(linked, edges), (width, height - strip))
+    for n, group in enumerate(alone):
+        x = 70.0 + (width - 140.0) * (n + 0.5) / len(alone)
+        placed[group] = (round(x, 1), round(height - 28.0, 1))
+    return placed
+
+
+def _spring(ids: list[str], edges: dict[tuple[str, str], list[list[str]]]) -> list[list[float]]:
     count = len(ids)
-    weight: dict[tuple[int, int], float] = defaultdict(float)
+    if count == 0:
+        return []
     at = {n: i for i, n in enumerate(ids)}
+    weight: dict[tuple[int, int], float] = defaultdict(float)
     for (a, b), v in edges.items():
         i, j = sorted((at[a], at[b]))
         weight[(i, j)] += math.log1p(len(v))
+    heaviest = max(weight.values(), default=1.0)
+    # dense graphs (every group linked to most others) collapse into a ball under the
+    # plain model: scale the pull down by the mean degree
+    damping = min(1.0, 4.0 * count / (2.0 * len(weight) or 1.0))
     pos = [
         [math.cos(2 * math.pi * i / count), math.sin(2 * math.pi * i / count)] for i in range(count)
     ]
-    k = 1.8 / math.sqrt(count)
-    temperature = 0.2
+    k = 2.0 / math.sqrt(count)
+    temperature = 0.25
     for _ in range(300):
         shift = [[0.0, 0.0] for _ in range(count)]
         for i in range(count):
             for j in range(i + 1, count):
                 dx, dy = pos[i][0] - pos[j][0], pos[i][1] - pos[j][1]
                 dist = max(math.hypot(dx, dy), 1e-3)
-                force = k * k / dist - weight.get((i, j), 0.0) * dist * dist / k
+                pull = (
+                    (0.2 + 0.8 * weight[(i, j)] / heaviest) * damping if (i, j) in weight else 0.0
+                )
+                force = k * k / dist - pull * dist * dist / k
                 fx, fy = dx / dist * force, dy / dist * force
                 shift[i][0] += fx
                 shift[i][1] += fy
                 shift[j][0] -= fx
                 shift[j][1] -= fy
         for i in range(count):
-            # a weak pull to the centre keeps unconnected groups on the page
-            shift[i][0] -= 0.05 * pos[i][0]
-            shift[i][1] -= 0.05 * pos[i][1]
+            shift[i][0] -= 0.02 * pos[i][0]  # weak gravity: parts of the graph stay close
+            shift[i][1] -= 0.02 * pos[i][1]
             length = max(math.hypot(*shift[i]), 1e-9)
             step = min(length, temperature)
             pos[i][0] += shift[i][0] / length * step
             pos[i][1] += shift[i][1] / length * step
         temperature = max(temperature * 0.985, 0.002)
-    return _fit(ids, pos)
+    return pos
 
 
-def _fit(ids: list[str], pos: list[list[float]]) -> dict[str, tuple[float, float]]:
-    width, height = MAP_SIZE
-    xs, ys = [p[0] for p in pos], [p[1] for p in pos]
-    span_x = (max(xs) - min(xs)) or 1.0
-    span_y = (max(ys) - min(ys)) or 1.0
-    margin = 70.0
+def _fit(
+    ids: list[str], pos: list[list[float]], size: tuple[float, float]
+) -> dict[str, tuple[float, float]]:
+    if not ids:
+        return {}
+    width, height = size
+    margin = 60.0
+    # scale to the 5th..95th percentile so that one far outlier does not squeeze the
+    # rest; outliers are clamped to the margin
+    low_x, high_x = _spread([p[0] for p in pos])
+    low_y, high_y = _spread([p[1] for p in pos])
+
+    def scale(value: float, low: float, high: float, extent: float) -> float:
+        t = min(max((value - low) / ((high - low) or 1.0), 0.0), 1.0)
+        return round(margin + t * (extent - 2 * margin), 1)
+
     return {
-        n: (
-            round(margin + (p[0] - min(xs)) / span_x * (width - 2 * margin), 1),
-            round(margin + (p[1] - min(ys)) / span_y * (height - 2 * margin), 1),
-        )
+        n: (scale(p[0], low_x, high_x, width), scale(p[1], low_y, high_y, height))
         for n, p in zip(ids, pos, strict=True)
     }
+
+
+def _spread(values: list[float]) -> tuple[float, float]:
+    ordered = sorted(values)
+    if len(ordered) < 20:
+        return ordered[0], ordered[-1]
+    return ordered[len(ordered) // 20], ordered[-1 - len(ordered) // 20]
 
 
 # --- DSM ---------------------------------------------------------------------------------
@@ -400,10 +445,10 @@ def _dsm(
     index: dict[str, int],
 ) -> dict[str, Any]:
     ids = [g.id for g in grouping.groups]
-    order = views.dsm_order(ids, edges)
+    order = views.dsm_order(ids, edges, {pair: len(found) for pair, found in edges.items()})
     names = {g.id: g.name for g in grouping.groups}
-    position = {g: i for i, g in enumerate(order.order)}
     cycle_of = {m: n for n, c in enumerate(order.cycles) for m in c}
+    above = 0
     rows = []
     cells: dict[str, list[list[int]]] = {}
     for i, source in enumerate(order.order):
@@ -412,13 +457,13 @@ def _dsm(
             found = edges.get((source, target), [])
             if found:
                 cells[f"{i}-{j}"] = [[index[a], index[b]] for a, b in found]
+                above += len(found) if j > i else 0
             row.append(
                 {
                     "n": len(found),
                     "j": j,
                     "diag": i == j,
                     "above": j > i and bool(found),
-                    "cycle": source in cycle_of and cycle_of.get(target) == cycle_of[source],
                 }
             )
         rows.append(
@@ -430,10 +475,10 @@ def _dsm(
                 "cells": row,
             }
         )
-    del position
     return {
         "rows": rows,
         "cycles": [[names[m] for m in c] for c in order.cycles],
+        "above": above,
         "level": grouping.level,
         "data": {"names": [names[g] for g in order.order], "cells": cells},
     }
@@ -459,7 +504,7 @@ def _treemap(document: Document, files: list[Row], tables: dict) -> dict[str, An
     for rect in rects:
         path = rect["path"]
         rect["f"] = index[path]
-        rect["heat"] = round(views.log_scale(score.get(path, 0), largest), 3)
+        rect["heat"] = round(math.sqrt(score.get(path, 0) / largest) if largest else 0.0, 3)
         rect["fill"] = _heat_colour(rect["heat"]) if path in history else "#d9dde3"
     tables["hotspots"] = _table(
         [

@@ -9,9 +9,8 @@ of a section that is absent returns nothing rather than failing.
 
 from __future__ import annotations
 
-import math
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -136,6 +135,7 @@ class TableView:
     rows: Callable[[Document], list[Row]]
     default_sort: str
     paths: tuple[str, ...]  # row keys holding file paths (for --exclude and --since)
+    requires: str = "history"  # the document section the view needs (None/empty: absent)
 
     def sort_names(self) -> list[str]:
         return [c.title for c in self.columns]
@@ -365,26 +365,42 @@ class DsmOrder:
     cycles: tuple[tuple[str, ...], ...]  # groups in a cycle, each block contiguous
 
 
-def dsm_order(ids: Sequence[str], edges: Iterable[tuple[str, str]]) -> DsmOrder:
+def dsm_order(
+    ids: Sequence[str],
+    edges: Iterable[tuple[str, str]],
+    weights: Mapping[tuple[str, str], int] | None = None,
+) -> DsmOrder:
     """Order for a dependency structure matrix that shows layers and cycles: the
     strongly connected components are contracted, sorted topologically with providers
     first (so a layered system is lower-triangular and every mark above the diagonal is
-    inside a cycle), each cycle's members kept together."""
+    inside a cycle), each cycle's members kept together. Inside a cycle the members
+    that are used more than they use come first (a greedy feedback-arc heuristic), so
+    that as few file dependencies as possible lie above the diagonal."""
     graph = nx.DiGraph()
     graph.add_nodes_from(ids)
     graph.add_edges_from(edges)
     condensed = nx.condensation(graph)
-    members = {n: sorted(condensed.nodes[n]["members"]) for n in condensed.nodes}
+    weight = weights or {}
+
+    def balance(member: str, group: set[str]) -> int:
+        out = sum(weight.get((member, o), 1) for o in graph.successors(member) if o in group)
+        used = sum(weight.get((o, member), 1) for o in graph.predecessors(member) if o in group)
+        return out - used
+
+    members: dict[int, list[str]] = {}
+    for n in condensed.nodes:
+        group: set[str] = set(condensed.nodes[n]["members"])
+        members[n] = sorted(group, key=lambda m: (balance(m, group), m))
     providers_first = condensed.reverse(copy=True)
     order: list[str] = []
-    for node in nx.lexicographical_topological_sort(providers_first, key=lambda n: members[n][0]):
+    for node in nx.lexicographical_topological_sort(providers_first, key=lambda n: min(members[n])):
         order.extend(members[node])
     layer: dict[str, int] = {}
     for node in nx.topological_sort(providers_first):
         below = [layer[members[p][0]] + 1 for p in providers_first.predecessors(node)]
         for member in members[node]:
             layer[member] = max(below, default=0)
-    cycles = tuple(tuple(m) for m in members.values() if len(m) > 1)
+    cycles = tuple(tuple(sorted(m)) for m in members.values() if len(m) > 1)
     return DsmOrder(tuple(order), layer, tuple(sorted(cycles)))
 
 
@@ -445,10 +461,3 @@ def language_mix(document: Document) -> list[tuple[str, int]]:
     for lang in document.get("languages", ()):
         counts[lang["name"]] += lang["sloc"]
     return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-
-
-def log_scale(value: float, largest: float) -> float:
-    """0..1 on a log scale (hotspot colours): differences among small values stay visible."""
-    if largest <= 0 or value <= 0:
-        return 0.0
-    return math.log1p(value) / math.log1p(largest)
