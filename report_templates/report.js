@@ -21,6 +21,19 @@
     }
     return String(value);
   }
+  /* A path that wraps only after a "/", its file name in bold. */
+  function pathCode(path) {
+    var code = el("code", "path"), parts = String(path === null ? "" : path).split("/");
+    parts.forEach(function (part, i) {
+      if (i < parts.length - 1) {
+        code.appendChild(el("span", "dir", part + "/"));
+        code.appendChild(document.createElement("wbr"));
+      } else {
+        code.appendChild(el("b", null, part));
+      }
+    });
+    return code;
+  }
   function compare(a, b) {
     var na = a === null || a === undefined || a === "", nb = b === null || b === undefined || b === "";
     if (na || nb) { return na === nb ? 0 : (na ? 1 : -1); }
@@ -107,7 +120,7 @@
       var tr = el("tr");
       cols.forEach(function (c, i) {
         var td = el("td", c.type === "num" || c.type === "dec" ? c.type : (c.type === "role" ? "role r-" + r[i] : null));
-        if (c.type === "path") { td.appendChild(el("code", null, r[i])); td.title = String(r[i]); }
+        if (c.type === "path") { td.appendChild(pathCode(r[i])); td.title = String(r[i]); }
         else { td.textContent = fmt(r[i], c.type); }
         tr.appendChild(td);
       });
@@ -233,6 +246,8 @@
       });
       up.disabled = !path;
       crumb.textContent = "/" + path;
+      var picker = document.getElementById("tm-folder");
+      if (picker && picker.value !== path) { picker.value = path; }
     };
     var fileDetail = function (i) {
       var r = fileRow || (filesSpec([]), fileRow);
@@ -246,7 +261,8 @@
       if (f === null) { return; }
       var path = D.files[Number(f)], rest = cur ? path.slice(cur.length + 1) : path;
       var slash = rest.indexOf("/");
-      if (slash > 0) { zoom((cur ? cur + "/" : "") + rest.slice(0, slash)); } else { fileDetail(Number(f)); }
+      var next = (cur ? cur + "/" : "") + rest.slice(0, slash);
+      if (slash > 0 && folders[next]) { zoom(next); } else { fileDetail(Number(f)); }
     });
     svg.addEventListener("mousemove", function (e) {
       var f = e.target.getAttribute("data-f");
@@ -255,6 +271,13 @@
       tip.style.left = (e.clientX + 12) + "px"; tip.style.top = (e.clientY + 12) + "px"; tip.hidden = false;
     });
     svg.addEventListener("mouseleave", function () { tip.hidden = true; });
+    var picker = document.getElementById("tm-folder");
+    D.treemap.folders.filter(function (f) {
+      return f[0].split("/").length <= 3 && f[3] * f[4] > 400;
+    }).map(function (f) { return f[0]; }).sort().forEach(function (path) {
+      picker.appendChild(new Option(path, path));
+    });
+    picker.addEventListener("change", function () { zoom(picker.value); });
     up.addEventListener("click", function () {
       var i = cur.lastIndexOf("/"); zoom(i > 0 ? cur.slice(0, i) : "");
     });

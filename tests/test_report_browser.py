@@ -139,6 +139,10 @@ def test_search_sort_filter_and_drill_down(browser: Any, report: Path) -> None:
     page.click("#tm-up")
     page.click("#tm-up")
     assert svg.get_attribute("viewBox") == before
+    page.select_option("#tm-folder", "shop/orders")  # the keyboard way in
+    assert page.inner_text("#tm-path") == "/shop/orders"
+    page.select_option("#tm-folder", "")
+    assert svg.get_attribute("viewBox") == before
 
     files = page.locator("#files .dt")
     files.locator("select").select_option("test")

@@ -653,7 +653,7 @@ def _coupling(document: Document, tables: dict) -> dict[str, Any]:
             ]
             for p in rows
         ],
-        sort=2,
+        sort=3,
     )
     return {
         "pairs": len(rows),
