@@ -109,3 +109,15 @@ def test_history_progress_counts_commits_read_out_of_the_total(tmp_path: Path) -
     progress = _Recording()
     run(shop, Config(), RunOptions(use_cache=False, jobs=1), progress)
     assert progress.updates[-1] == (19, 19)  # the example shop's 19 commits
+
+
+def test_top_risks_name_production_hotspots_only() -> None:
+    document = fixed_document()
+    top = document["hotspots"][0]["path"]
+    assert any(r["what"] == top for r in views.top_risks(document))
+    for file in document["files"]:
+        if file["path"] == top:
+            file["role"] = "test"
+    risks = views.top_risks(document)
+    assert all(r["what"] != top for r in risks)
+    assert [r["kind"] for r in risks].count("hotspot") == 3

@@ -53,7 +53,9 @@ def _plain_help() -> None:
         if self.is_flag:
             return None
         shown = option_type(self, ctx)
-        return shown.strip("<>").upper() if shown and self.metavar is None else shown
+        if shown and self.metavar is None:
+            return {"STR": "TEXT"}.get(shown.strip("<>").upper(), shown.strip("<>").upper())
+        return shown
 
     def usage_name(self: typer.core.TyperArgument) -> str:
         name = self.display_name_raw.upper()

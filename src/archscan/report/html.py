@@ -355,11 +355,11 @@ def _force_layout(ids: list[str], edges: dict[tuple[str, str], list[list[str]]])
     linked = sorted({g for pair in edges for g in pair}, key=ids.index)
     alone = [g for g in ids if g not in set(linked)]
     width, height = MAP_SIZE
-    strip = 50.0 if alone else 0.0
+    strip = 100.0 if alone else 0.0  # room for the largest circle (r 42) and its label
     placed = _fit(linked, _spring(linked, edges), (width, height - strip))
     for n, group in enumerate(alone):
         x = 70.0 + (width - 140.0) * (n + 0.5) / len(alone)
-        placed[group] = (round(x, 1), round(height - 28.0, 1))
+        placed[group] = (round(x, 1), round(height - 62.0, 1))
     return placed
 
 

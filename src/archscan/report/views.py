@@ -420,7 +420,13 @@ def top_risks(document: Document, top: int = 5) -> list[Row]:
                     "weight": cycle["size"] * (3 if cycle["level"] == "component" else 1),
                 }
             )
-    for hot in document.get("hotspots", ())[:3]:
+    files = file_index(document)
+    production = [
+        h
+        for h in document.get("hotspots", ())
+        if h["path"] not in files or role_of(files[h["path"]]) == PRODUCTION
+    ]
+    for hot in production[:3]:
         risks.append(
             {
                 "kind": "hotspot",
