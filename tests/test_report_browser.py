@@ -90,14 +90,16 @@ def test_page_loads_offline_and_every_view_shows_its_data(browser: Any, report: 
     assert page.locator("#overview ol.waves > li").count() == 2
     assert page.locator("#map-svg .node").count() == 7
     assert page.locator(".dsm button[data-cell]").count() > 5
-    files = len(fixed_document()["files"])
+    document = fixed_document()
+    files = len(document["files"])
     assert page.locator("#tm-svg .files rect").count() == files
     assert page.locator("#coupling tbody tr").count() >= 1
-    assert page.locator("#ownership .dt").first.locator("tbody tr").count() == 8
+    components = len(document["history"]["components"])
+    assert page.locator("#ownership .dt").first.locator("tbody tr").count() == components
     assert page.locator("#data table.matrix tbody tr").count() == 2
     assert page.locator("#services .svcn").count() == 3
     assert page.locator("#contexts article.ctx").count() == 7
-    assert page.locator("#files tbody tr").count() == 21
+    assert page.locator("#files tbody tr").count() == min(files, 25)  # the first page
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     for view in VIEWS:
         page.locator(f"#{view}").screenshot(path=str(ARTIFACTS / f"{view}.png"))

@@ -6,6 +6,7 @@ import csv
 import hashlib
 import json
 import os
+import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,6 +26,7 @@ from rich.text import Text
 from archscan import __version__
 from archscan.config import ConfigError, load_config
 from archscan.gitio import GitError
+from archscan.outputs import OutputError, prepare_out_dir, write_text_atomic
 from archscan.pipeline import InputError, RunOptions, check_repository, run
 from archscan.report import views
 from archscan.report.document import DocumentError, load_document
@@ -167,8 +169,7 @@ def _output_dir(out: Path | None, repo: Path) -> Path:
         raise UsageError(
             f"refusing to write into the analysed repository ({target}); choose --out elsewhere"
         )
-    target.mkdir(parents=True, exist_ok=True)
-    return target
+    return prepare_out_dir(target)
 
 
 def _text(value: object, path: bool = False) -> Text:
@@ -189,6 +190,7 @@ def _history_rows(data: dict[str, Any]) -> list[tuple[str, str]]:
     crossing = sum(1 for pair in pairs if pair["cross_boundary"])
     rows = [
         ("Commits (authors)", f"{history['commits']} ({history['authors']})"),
+        ("Bot commits left out", str(history["bot_commits"])),
         ("Temporal coupling", f"{len(pairs)} pairs ({crossing} cross-boundary)"),
         ("Bus factor", str(data["ownership"]["bus_factor"])),
     ]
@@ -212,8 +214,20 @@ def _summary(data: dict[str, Any]) -> None:
     table.add_row("Modules in the graph", str(s["files_in_graph"]))
     table.add_row("Internal dependencies", str(s["dependencies"]))
     table.add_row("External packages", str(s["external_packages"]))
-    table.add_row("File cycles", f"{s['file_cycles']} ({s['files_in_cycles']} files)")
-    table.add_row("Propagation cost", f"{data['metrics']['propagation_cost'] * 100:.1f}%")
+    in_view = data["views"]
+    table.add_row(
+        "Architecture view", f"{', '.join(in_view['roles'])} code ({in_view['files']} files)"
+    )
+    bounds = data["boundaries"]
+    table.add_row("Components", f"{len(bounds['groups'])} ({bounds['kind']})")
+    roles = ", ".join(f"{r['role']} {r['files']}" for r in data["roles"]["counts"] if r["files"])
+    table.add_row("File roles", roles or "-")
+    table.add_row("File cycles (runtime)", f"{s['file_cycles']} ({s['files_in_cycles']} files)")
+    all_edges = data["metrics"]["all_edges"]["propagation_cost"]
+    table.add_row(
+        "Propagation cost (runtime)",
+        f"{data['metrics']['propagation_cost'] * 100:.1f}% (all edges {all_edges * 100:.1f}%)",
+    )
     for label, value in _history_rows(data):
         table.add_row(label, _text(value))
     skipped = ", ".join(f"{k}: {v}" for k, v in s["skipped"].items())
@@ -433,7 +447,7 @@ def history(
     if out is None:
         sys.stdout.write(text)
     else:
-        out.write_text(text, encoding="utf-8")
+        write_text_atomic(out, text)
 
 
 def _view_document(
@@ -500,7 +514,9 @@ def show_view(
         return
     repo = clean(str((data.get("repository") or {}).get("root", "")).rsplit("/", 1)[-1])
     commits = (data.get("history") or {}).get("commits", 0)
-    table = Table(title=f"{name} of {repo} ({commits} commits)", title_justify="left")
+    roles = ", ".join((data.get("views") or {}).get("roles", ()))
+    scope = f", {roles} code" if roles else ""
+    table = Table(title=f"{name} of {repo} ({commits} commits{scope})", title_justify="left")
     for column in view.columns:
         table.add_column(column.title, justify="right" if column.numeric else "left")
     for row in rows:
@@ -601,21 +617,35 @@ for _name in views.TABLE_VIEWS:
     _register_view(_name)
 
 
+def _interrupted() -> None:
+    """Ctrl-C: one line, exit 130; the report files are complete or absent (outputs.py)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not add a traceback
+    stderr.print("archscan: interrupted", markup=False, soft_wrap=True)
+    sys.exit(130)
+
+
 def main() -> None:
     """Entry point: one clear line and exit code 2 for user errors, no traceback.
 
     typer reports its own usage errors (exit 2); archscan's errors arrive here.
     """
+    for stream in (sys.stdout, sys.stderr):
+        # undecodable file-name bytes reach the terminal as \udcNN, never as a crash
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     try:
         app()
-    except (InputError, ConfigError, GitError, UsageError) as exc:
+    except SystemExit as exc:
+        if exc.code == 130:  # typer turns Ctrl-C (KeyboardInterrupt) into a silent exit 130
+            _interrupted()
+        raise
+    except (InputError, ConfigError, GitError, UsageError, OutputError) as exc:
         if _state["debug"]:
             raise
-        stderr.print(f"archscan: error: {exc}", markup=False)
+        stderr.print(f"archscan: error: {exc}", markup=False, soft_wrap=True)
         sys.exit(EXIT_USAGE)
     except KeyboardInterrupt:
-        stderr.print("archscan: interrupted", markup=False)
-        sys.exit(130)
+        _interrupted()
     except Exception as exc:  # anything unexpected is still one line
         if _state["debug"]:
             raise

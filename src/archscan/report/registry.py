@@ -84,15 +84,16 @@ def write_reports(
     document: Document, formats: Sequence[str], out: Path, options: RenderOptions
 ) -> list[Path]:
     """Render each chosen format into ``out``; returns the files written, in order."""
-    out.mkdir(parents=True, exist_ok=True)
+    from archscan.outputs import prepare_out_dir, write_bytes_atomic, write_text_atomic
+
+    prepare_out_dir(out)
     written = []
     for name in formats:
         reporter = REPORTERS[name]
         target = out / reporter.file_name
         content = reporter.render(document, options)
         if isinstance(content, bytes):
-            target.write_bytes(content)
+            written.append(write_bytes_atomic(target, content))
         else:
-            target.write_text(content, encoding="utf-8", newline="\n")
-        written.append(target)
+            written.append(write_text_atomic(target, content))
     return written

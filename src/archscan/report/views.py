@@ -46,6 +46,27 @@ def role_of(file: Row) -> str:
     return str(file.get("role") or PRODUCTION)
 
 
+def view_roles(document: Document) -> set[str]:
+    """The roles of the architecture view (``views.roles``; production by default)."""
+    roles = (document.get("views") or {}).get("roles")
+    return set(roles) if roles else {PRODUCTION}
+
+
+def in_view(document: Document, path: str, files: dict[str, Row]) -> bool:
+    """Whether a file counts in rankings: its role is in the architecture view (files
+    archscan did not measure, e.g. a LICENSE, count when the roles are unknown)."""
+    file = files.get(path)
+    return role_of(file) in view_roles(document) if file is not None else True
+
+
+def runtime_cycles(document: Document) -> list[Row]:
+    """The cycles of the runtime edges when the document tells the edge sets apart."""
+    cycles = list(document.get("cycles", ()))
+    if any("edge_set" in c for c in cycles):
+        return [c for c in cycles if c.get("edge_set") == "runtime"]
+    return cycles
+
+
 def roles_present(document: Document) -> bool:
     return any("role" in f for f in document.get("files", ()))
 
@@ -103,7 +124,7 @@ def owner_rows(document: Document) -> list[Row]:
     rows = []
     for item in (document.get("history") or {}).get("files", ()):
         measured = files.get(item["path"])
-        if measured is not None and role_of(measured) != PRODUCTION:
+        if not in_view(document, item["path"], files):
             continue
         sloc = measured["sloc"] if measured else 0
         rows.append(
@@ -293,7 +314,13 @@ def context_edges_of(document: Document) -> list[Row]:
 
 
 def grouping(document: Document) -> Grouping:
-    files = document.get("files", ())
+    """Groups of the architecture view's files (production code by default)."""
+    index = file_index(document)
+    files = [
+        f
+        for f in document.get("files", ())
+        if f.get("language") is not None and in_view(document, f["path"], index)
+    ]
     sloc = {f["path"]: f.get("sloc", 0) for f in files}
     contexts = contexts_of(document)
     if contexts:
@@ -350,7 +377,10 @@ def _finish(
 def group_edges(document: Document, grouping: Grouping) -> dict[tuple[str, str], list[list[str]]]:
     """File edges between groups: (source group, target group) -> [[source, target]]."""
     edges: dict[tuple[str, str], list[list[str]]] = defaultdict(list)
+    runtime = (document.get("views") or {}).get("edges") == "runtime"
     for dep in document.get("dependencies", ()):
+        if runtime and dep.get("type_only"):
+            continue  # the view's runtime edges: type-only imports vanish at run time
         a = grouping.group_of.get(dep["source"])
         b = grouping.group_of.get(dep["target"])
         if a is not None and b is not None and a != b:
@@ -410,7 +440,7 @@ def dsm_order(
 def top_risks(document: Document, top: int = 5) -> list[Row]:
     """The few findings a reader should see first, computed from the document."""
     risks: list[Row] = []
-    for cycle in document.get("cycles", ()):
+    for cycle in runtime_cycles(document):
         if cycle["level"] in ("component", "package") and cycle["size"] > 1:
             risks.append(
                 {
@@ -421,11 +451,7 @@ def top_risks(document: Document, top: int = 5) -> list[Row]:
                 }
             )
     files = file_index(document)
-    production = [
-        h
-        for h in document.get("hotspots", ())
-        if h["path"] not in files or role_of(files[h["path"]]) == PRODUCTION
-    ]
+    production = [h for h in document.get("hotspots", ()) if in_view(document, h["path"], files)]
     for hot in production[:3]:
         risks.append(
             {
