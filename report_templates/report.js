@@ -278,6 +278,15 @@
       picker.appendChild(new Option(path, path));
     });
     picker.addEventListener("change", function () { zoom(picker.value); });
+    var rolePicker = document.getElementById("tm-role");
+    var fileRects = svg.querySelectorAll(".files rect");
+    rolePicker.addEventListener("change", function () {
+      var role = rolePicker.value;
+      Array.prototype.forEach.call(fileRects, function (rect) {
+        var other = role && D.roles[Number(rect.getAttribute("data-f"))] !== role;
+        rect.classList.toggle("dim", !!other);
+      });
+    });
     up.addEventListener("click", function () {
       var i = cur.lastIndexOf("/"); zoom(i > 0 ? cur.slice(0, i) : "");
     });

@@ -145,6 +145,9 @@ def test_search_sort_filter_and_drill_down(browser: Any, report: Path) -> None:
     assert page.inner_text("#tm-path") == "/shop/orders"
     page.select_option("#tm-folder", "")
     assert svg.get_attribute("viewBox") == before
+    page.select_option("#tm-role", "test")  # roles filter the map too
+    dimmed = page.locator("#tm-svg .files rect.dim").count()
+    assert dimmed == page.locator("#tm-svg .files rect").count() - 1  # tests/test_money.py
 
     files = page.locator("#files .dt")
     files.locator("select").select_option("test")
