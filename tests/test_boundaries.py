@@ -57,6 +57,7 @@ def _services_repo(repo: GitRepo) -> GitRepo:
     repo.write("src/frontend/lib/api.ts", "export const api = 1;\n")
     repo.write("src/otel-collector/Dockerfile", "FROM otel\n")
     repo.write("src/otel-collector/config.yaml", "receivers: {}\n")
+    repo.write("src/shared/tools.py", "def shared():\n    return 1\n")  # root's own code
     repo.write("README.md", "# demo\n")
     repo.commit()
     return repo
@@ -77,7 +78,8 @@ def test_every_service_of_a_polyglot_repo_is_its_own_component(
         "reviews",
         "frontend",
         "src/otel-collector",
-    }  # the root package.json holds no code of its own: not a component
+        "(root)",  # the root package.json with the shared tools
+    }
     assert groups["cart"].root == "src/cart/src" and groups["cart"].services == ("cart",)
     assert groups["reviews"].root == "src/product-reviews"
     assert groups["checkout"].kind == "compose-service"
@@ -89,11 +91,12 @@ def test_every_service_of_a_polyglot_repo_is_its_own_component(
     assert component["src/cart/tests/CartTests.cs"] == "cart"  # beside the service's src/
     assert component["src/checkout/genproto/Dockerfile"] == "checkout"  # not a service
     assert component["src/checkout/money/money.go"] == "checkout"
-    assert component["README.md"] == "(unassigned)"
+    assert component["README.md"] == "(root)"
+    assert component["src/shared/tools.py"] == "(root)"
     assert data["boundaries"]["kind"] == "deployables"
     # No edge between services that do not import each other.
     crossing = [d for d in data["dependencies"] if component[d["source"]] != component[d["target"]]]
-    assert crossing == []
+    assert crossing == [] and not any(d["cross_boundary"] for d in data["dependencies"])
     assert {c["name"] for c in data["components"]} >= {"checkout", "frontend", "reviews"}
 
 
@@ -105,6 +108,15 @@ def test_a_module_name_in_two_services_resolves_inside_the_importers_service(
     assert ("src/recommendation/server.py", "src/recommendation/demo_pb2.py") in edges
     assert ("src/product-reviews/server.py", "src/product-reviews/demo_pb2.py") in edges
     assert ("src/product-reviews/server.py", "src/recommendation/demo_pb2.py") not in edges
+    # a real crossing is flagged
+    repo.write(
+        "src/frontend/lib/api.ts", "import { x } from '../../shared/x';\nexport const api = x;\n"
+    )
+    repo.write("src/shared/x.ts", "export const x = 1;\n")
+    repo.commit("cross")
+    data = analysis_to_dict(analyse(repo.root))
+    flagged = {(d["source"], d["target"]) for d in data["dependencies"] if d["cross_boundary"]}
+    assert flagged == {("src/frontend/lib/api.ts", "src/shared/x.ts")}
 
 
 def test_history_uses_the_same_boundaries_as_files(make_repo: Callable[..., GitRepo]) -> None:
@@ -122,6 +134,20 @@ def test_history_uses_the_same_boundaries_as_files(make_repo: Callable[..., GitR
     assert pair["cross_boundary"]
 
 
+def test_a_root_without_code_is_no_component(make_repo: Callable[..., GitRepo]) -> None:
+    repo = make_repo()
+    repo.write("package.json", '{"private": true}\n')
+    for name in ("a", "b"):
+        repo.write(f"svc-{name}/go.mod", f"module example.com/{name}\n")
+        repo.write(f"svc-{name}/main.go", "package main\n")
+    repo.write("docs/index.md", "# docs\n")
+    repo.commit()
+    boundaries = analyse(repo.root).boundaries
+    assert boundaries is not None
+    assert {g.name for g in boundaries.groups} == {"svc-a", "svc-b"}
+    assert boundaries.of("docs/index.md") == "(unassigned)"
+
+
 def test_configured_components_win_and_packages_are_the_fallback(
     make_repo: Callable[..., GitRepo],
 ) -> None:
@@ -136,7 +162,9 @@ def test_configured_components_win_and_packages_are_the_fallback(
     assert analysis.boundaries is not None and analysis.boundaries.kind == "packages"
     names = {g.name for g in analysis.boundaries.groups}
     # the top-level packages below the shared src/shop, never one per leaf folder
-    assert names == {"src/shop/billing", "src/shop/orders", "src/shop/catalog", "src/shop"}
+    assert names == {"billing", "orders", "catalog", "shop"}
+    assert analysis.boundaries.of("src/shop/orders/deep/leaf/mod.py") == "orders"
+    assert analysis.boundaries.of("src/shop/__init__.py") == "shop"
     configured = analyse(repo.root, parse_config({"components": {"core": ["src/**"]}}))
     assert configured.boundaries is not None and configured.boundaries.kind == "configured"
     assert configured.boundaries.of("src/shop/orders/__init__.py") == "core"
@@ -176,3 +204,87 @@ def test_cycles_and_propagation_cost_for_runtime_and_all_edges(
     metrics = data["metrics"]
     assert metrics["edges"] == "runtime"
     assert metrics["propagation_cost"] < metrics["all_edges"]["propagation_cost"]
+
+
+def test_bad_compose_files_warn_and_never_leave_the_repository(
+    make_repo: Callable[..., GitRepo],
+) -> None:
+    repo = make_repo()
+    repo.write("compose.yaml", "services: [unclosed\n")
+    repo.write(
+        "deploy/docker-compose.yml",
+        "services:\n  out:\n    build: ../../outside\n  odd:\n    build: 7\n"
+        "  weird: null\n  var:\n    build:\n      context: ${MISSING:-../svc-b}\n",
+    )
+    for name in ("a", "b"):
+        repo.write(f"svc-{name}/main.py", "x = 1\n")
+        repo.write(f"svc-{name}/pyproject.toml", "[project]\n")
+    repo.commit()
+    analysis = analyse(repo.root)
+    assert any(w.kind == "boundaries" and w.path == "compose.yaml" for w in analysis.warnings)
+    assert analysis.boundaries is not None
+    groups = {g.name: g for g in analysis.boundaries.groups}
+    assert set(groups) == {"svc-a", "var"}
+    # ${MISSING:-../svc-b} relative to deploy/ names svc-b: the compose service "var"
+    assert groups["var"].root == "svc-b" and groups["var"].services == ("var",)
+    assert all(not g.root.startswith("..") for g in groups.values())
+
+
+def test_kubernetes_workloads_name_their_services(make_repo: Callable[..., GitRepo]) -> None:
+    repo = make_repo()
+    repo.write(
+        "k8s/apps.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: orders\nspec:\n"
+        "  template:\n    spec:\n      containers:\n        - name: app\n"
+        "          image: registry.example.com/acme/orders:1.2\n"
+        "---\napiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: nightly\nspec:\n"
+        "  jobTemplate:\n    spec:\n      template:\n        spec:\n          containers:\n"
+        "            - image: acme/billing@sha256:abc\n"
+        "---\nkind: Service\nmetadata:\n  name: lib\n",
+    )
+    repo.write("charts/shop/templates/x.yaml", "kind: Deployment\nmetadata:\n  name: {{ .N }}\n")
+    for name in ("orders", "billing", "lib"):
+        repo.write(f"services/{name}/app.py", "x = 1\n")
+    repo.commit()
+    boundaries = analyse(repo.root).boundaries
+    assert boundaries is not None and boundaries.kind == "deployables"
+    groups = {g.name: g for g in boundaries.groups}
+    assert set(groups) == {"orders", "billing"}  # a Service is not a workload
+    assert groups["billing"].root == "services/billing" and groups["billing"].kind == "k8s-service"
+    assert groups["orders"].evidence == ("k8s/apps.yaml",)
+    assert boundaries.of("services/lib/app.py") == "(unassigned)"
+
+
+def test_a_single_maven_module_falls_back_to_its_top_level_packages(
+    make_repo: Callable[..., GitRepo],
+) -> None:
+    repo = make_repo()
+    repo.write("pom.xml", "<project/>\n")
+    repo.write(".devcontainer/Dockerfile", "FROM java\n")  # tooling: deploys nothing
+    repo.write(".mvn/wrapper/MavenWrapperDownloader.java", "class MavenWrapperDownloader {}\n")
+    repo.write(
+        "k8s/app.yaml",
+        "kind: Deployment\nmetadata:\n  name: owner\n",  # a package's name, not a service
+    )
+    base = "src/main/java/org/acme/clinic"
+    repo.write(
+        f"{base}/ClinicApplication.java", "package org.acme.clinic;\nclass ClinicApplication {}\n"
+    )
+    for name in ("owner", "vet"):
+        repo.write(
+            f"{base}/{name}/{name.title()}.java", f"package org.acme.clinic.{name};\nclass X {{}}\n"
+        )
+    repo.write(
+        "src/test/java/org/acme/clinic/owner/OwnerTests.java",
+        "package org.acme.clinic.owner;\nclass OwnerTests {}\n",
+    )
+    repo.write("src/main/resources/db/schema.sql", "CREATE TABLE owner (id int);\n")
+    repo.commit()
+    analysis = analyse(repo.root)
+    roles = {f.path: f.role for f in analysis.files}
+    assert roles[".mvn/wrapper/MavenWrapperDownloader.java"] == "build"
+    boundaries = analysis.boundaries
+    assert boundaries is not None and boundaries.kind == "packages"
+    assert {g.name for g in boundaries.groups} == {"owner", "vet", "clinic"}
+    # Maven test sources mirror the main ones
+    assert boundaries.of("src/test/java/org/acme/clinic/owner/OwnerTests.java") == "owner"

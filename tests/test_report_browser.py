@@ -99,6 +99,8 @@ def test_page_loads_offline_and_every_view_shows_its_data(browser: Any, report: 
     assert page.locator("#data table.matrix tbody tr").count() == 2
     assert page.locator("#services .svcn").count() == 3
     assert page.locator("#contexts article.ctx").count() == 7
+    quality = page.locator('#contexts .dt[data-table="quality"] tbody tr')
+    assert quality.count() == 1 and "archscan" in quality.inner_text()
     assert page.locator("#files tbody tr").count() == min(files, 25)  # the first page
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     for view in VIEWS:

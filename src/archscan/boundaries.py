@@ -29,11 +29,12 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-import yaml
-
 from archscan.graph import UNASSIGNED, component_resolver
+from archscan.languages import registry
 from archscan.languages.base import ProjectView
 from archscan.records import AnalysisWarning, Boundaries, BoundaryGroup, SourceFile
+from archscan.repofiles import loads_yaml
+from archscan.roles import ASSET_FOLDERS, TOOLING_FOLDERS
 
 # The build file names that make their folder a unit, with the unit's kind.
 _MARKERS: dict[str, str] = {
@@ -59,6 +60,7 @@ _SUFFIX_MARKERS: dict[str, str] = {".csproj": "csproj", ".fsproj": "csproj", ".g
 _KIND_ORDER = (
     "compose-service",
     "dockerfile",
+    "k8s-service",
     "rails-engine",
     "django-app",
     "django-project",
@@ -76,7 +78,8 @@ _KIND_ORDER = (
 _NO_EVIDENCE_ROLES = {"test", "docs", "vendored", "generated", "data"}
 _COMPOSE = re.compile(r"^(?:docker-)?compose(?:[.-][\w.-]+)?\.ya?ml$", re.IGNORECASE)
 _VARIABLE = re.compile(r"\$\{(\w+)(?::?-([^}]*))?\}|\$(\w+)")
-_SOURCE_ROOTS = {"src", "lib", "main", "java", "kotlin", "scala", "python", "source", "app"}
+_WORKLOADS = {"Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "Pod", "ReplicaSet"}
+_YAML_DOCUMENT = re.compile(r"^---[^\n]*$", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -98,27 +101,30 @@ class _Unit:
 
 
 def _parent(path: str) -> str:
-    return posixpath.dirname(path) or "."
+    return path.rpartition("/")[0] or "."
+
+
+def _name(path: str) -> str:
+    return path.rpartition("/")[2]
 
 
 def _marker_kind(path: str) -> str:
-    name = PurePosixPath(path).name
-    lower = name.lower()
+    lower = _name(path).lower()
     if lower in _MARKERS:
         return _MARKERS[lower]
     if lower.startswith("dockerfile.") or lower.endswith(".dockerfile"):
         return "dockerfile"
-    return _SUFFIX_MARKERS.get(PurePosixPath(lower).suffix, "")
+    return _SUFFIX_MARKERS.get("." + lower.rpartition(".")[2] if "." in lower else "", "")
 
 
 def _units_from_files(files: Sequence[SourceFile], paths: frozenset[str]) -> dict[str, _Unit]:
     units: dict[str, _Unit] = {}
     for file in files:
-        if file.role in _NO_EVIDENCE_ROLES:
+        if file.role in _NO_EVIDENCE_ROLES or _in_tooling(file.path):
             continue
         kind = _marker_kind(file.path)
         folder = _parent(file.path)
-        name = PurePosixPath(file.path).name
+        name = _name(file.path)
         if not kind and name == "models.py" and f"{folder}/migrations/__init__.py" in paths:
             kind = "django-app"
         if not kind and name == "settings.py" and f"{folder}/urls.py" in paths:
@@ -135,6 +141,11 @@ def _units_from_files(files: Sequence[SourceFile], paths: frozenset[str]) -> dic
         if kind == "csproj" and not unit.name:
             unit.name = PurePosixPath(file.path).stem
     return units
+
+
+def _in_tooling(path: str) -> bool:
+    """A dev container's or CI's Dockerfile deploys nothing of the system."""
+    return any(part.lower() in TOOLING_FOLDERS for part in path.split("/")[:-1])
 
 
 def _dotenv(view: ProjectView, folder: str) -> dict[str, str]:
@@ -168,8 +179,8 @@ def _compose_services(
 ) -> list[tuple[str, str]]:
     """(service name, folder of its Dockerfile or build context) of one compose file."""
     try:
-        document = yaml.safe_load(view.read_text(path) or "")
-    except yaml.YAMLError as exc:
+        document = loads_yaml(view.read_text(path) or "")
+    except ValueError as exc:
         warnings.append(AnalysisWarning(path, "boundaries", f"unreadable compose file: {exc}"))
         return []
     services = document.get("services") if isinstance(document, dict) else None
@@ -203,7 +214,7 @@ def _add_compose(
     warnings: list[AnalysisWarning],
 ) -> None:
     for file in files:
-        if file.role in _NO_EVIDENCE_ROLES or not _COMPOSE.match(PurePosixPath(file.path).name):
+        if file.role in _NO_EVIDENCE_ROLES or not _COMPOSE.match(_name(file.path)):
             continue
         for service, folder in _compose_services(view, file.path, warnings):
             if folder == ".":
@@ -212,6 +223,70 @@ def _add_compose(
             unit.kinds.add("compose-service")
             unit.evidence.add(file.path)
             unit.services.add(service)
+
+
+def _manifest_names(view: ProjectView, path: str) -> set[str]:
+    """Workload names of a Kubernetes manifest: metadata.name and container image
+    names (registry and tag dropped). Helm templates ({{ }}) do not parse: skipped."""
+    names: set[str] = set()
+    text = view.read_text(path) or ""
+    if "kind:" not in text or "{{" in text:
+        return names
+    for document in _YAML_DOCUMENT.split(text):
+        try:
+            data = loads_yaml(document)
+        except ValueError:
+            continue
+        if not isinstance(data, dict) or data.get("kind") not in _WORKLOADS:
+            continue
+        metadata = data.get("metadata")
+        if isinstance(metadata, dict) and isinstance(metadata.get("name"), str):
+            names.add(metadata["name"])
+        names.update(_images(data))
+    return names
+
+
+def _images(node: object) -> set[str]:
+    found: set[str] = set()
+    stack = [node]
+    while stack:  # iterative: manifests are nested, never recursive
+        item = stack.pop()
+        if isinstance(item, dict):
+            image = item.get("image")
+            if isinstance(image, str) and image:
+                found.add(image.rsplit("/", 1)[-1].split("@")[0].split(":")[0])
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
+
+
+def _add_manifests(view: ProjectView, files: Sequence[SourceFile], units: dict[str, _Unit]) -> None:
+    """Kubernetes workloads name folders: a Deployment (or its image) called like the
+    only code folder of that name makes the folder a service."""
+    folders: dict[str, set[str]] = defaultdict(set)
+    for file in files:
+        if _is_code(file):
+            current = _parent(file.path)
+            while current != ".":
+                folders[posixpath.basename(current)].add(current)
+                current = _parent(current)
+    for file in files:
+        if file.role != "build" or not file.path.endswith((".yaml", ".yml")):
+            continue
+        for name in sorted(_manifest_names(view, file.path)):
+            # Only service-shaped folders (orders/, services/orders/): a workload called
+            # like a package deep in a source tree names no deployable.
+            candidates = {f for f in folders.get(name, set()) if f.count("/") <= 1}
+            if len(candidates) != 1:
+                continue
+            folder = next(iter(candidates))
+            owner = _owner(folder, set(units) - {"."})
+            unit = units[owner] if owner else units.setdefault(folder, _Unit(folder))
+            if owner is None:
+                unit.kinds.add("k8s-service")
+            unit.evidence.add(file.path)
+            unit.services.add(name)
 
 
 def _owner(folder: str, roots: set[str]) -> str | None:
@@ -226,37 +301,51 @@ def _owner(folder: str, roots: set[str]) -> str | None:
 
 
 def _assign(paths: Sequence[str], roots: set[str]) -> dict[str, str | None]:
-    """path -> its unit folder: the deepest above it, else the only unit below its
-    nearest ancestor that holds units (a service's tests/ beside its src/)."""
+    """path -> its unit folder: the deepest above it (the root unit last), else the
+    only unit below its nearest ancestor that holds units (a service's tests/ beside
+    its src/), else the root unit when there is one."""
+    inner = roots - {"."}
     below: dict[str, set[str]] = defaultdict(set)
-    for root in roots:
+    for root in inner:
         current = root
         while current != ".":
             current = _parent(current)
             below[current].add(root)
+    by_folder: dict[str, str | None] = {}  # every file of a folder has the same owner
     result: dict[str, str | None] = {}
     for path in paths:
         folder = _parent(path)
-        owner = _owner(folder, roots)
-        if owner is None:
-            current = folder
-            while True:
-                if below.get(current):
-                    if len(below[current]) == 1:
-                        owner = next(iter(below[current]))
-                    break
-                if current == ".":
-                    break
-                current = _parent(current)
-        result[path] = owner
+        if folder not in by_folder:
+            by_folder[folder] = _folder_owner(folder, inner, below, "." in roots)
+        result[path] = by_folder[folder]
     return result
+
+
+def _folder_owner(
+    folder: str, inner: set[str], below: Mapping[str, set[str]], root_unit: bool
+) -> str | None:
+    owner = _owner(folder, inner)
+    current = folder
+    while owner is None:
+        if current == "." and root_unit:
+            break  # the root unit owns what no unit below claims
+        if below.get(current):
+            if len(below[current]) == 1:
+                owner = next(iter(below[current]))
+            break
+        if current == ".":
+            break
+        current = _parent(current)
+    if owner is None and root_unit:
+        owner = "."
+    return owner
 
 
 def _is_code(file: SourceFile) -> bool:
     return file.language is not None and file.role == "production"
 
 
-_DEPLOYED = {"compose-service", "dockerfile"}
+_DEPLOYED = {"compose-service", "dockerfile", "k8s-service"}
 
 
 def _kept(
@@ -327,11 +416,37 @@ def _unit_names(units: Mapping[str, _Unit]) -> dict[str, str]:
     return names
 
 
+def _among_assets(path: str) -> bool:
+    return any(part.lower() in ASSET_FOLDERS for part in path.split("/")[:-1])
+
+
+def _package_name(root: str, prefix: str) -> str:
+    if root == ".":
+        return "(root)"
+    if root == prefix:
+        return posixpath.basename(root)
+    return root[len(prefix) + 1 :] if prefix else root
+
+
+def _mirrored(path: str) -> str:
+    """Maven/Gradle test sources mirror the main ones: src/test/java/a/b -> src/main/java/a/b."""
+    return (
+        path.replace("/test/", "/main/", 1)
+        if path.startswith("src/test/") or "/src/test/" in path
+        else path
+    )
+
+
 def _package_groups(files: Sequence[SourceFile]) -> tuple[list[BoundaryGroup], dict[str, str]]:
     """The top-level source packages below the folders all production code shares."""
-    code = [f.path for f in files if _is_code(f)] or [
-        f.path for f in files if f.language is not None
-    ]
+    # Packages of the languages in the dependency graph (SQL, style sheets and
+    # resources beside them are not packages).
+    # Front-end code among static assets (src/main/resources/static/js) is no package.
+    code = [
+        f.path
+        for f in files
+        if _is_code(f) and registry.has_plugin(f.language) and not _among_assets(f.path)
+    ] or [f.path for f in files if registry.has_plugin(f.language)]
     base: tuple[str, ...] = ()
     while True:
         heads = {tuple(p.split("/"))[len(base)] for p in code if p.count("/") > len(base)}
@@ -349,8 +464,10 @@ def _package_groups(files: Sequence[SourceFile]) -> tuple[list[BoundaryGroup], d
         parts = path.split("/")
         folders.add("/".join(parts[: len(base) + 1]) if len(parts) > len(base) + 1 else "")
     roots = {f for f in folders if f} | ({prefix or "."} if "" in folders else set())
-    assignment_folders = _assign([f.path for f in files], roots)
-    names = {root: ("(root)" if root == "." else root) for root in roots}
+    assignment_folders = _assign([_mirrored(f.path) for f in files], roots)
+    assignment_folders = {f.path: assignment_folders[_mirrored(f.path)] for f in files}
+    # Named below the shared folders (`owner`, `vet`); the shared folder by its name.
+    names = {root: _package_name(root, prefix) for root in roots}
     groups = [
         BoundaryGroup(
             name=names[root],
@@ -385,6 +502,7 @@ def run_boundaries(data: BoundariesInput) -> tuple[Boundaries, Sequence[Analysis
     view = ProjectView(data.root, data.files, {})
     units = _units_from_files(data.files, paths)
     _add_compose(view, data.files, units, warnings)
+    _add_manifests(view, data.files, units)
     detected = _unit_groups(units, data.files)
     if detected is not None:
         groups, assignment = detected

@@ -19,6 +19,8 @@ from archscan import gitio
 from archscan.boundaries import BoundariesInput, run_boundaries
 from archscan.cache import FactsCache, default_cache_dir
 from archscan.config import Config
+from archscan.contexts.decomposition import Decomposition
+from archscan.contexts.stage import ContextsInput, run_contexts
 from archscan.discover import discover
 from archscan.graph import file_graph
 from archscan.history.stage import HistoryInput, run_history
@@ -69,6 +71,10 @@ class RunOptions:
     cache_dir: Path | None = None
     use_cache: bool = True
     history: bool = True  # mine git history (--no-history turns it off)
+    contexts: int | None = None  # --contexts K: ask for this many contexts
+    decompositions: tuple[Decomposition, ...] = ()  # --decomposition FILE, scored beside ours
+    ground_truths: tuple[Decomposition, ...] = ()  # --ground-truth FILE
+    cross_scores: bool = False  # score the decompositions against each other (compare)
 
 
 def check_repository(root: Path) -> Path:
@@ -197,6 +203,23 @@ def run(
                 progress,
             )
         warnings += history_warnings
+    with progress.phase("Proposing bounded contexts"):
+        contexts, context_warnings = run_contexts(
+            ContextsInput(
+                files=files,
+                facts=parsed.facts,
+                graph=graph,
+                modules=resolution.modules,
+                config=config.contexts,
+                history=history,
+                root=root,
+                requested=options.contexts,
+                decompositions=options.decompositions,
+                ground_truths=options.ground_truths,
+                cross_scores=options.cross_scores,
+            )
+        )
+    warnings += context_warnings
     return Analysis(
         repository=repository,
         components=components,
@@ -207,6 +230,7 @@ def run(
         structure=structure,
         warnings=tuple(warnings),
         history=history,
+        contexts=contexts,
         boundaries=boundaries,
         view_roles=roles.architecture,
     )

@@ -28,7 +28,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from archscan.config import RolesConfig
 from archscan.globs import matches
@@ -115,7 +115,9 @@ _LIBRARY_NAME = re.compile(
     r"^(?:"
     + "|".join(re.escape(name) for name in sorted(_LIBRARIES, key=len, reverse=True))
     + r")(?:[-.]v?\d+(?:\.\d+)*(?:[-.]\w+)?)?(?:\.(?:min|slim|bundle|esm|umd|full|dev|prod))*"
-    r"\.(?:js|css|mjs)$",
+    r"\.(?:js|css|mjs)$"
+    # plugins named after their host library: jquery.cookie.js, bootstrap-datepicker.css
+    r"|^(?:jquery|bootstrap)[.-][a-z][\w.-]*\.(?:js|css)$",
     re.IGNORECASE,
 )
 # The banners libraries put on their distribution files.
@@ -293,8 +295,8 @@ _BUILD_NAME = re.compile(
     r"|tf|tfvars|hcl|bzl|bazel|nuspec|slnx|lock|bat|cmd)|values(?:[-.].+)?\.ya?ml|build|workspace)$",
     re.IGNORECASE,
 )
-# Folders whose files deploy or build the system (CI, Kubernetes, Helm, Terraform).
-_BUILD_FOLDERS = {
+# Folders of CI, development containers and build wrappers: every file in them builds.
+TOOLING_FOLDERS = {
     ".github",
     ".circleci",
     ".buildkite",
@@ -302,6 +304,12 @@ _BUILD_FOLDERS = {
     ".azure-pipelines",
     ".devcontainer",
     ".mvn",
+    ".husky",
+    ".vscode",
+    ".idea",
+}
+# Folders whose non-code files deploy or build the system (Kubernetes, Helm, Terraform).
+_BUILD_FOLDERS = {
     "k8s",
     "kubernetes",
     "helm",
@@ -369,7 +377,17 @@ _DATA_FOLDERS = {
     "snapshots",
 }
 # Folders of assets and resources: data unless a file's name says it is configuration.
-_ASSET_FOLDERS = {"static", "assets", "public", "resources", "media", "images", "fonts"}
+ASSET_FOLDERS = {
+    "static",
+    "assets",
+    "public",
+    "resources",
+    "media",
+    "images",
+    "fonts",
+    "webapp",
+    "wwwroot",
+}
 _STYLE_EXTENSIONS = {".css", ".scss", ".less", ".sass"}
 _DATA_EXTENSIONS = {
     ".csv",
@@ -441,11 +459,11 @@ class RolesResult:
         return self.role_of.get(path, "production") in self.architecture
 
 
-def _head(root: Path, path: str) -> bytes:
+def _head(root: str, path: str) -> bytes:
     """The first bytes of a discovered file (never through a symlink)."""
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
     try:
-        fd = os.open(root / path, flags)
+        fd = os.open(os.path.join(root, path), flags)
     except OSError:
         return b""
     try:
@@ -456,12 +474,22 @@ def _head(root: Path, path: str) -> bytes:
         os.close(fd)
 
 
+def _name(path: str) -> str:
+    return path.rpartition("/")[2]
+
+
+def _suffix(name: str) -> str:
+    """The extension as PurePosixPath.suffix gives it ("" for ".editorconfig")."""
+    stem, dot, ext = name.rpartition(".")
+    return f".{ext}" if dot and stem.strip(".") else ""
+
+
 def _folders(path: str) -> list[str]:
     return [part.lower() for part in path.split("/")[:-1]]
 
 
 def vendored_reason(path: str, head: bytes) -> str:
-    name = PurePosixPath(path).name
+    name = _name(path)
     if _LIBRARY_NAME.match(name):
         return f"copy of a well-known library ({name})"
     if name.lower().endswith((".js", ".css", ".mjs")):
@@ -473,7 +501,7 @@ def vendored_reason(path: str, head: bytes) -> str:
 
 
 def generated_reason(path: str, head: bytes, facts: FileFacts | None) -> str:
-    name = PurePosixPath(path).name
+    name = _name(path)
     if _GENERATED_NAME.search(name):
         return f"generated file name ({name})"
     found = _GO_MARKER.search(head)
@@ -498,7 +526,7 @@ def generated_reason(path: str, head: bytes, facts: FileFacts | None) -> str:
 
 
 def _is_test(path: str, folders: list[str]) -> bool:
-    name = PurePosixPath(path).name
+    name = _name(path)
     if _TEST_NAME.match(name):
         return True
     if any(folder in _TEST_FOLDERS for folder in folders):
@@ -511,7 +539,7 @@ def _is_test(path: str, folders: list[str]) -> bool:
 
 
 def _is_migration(path: str, folders: list[str]) -> bool:
-    name = PurePosixPath(path).name
+    name = _name(path)
     if _FLYWAY.match(name) or _MIGRATION_NAME.match(name):
         return True
     if any(folder in _MIGRATION_FOLDERS for folder in folders):
@@ -527,10 +555,12 @@ def _is_build_name(name: str, language: str | None) -> bool:
 
 def _static_role(path: str, folders: list[str], language: str | None) -> str:
     """build, docs, config, data or production by name, extension and folder."""
-    pure = PurePosixPath(path)
-    name, suffix = pure.name.lower(), pure.suffix.lower()
+    name = _name(path).lower()
+    suffix = _suffix(name)
     if _is_build_name(name, language):
         return "build"
+    if any(f in TOOLING_FOLDERS for f in folders):
+        return "build"  # CI, dev containers, build wrappers: whatever the language
     if any(f in _BUILD_FOLDERS for f in folders) and (language is None or suffix == ".sh"):
         return "build"
     if "gradle" in folders and "wrapper" in folders:
@@ -549,7 +579,7 @@ def _static_role(path: str, folders: list[str], language: str | None) -> str:
         return "config"
     if language is None:
         return "data"
-    if suffix in _STYLE_EXTENSIONS and any(f in _ASSET_FOLDERS for f in folders):
+    if suffix in _STYLE_EXTENSIONS and any(f in ASSET_FOLDERS for f in folders):
         return "data"  # style sheets among static assets
     return "production"
 
@@ -568,7 +598,7 @@ def detect_role(
         return "test", "test folder or file name"
     if _is_migration(path, folders):
         return "migration", "migration folder or file name"
-    if _is_build_name(PurePosixPath(path).name.lower(), language):
+    if _is_build_name(_name(path).lower(), language):
         return "build", "build file name"  # gradlew and lock files say "generated"
     why = generated_reason(path, head, facts)
     if why:
@@ -577,9 +607,9 @@ def detect_role(
     return role, ""
 
 
-def _configured(path: str, config: RolesConfig) -> str:
-    for role in FILE_ROLES:
-        if matches(path, getattr(config, role)):
+def _configured(path: str, configured: Sequence[tuple[str, tuple[str, ...]]]) -> str:
+    for role, patterns in configured:
+        if matches(path, patterns):
             return role
     return ""
 
@@ -594,10 +624,12 @@ def run_roles(data: RolesInput) -> tuple[RolesResult, Sequence[AnalysisWarning]]
     out: list[SourceFile] = []
     files: Counter[str] = Counter()
     sloc: Counter[str] = Counter()
+    configured = [(r, getattr(data.config, r)) for r in FILE_ROLES if getattr(data.config, r)]
+    base = str(data.root)
     for file in data.files:
-        role = _configured(file.path, data.config)
+        role = _configured(file.path, configured)
         if not role:
-            head = _head(data.root, file.path) if _needs_head(file) else b""
+            head = _head(base, file.path) if _needs_head(file) else b""
             role, _why = detect_role(file.path, file.language, head, data.facts.get(file.path))
         out.append(replace(file, role=role))
         files[role] += 1

@@ -884,7 +884,8 @@ def _context_pages(
                     ],
                 }
             )
-        return {"available": True, "kind": "context", "pages": pages}
+        quality = _quality(document, tables)
+        return {"available": True, "kind": "context", "pages": pages, "quality": quality}
     for n, group in enumerate(grouping.groups):
         tables[f"context-{n}"] = _member_table(list(group.files), files)
         pages.append(
@@ -908,7 +909,33 @@ def _context_pages(
                 "interface": [],
             }
         )
-    return {"available": False, "kind": grouping.level, "pages": pages}
+    return {"available": False, "kind": grouping.level, "pages": pages, "quality": False}
+
+
+def _quality(document: Document, tables: dict) -> bool:
+    """The decomposition quality of the proposal and of the decompositions scored with
+    it (``decomposition_quality``), one row each, when the contexts stage wrote it."""
+    section = document.get("decomposition_quality")
+    if not isinstance(section, dict) or not isinstance(section.get("proposal"), dict):
+        return False
+    rows = [
+        section["proposal"],
+        *(d for d in section.get("decompositions", ()) if isinstance(d, dict)),
+    ]
+    keys = [
+        k for k, v in section["proposal"].items() if k != "name" and not isinstance(v, (dict, list))
+    ]
+    tables["quality"] = _table(
+        [
+            ("decomposition", "text"),
+            *(
+                (k.replace("_", " "), "num" if isinstance(section["proposal"][k], int) else "dec")
+                for k in keys
+            ),
+        ],
+        [[str(r.get("name", "")), *(r.get(k) for k in keys)] for r in rows],
+    )
+    return True
 
 
 def _owner(owner: object) -> str:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from archscan import __version__
+from archscan.contexts.report import contexts_sections
 from archscan.graph import package_of
 from archscan.history.report import history_sections
 from archscan.languages import registry
@@ -119,6 +120,7 @@ def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
     roles = {f.path: f.role for f in analysis.files}
     in_view = _view(analysis, roles)
     kinds = {g.name: g.kind for g in analysis.boundaries.groups} if analysis.boundaries else {}
+    boundary_of = analysis.boundaries.of if analysis.boundaries else (lambda path: "")
     return {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "archscan", "version": __version__},
@@ -149,6 +151,7 @@ def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
                 "lines": list(d.lines),
                 "type_only": d.type_only,
                 "local": d.local,
+                "cross_boundary": boundary_of(d.source) != boundary_of(d.target),
             }
             for d in analysis.resolution.dependencies
         ],
@@ -186,6 +189,7 @@ def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
             {"path": w.path, "kind": w.kind, "message": w.message} for w in analysis.warnings
         ],
         **history_sections(analysis.history, in_view),
+        **contexts_sections(analysis.contexts),
     }
 
 
