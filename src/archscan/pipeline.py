@@ -1,5 +1,5 @@
-"""The order of the stages: discover -> parse -> roles -> boundaries -> resolve -> graph
--> metrics -> history.
+"""The order of the stages: discover -> parse -> roles -> boundaries -> data access ->
+resolve -> graph -> metrics -> service links -> history.
 
 Only this module (and the CLI above it) knows the order. Each stage is a function of
 records to records; progress is reported through a small callback interface so that
@@ -21,11 +21,13 @@ from archscan.cache import FactsCache, default_cache_dir
 from archscan.config import Config
 from archscan.contexts.decomposition import Decomposition
 from archscan.contexts.stage import ContextsInput, run_contexts
+from archscan.data_access.stage import DataAccessInput, run_data_access
 from archscan.discover import discover
 from archscan.graph import file_graph
 from archscan.history.stage import HistoryInput, run_history
 from archscan.languages import registry
 from archscan.languages.base import ResolverSettings
+from archscan.links.stage import ServiceLinksInput, run_service_links
 from archscan.metrics.structure import measure_structure
 from archscan.parse import parse_files
 from archscan.records import (
@@ -171,6 +173,10 @@ def run(
         BoundariesInput(root=root, files=files, components=config.components)
     )
     warnings += list(role_warnings) + list(boundary_warnings)
+    with progress.phase("Reading data access"):
+        data_access, data_warnings = run_data_access(
+            DataAccessInput(root=root, files=discovered.files)
+        )
     settings = ResolverSettings(python_source_roots=config.python.source_roots)
     with progress.phase("Resolving dependencies"):
         resolution = resolve_all(root, files, parsed.facts, settings, boundaries.of)
@@ -187,7 +193,17 @@ def run(
             bool(boundaries.groups),
             roles.in_view,
         )
+    with progress.phase("Linking services"):
+        service_links, link_warnings = run_service_links(
+            ServiceLinksInput(
+                root=root,
+                files=discovered.files,
+                component_of=boundaries.of,
+                generated=frozenset(p for p, f in parsed.facts.items() if f.generated),
+            )
+        )
     warnings += list(parsed.warnings) + list(resolution.warnings)
+    warnings += list(data_warnings) + list(link_warnings)
     history = None
     if options.history:
         with progress.phase("Mining git history"):
@@ -212,6 +228,7 @@ def run(
                 modules=resolution.modules,
                 config=config.contexts,
                 history=history,
+                data_access=data_access,
                 root=root,
                 requested=options.contexts,
                 decompositions=options.decompositions,
@@ -233,4 +250,6 @@ def run(
         contexts=contexts,
         boundaries=boundaries,
         view_roles=roles.architecture,
+        data_access=data_access,
+        service_links=service_links,
     )

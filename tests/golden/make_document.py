@@ -78,17 +78,33 @@ def main() -> None:
              "readers": [], "writers": ["shop/billing/invoicing.py", "shop/orders/service.py"],
              "references": ["orders"]},
         ],
+    }  # fmt: skip
+    tables = d["data_access"]["tables"]
+    d["data_access"]["counts"] = {
+        "tables": len(tables),
+        "entities": sum(len(t["entities"]) for t in tables),
+        "tables_read": sum(1 for t in tables if t["readers"]),
+        "tables_written": sum(1 for t in tables if t["writers"]),
+        "files_reading": len({p for t in tables for p in t["readers"]}),
+        "files_writing": len({p for t in tables for p in t["writers"]}),
         "sql_statements": 3,
         "sql_unparsed": 0,
-    }  # fmt: skip
+    }
     d["service_links"] = {
         "services": ["api", "billing", "orders"],
         "links": [
             {"source": "api", "target": "orders", "kind": "http", "name": "/orders",
-             "evidence": [["shop/api/routes.py", 3]]},
+             "evidence": [{"path": "shop/api/routes.py", "line": 3}]},
             {"source": "orders", "target": "billing", "kind": "topic", "name": "order-placed",
-             "evidence": [["shop/orders/service.py", 9]]},
+             "evidence": [{"path": "shop/orders/service.py", "line": 9}]},
         ],
+        "graph": [
+            {"source": "api", "target": "orders", "kinds": ["http"], "names": ["/orders"],
+             "links": 1},
+            {"source": "orders", "target": "billing", "kinds": ["topic"],
+             "names": ["order-placed"], "links": 1},
+        ],
+        "counts": {"services": 3, "links": 2, "by_kind": {"http": 1, "topic": 1}},
     }  # fmt: skip
     d["assessment"] = {
         "verdict": "modularise the monolith",

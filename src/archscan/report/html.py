@@ -791,6 +791,15 @@ def _data_matrix(document: Document, grouping: views.Grouping, tables: dict) -> 
     return {"available": True, "columns": [names[c] for c in columns], "rows": rows}
 
 
+def _evidence(item: object) -> str:
+    """``path:line`` from ``{"path", "line"}`` (or a ``[path, line]`` pair)."""
+    if isinstance(item, dict):
+        return f"{item.get('path')}:{item.get('line')}"
+    if isinstance(item, (list, tuple)) and len(item) >= 2:
+        return f"{item[0]}:{item[1]}"
+    return str(item)
+
+
 def _services(document: Document, tables: dict) -> dict[str, Any]:
     section = document.get("service_links")
     links = section.get("links", ()) if isinstance(section, dict) else section or ()
@@ -826,7 +835,7 @@ def _services(document: Document, tables: dict) -> dict[str, Any]:
                 str(x.get("target")),
                 str(x.get("kind")),
                 str(x.get("name")),
-                ", ".join(f"{e[0]}:{e[1]}" for e in x.get("evidence", ())[:3] if len(e) >= 2),
+                ", ".join(_evidence(e) for e in x.get("evidence", ())[:3]),
             ]
             for x in links
         ],

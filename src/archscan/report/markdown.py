@@ -7,6 +7,7 @@ from typing import Any
 
 import jinja2
 
+from archscan.data_access.report import access_matrix
 from archscan.outputs import display, write_text_atomic
 from archscan.report import views
 from archscan.report.registry import RenderOptions
@@ -36,6 +37,16 @@ def _md(value: object) -> str:
     return display(str(value)).replace("|", "\\|").replace("\n", " ").replace("`", "'")
 
 
+def _mermaid_id(name: str) -> str:
+    """A node id Mermaid accepts for any component or topic name."""
+    return "n_" + "".join(c if c.isalnum() else "_" for c in name)
+
+
+def _mermaid_label(name: str) -> str:
+    """A quoted Mermaid label: no quotes, brackets, pipes or backticks from the repo."""
+    return "".join(c if c.isalnum() or c in " ._-/:@" else "_" for c in name)
+
+
 def render(document: dict[str, Any], options: RenderOptions) -> str:
     """The ``md`` reporter."""
     return render_markdown(document, templates=options.templates)
@@ -62,6 +73,9 @@ def render_markdown(data: dict[str, Any], top: int = 15, templates: Path | None 
         most_complex=views.most_complex(files, top),
         most_depended=views.most_depended(files, top),
         most_coupled=views.most_coupled(data["packages"], top),
+        data_matrix=access_matrix(data.get("data_access")),
+        mermaid_id=_mermaid_id,
+        mermaid_label=_mermaid_label,
     )
     return display(text)
 
