@@ -15,6 +15,7 @@ from typing import Any
 
 from archscan import __version__, gitio
 from archscan.errors import ConfigError
+from archscan.repofiles import loads_json
 from archscan.rules.base import Violation
 
 BASELINE_FORMAT = 1
@@ -101,10 +102,10 @@ def _entry(raw: Any, where: str) -> BaselineEntry:
 def load_baseline(path: Path) -> Baseline:
     """Read a baseline; anything unreadable or malformed is a clear error (exit 2)."""
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
+        raw = loads_json(path.read_text(encoding="utf-8"))  # nesting-limited (repofiles)
     except OSError as exc:
         raise ConfigError(f"cannot read baseline {path}: {exc.strerror or exc}") from exc
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except ValueError as exc:  # not UTF-8, not JSON, nested too deeply
         raise ConfigError(
             f"baseline {path} is corrupted ({exc}); regenerate it with `archscan baseline`"
         ) from exc

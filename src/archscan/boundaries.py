@@ -179,7 +179,7 @@ def _compose_services(
 ) -> list[tuple[str, str]]:
     """(service name, folder of its Dockerfile or build context) of one compose file."""
     try:
-        document = loads_yaml(view.read_text(path) or "")
+        document = loads_yaml(view.read_text(path) or "")  # nesting-limited (repofiles)
     except ValueError as exc:
         warnings.append(AnalysisWarning(path, "boundaries", f"unreadable compose file: {exc}"))
         return []

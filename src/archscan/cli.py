@@ -753,11 +753,20 @@ def _interrupted() -> None:
     sys.exit(130)
 
 
+def _on_ctrl_c(signum: int, frame: object) -> None:
+    """The first Ctrl-C interrupts (KeyboardInterrupt); later ones are ignored, so that
+    the way out (cleanup, the one line) cannot itself be interrupted."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    raise KeyboardInterrupt
+
+
 def main() -> None:
     """Entry point: one clear line and exit code 2 for user errors, no traceback.
 
     typer reports its own usage errors (exit 2); archscan's errors arrive here.
     """
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        signal.signal(signal.SIGINT, _on_ctrl_c)
     for stream in (sys.stdout, sys.stderr):
         # undecodable file-name bytes reach the terminal as \udcNN, never as a crash
         if hasattr(stream, "reconfigure"):

@@ -75,12 +75,15 @@ def _git_entries(root: Path) -> tuple[list[tuple[str, str]], list[AnalysisWarnin
     The index is git's list, but a damaged one (truncated: git then lists zero-filled
     entries without an error) would silently drop good files: then the tree of HEAD is
     listed instead, with a warning."""
-    try:
-        listed = _parse_listing(gitio.run_git(root, ["ls-files", "-z", "--stage", "--", "."]), 1)
-        damage = next((f"entry {p!r}" for m, o, p in listed if _implausible(m, o, p)), None)
-        damage = gitio.index_damage(root) or damage
-    except gitio.GitError as exc:
-        listed, damage = [], str(exc)
+    listed: list[tuple[str, str, str]] = []
+    damage = gitio.index_damage(root)  # first: git's own message can hold random bytes
+    if damage is None:
+        try:
+            out = gitio.run_git(root, ["ls-files", "-z", "--stage", "--", "."])
+            listed = _parse_listing(out, 1)
+            damage = next((f"entry {p!r}" for m, o, p in listed if _implausible(m, o, p)), None)
+        except gitio.GitError:
+            damage = "git ls-files cannot read it"
     if damage is None:
         return [(mode, path) for mode, _oid, path in listed], []
     head = gitio.run_git(root, ["ls-tree", "-r", "-z", "HEAD", "--", "."], check=False)

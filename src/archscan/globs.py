@@ -144,5 +144,8 @@ def name_matcher(patterns: Iterable[str], ignore_case: bool = False) -> Callable
     """Whole-string globs (``*``, ``?``, the rest literal, ``/`` no special meaning): for
     names such as authors' e-mails. Linear time like path globs."""
     flags = re.IGNORECASE | re.DOTALL if ignore_case else re.DOTALL
-    compiled = [re.compile(_segment_regex(p, one=".") + r"\Z", flags).match for p in patterns]
-    return lambda text: any(match(text) for match in compiled)
+    joined = "|".join(f"(?:{_segment_regex(p, f'g{i}_', one='.')})" for i, p in enumerate(patterns))
+    if not joined:
+        return lambda text: False
+    match = re.compile(f"(?:{joined})\\Z", flags).match
+    return lambda text: match(text) is not None

@@ -36,7 +36,11 @@ def write_text_atomic(path: Path, text: str) -> Path:
     """``text`` as UTF-8 at ``path``, complete or not at all."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        with open(temporary, "w", encoding="utf-8", newline="\n") as handle:
+        # backslashreplace: a surrogate (undecodable file-name byte) left in some text
+        # format is written as \udcXX, never a crash after the whole analysis
+        with open(
+            temporary, "w", encoding="utf-8", errors="backslashreplace", newline="\n"
+        ) as handle:
             handle.write(text)
         os.replace(temporary, path)
     except OSError as exc:

@@ -63,9 +63,9 @@ def _chunks(
 
 
 def _quiet_on_ctrl_c() -> None:
-    """Workers die silently on Ctrl-C (the default action): the main process says it once,
-    instead of a KeyboardInterrupt traceback from every worker."""
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    """Workers ignore Ctrl-C: the main process stops the pool and says it once, instead
+    of a KeyboardInterrupt traceback from every worker."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _run(
@@ -84,10 +84,14 @@ def _run(
     with ProcessPoolExecutor(
         max_workers=jobs, mp_context=context, initializer=_quiet_on_ctrl_c
     ) as pool:
-        for batch in pool.map(_parse_chunk, _chunks(todo, _CHUNK)):
-            yield from batch
-            if progress:
-                progress(len(batch))
+        try:
+            for batch in pool.map(_parse_chunk, _chunks(todo, _CHUNK)):
+                yield from batch
+                if progress:
+                    progress(len(batch))
+        except BaseException:  # Ctrl-C: drop the queued chunks, let the running ones end
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
 
 
 def _warning_kind(error: str) -> str:

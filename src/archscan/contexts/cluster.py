@@ -35,11 +35,23 @@ def _edges(weights: Weights) -> list[tuple[str, str, float]]:
     return [(a, b, w) for (a, b), w in sorted(weights.items()) if w > 0]
 
 
+def _rust_name(name: str) -> str:
+    """graspologic-native takes UTF-8 only: a file name with undecodable bytes (kept as
+    surrogates) becomes NUL + its bytes in hex (NUL is in no git path: no collision)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return "\0" + name.encode("utf-8", "surrogateescape").hex()
+    return name
+
+
 def leiden(edges: list[tuple[str, str, float]], resolution: float, seed: int) -> Run:
+    names = {_rust_name(n): n for a, b, _w in edges for n in (a, b)}
+    safe = [(_rust_name(a), _rust_name(b), w) for a, b, w in edges]
     quality, labels = gn.leiden(
-        edges, resolution=resolution, seed=seed, trials=1, iterations=1, use_modularity=True
+        safe, resolution=resolution, seed=seed, trials=1, iterations=1, use_modularity=True
     )
-    return Run(resolution, seed, quality, _canonical(labels))
+    return Run(resolution, seed, quality, _canonical({names[n]: c for n, c in labels.items()}))
 
 
 def _canonical(labels: Mapping[str, int]) -> Partition:
