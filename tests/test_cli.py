@@ -92,7 +92,7 @@ def test_unknown_config_key_and_bad_format_are_usage_errors(tmp_path: Path) -> N
     result = archscan("analyze", str(shop), "--config", str(config), "--out", str(tmp_path / "o"))
     assert result.returncode == 2
     assert "unknown key(s)" in result.stderr and "'threshold'" in result.stderr
-    result = archscan("analyze", str(shop), "--format", "pdf", "--out", str(tmp_path / "o"))
+    result = archscan("analyze", str(shop), "--format", "docx", "--out", str(tmp_path / "o"))
     assert result.returncode == 2 and "unknown format" in result.stderr
 
 

@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+import csv
+import hashlib
+import json
 import os
 import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
+import platformdirs
 import typer
+import typer.core
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from archscan import __version__
 from archscan.check import EXIT_INTERNAL
@@ -24,12 +32,47 @@ from archscan.contexts.decomposition import Decomposition, DecompositionError, r
 from archscan.gitio import GitError
 from archscan.outputs import OutputError, prepare_out_dir, write_text_atomic
 from archscan.pipeline import InputError, RunOptions, check_repository, run
+from archscan.report import views
+from archscan.report.document import DocumentError, load_document
 from archscan.report.json_report import analysis_to_dict, dumps
-from archscan.report.markdown import render_markdown
+from archscan.report.registry import (
+    REPORTERS,
+    FormatError,
+    RenderOptions,
+    parse_formats,
+    write_reports,
+)
+from archscan.terminal import clean, shorten_path
 
 EXIT_OK = 0
 EXIT_USAGE = 2
-FORMATS = ("json", "md")
+FORMATS = tuple(REPORTERS)
+VIEW_FORMATS = ("table", "csv", "json")
+
+
+def _plain_help() -> None:
+    """Help that reads like git's or ruff's: ``PATH`` and ``--out DIR``, not ``{path}``
+    and ``<bool>`` (typer's rich help shows type labels; archscan names each value)."""
+    option_type = typer.core.TyperOption.display_type_rich
+
+    def option_display(self: typer.core.TyperOption, ctx: Any) -> str | None:
+        if self.is_flag:
+            return None
+        shown = option_type(self, ctx)
+        if shown and self.metavar is None:
+            return {"STR": "TEXT"}.get(shown.strip("<>").upper(), shown.strip("<>").upper())
+        return shown
+
+    def usage_name(self: typer.core.TyperArgument) -> str:
+        name = self.display_name_raw.upper()
+        return name if self.required else f"[{name}]"
+
+    typer.core.TyperOption.display_type_rich = option_display  # type: ignore[method-assign]
+    typer.core.TyperArgument.display_type_rich = lambda self, ctx: None  # type: ignore[method-assign]
+    typer.core.TyperArgument._usage_display_name = usage_name  # type: ignore[method-assign]
+
+
+_plain_help()
 
 app = typer.Typer(
     name="archscan",
@@ -39,6 +82,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 stdout = Console(highlight=False)
+if not stdout.is_terminal:  # piped or redirected: full paths, no wrapping at 80 columns
+    stdout = Console(highlight=False, width=4096)
 stderr = Console(stderr=True, highlight=False)
 _state = {"debug": False}
 
@@ -76,6 +121,11 @@ class RichProgress:
         if self._bar is not None:
             self._bar.advance(self._task, amount)
 
+    def update(self, completed: int, total: int | None) -> None:
+        """Absolute progress (history: commits read out of the total once known)."""
+        if self._bar is not None:
+            self._bar.update(self._task, completed=completed, total=total)
+
 
 def _version(value: bool) -> None:
     if value:
@@ -95,25 +145,44 @@ def _main(
 
 
 def _formats(value: str) -> tuple[str, ...]:
-    chosen = tuple(f.strip().lower() for f in value.split(",") if f.strip())
-    unknown = [f for f in chosen if f not in FORMATS]
-    if unknown or not chosen:
-        raise UsageError(
-            f"unknown format(s) {', '.join(unknown) or value!r}; choose from {', '.join(FORMATS)}"
-        )
-    return chosen
+    try:
+        return parse_formats(value)
+    except FormatError as exc:
+        raise UsageError(str(exc)) from exc
+
+
+def _inside(target: Path, repo: Path) -> bool:
+    real, repo_real = os.path.realpath(target), os.path.realpath(repo)
+    return real == repo_real or real.startswith(repo_real + os.sep)
+
+
+def default_output_dir(repo: Path) -> Path:
+    """``./archscan-report`` when the current folder is outside the repository, else a
+    folder per repository in the user's cache (archscan never writes into the repo)."""
+    local = Path.cwd() / "archscan-report"
+    if not _inside(local, repo):
+        return local.resolve()
+    key = hashlib.sha1(os.path.realpath(repo).encode("utf-8", "surrogateescape")).hexdigest()
+    cache = Path(platformdirs.user_cache_dir("archscan")) / "reports"
+    return cache / f"{repo.name or 'repository'}-{key[:10]}"
 
 
 def _output_dir(out: Path | None, repo: Path) -> Path:
-    target = (out or Path.cwd() / "archscan-report").resolve()
-    repo_real = os.path.realpath(repo)
-    if os.path.realpath(target) == repo_real or os.path.realpath(target).startswith(
-        repo_real + os.sep
-    ):
+    target = out.resolve() if out else default_output_dir(repo)
+    if _inside(target, repo):
         raise UsageError(
             f"refusing to write into the analysed repository ({target}); choose --out elsewhere"
         )
     return prepare_out_dir(target)
+
+
+def _text(value: object, path: bool = False) -> Text:
+    """A table cell: control characters stripped, never parsed as markup; paths keep
+    their end on a terminal and are printed whole otherwise."""
+    cleaned = clean(value)
+    if path and stdout.is_terminal:
+        cleaned = shorten_path(cleaned, max(24, stdout.width // 2))
+    return Text(cleaned)
 
 
 def _history_rows(data: dict[str, Any]) -> list[tuple[str, str]]:
@@ -131,7 +200,8 @@ def _history_rows(data: dict[str, Any]) -> list[tuple[str, str]]:
     ]
     if data["hotspots"]:
         top = data["hotspots"][0]
-        rows.append(("Top hotspot", f"{top['path']} ({top['revisions']} x {top['complexity']})"))
+        where = shorten_path(clean(top["path"]), 60) if stdout.is_terminal else clean(top["path"])
+        rows.append(("Top hotspot", f"{where} ({top['revisions']} x {top['complexity']})"))
     return rows
 
 
@@ -143,13 +213,15 @@ def _summary(data: dict[str, Any]) -> None:
     table.add_row("Files analysed", str(s["files"]))
     table.add_row(
         "Languages",
-        ", ".join(f"{lang['name']} ({lang['files']})" for lang in data["languages"]) or "-",
+        Text(", ".join(f"{lang['name']} ({lang['files']})" for lang in data["languages"]) or "-"),
     )
     table.add_row("Modules in the graph", str(s["files_in_graph"]))
     table.add_row("Internal dependencies", str(s["dependencies"]))
     table.add_row("External packages", str(s["external_packages"]))
-    views = data["views"]
-    table.add_row("Architecture view", f"{', '.join(views['roles'])} code ({views['files']} files)")
+    in_view = data["views"]
+    table.add_row(
+        "Architecture view", f"{', '.join(in_view['roles'])} code ({in_view['files']} files)"
+    )
     bounds = data["boundaries"]
     table.add_row("Components", f"{len(bounds['groups'])} ({bounds['kind']})")
     roles = ", ".join(f"{r['role']} {r['files']}" for r in data["roles"]["counts"] if r["files"])
@@ -161,22 +233,24 @@ def _summary(data: dict[str, Any]) -> None:
         f"{data['metrics']['propagation_cost'] * 100:.1f}% (all edges {all_edges * 100:.1f}%)",
     )
     for label, value in _history_rows(data):
-        table.add_row(label, value)
+        table.add_row(label, _text(value))
     if data.get("assessment"):
         verdict = data["assessment"]
-        table.add_row("Verdict", f"{verdict['verdict']} (confidence {verdict['confidence']:.2f})")
+        table.add_row(
+            "Verdict", _text(f"{verdict['verdict']} (confidence {verdict['confidence']:.2f})")
+        )
     skipped = ", ".join(f"{k}: {v}" for k, v in s["skipped"].items())
-    table.add_row("Skipped", skipped or "none")
+    table.add_row("Skipped", _text(skipped or "none"))
     table.add_row("Warnings", str(s["warnings"]))
     stdout.print(table)
-    packages = sorted(data["packages"], key=lambda p: (-(p["ca"] + p["ce"]), p["name"]))[:10]
+    packages = views.most_coupled(data["packages"], 10)
     if packages:
         coupled = Table(title="Most coupled packages", title_justify="left")
         for column in ("package", "files", "Ca", "Ce", "I", "D"):
             coupled.add_column(column, justify="left" if column == "package" else "right")
         for p in packages:
             coupled.add_row(
-                p["name"],
+                _text(p["name"], path=True),
                 str(p["files"]),
                 str(p["ca"]),
                 str(p["ce"]),
@@ -186,34 +260,64 @@ def _summary(data: dict[str, Any]) -> None:
         stdout.print(coupled)
 
 
+_FORMAT_HELP = "Comma-separated output formats: " + ", ".join(
+    f"{r.name} ({r.file_name})" for r in REPORTERS.values()
+)
+_TEMPLATES = Annotated[
+    Path | None,
+    typer.Option(
+        "--templates", metavar="DIR", help="A branded copy of report_templates/ (by file name)."
+    ),
+]
+
+
 @app.command()
 def analyze(
-    path: Annotated[Path, typer.Argument(help="The repository (or folder) to analyse.")],
+    path: Annotated[
+        Path, typer.Argument(metavar="PATH", help="The repository (or folder) to analyse.")
+    ],
     out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Output folder (default ./archscan-report).")
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            metavar="DIR",
+            help="Output folder (default ./archscan-report, or the user cache when the "
+            "current folder is inside the repository).",
+        ),
     ] = None,
     format: Annotated[
-        str, typer.Option("--format", "-f", help="Comma-separated output formats: json, md.")
+        str, typer.Option("--format", "-f", metavar="LIST", help=_FORMAT_HELP)
     ] = "json,md",
     config: Annotated[
-        Path | None, typer.Option("--config", "-c", help="Configuration file (TOML).")
+        Path | None,
+        typer.Option("--config", "-c", metavar="FILE", help="Configuration file (TOML)."),
     ] = None,
     include: Annotated[
-        list[str] | None, typer.Option("--include", help="Only analyse paths matching this glob.")
+        list[str] | None,
+        typer.Option("--include", metavar="GLOB", help="Only analyse paths matching this glob."),
     ] = None,
     exclude: Annotated[
-        list[str] | None, typer.Option("--exclude", help="Skip paths matching this glob.")
+        list[str] | None,
+        typer.Option("--exclude", metavar="GLOB", help="Skip paths matching this glob."),
     ] = None,
     no_history: Annotated[
         bool, typer.Option("--no-history", help="Skip git history mining.")
     ] = False,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes (0 = cores).")] = 0,
+    jobs: Annotated[
+        int,
+        typer.Option("--jobs", "-j", min=0, metavar="N", help="Worker processes (0 = cores)."),
+    ] = 0,
     cache_dir: Annotated[
-        Path | None, typer.Option("--cache-dir", help="Parse cache folder (default: user cache).")
+        Path | None,
+        typer.Option(
+            "--cache-dir", metavar="DIR", help="Parse cache folder (default: user cache)."
+        ),
     ] = None,
     no_cache: Annotated[
         bool, typer.Option("--no-cache", help="Do not use the parse cache.")
     ] = False,
+    templates: _TEMPLATES = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress, no summary.")] = False,
     rules: Annotated[
         Path | None, typer.Option("--rules", help="Assessment thresholds (YAML) to apply.")
@@ -230,8 +334,9 @@ def analyze(
         typer.Option("--ground-truth", help="CSV/RSF ground truth: MoJoFM and c2c."),
     ] = None,
 ) -> None:
-    """Analyse a repository: dependency graph, structural metrics, reports."""
+    """Analyse a repository: dependency graph, structural metrics, history, reports."""
     formats = _formats(format)
+    _check_templates(templates)
     repo = check_repository(path)
     settings = load_config(repo, config).with_cli(tuple(include or ()), tuple(exclude or ()))
     settings = _with_rules(settings, rules)
@@ -246,16 +351,64 @@ def analyze(
         ground_truths=_decompositions(ground_truth),
     )
     analysis = run(repo, settings, options, RichProgress(enabled=not quiet))
-    data = analysis_to_dict(analysis)
-    written = []
-    if "json" in formats:
-        written.append(write_text_atomic(target / "archscan.json", dumps(analysis)))
-    if "md" in formats:
-        written.append(write_text_atomic(target / "report.md", render_markdown(data)))
+    # Reporters render the document as archscan.json holds it, so that ``archscan
+    # report`` on the saved file writes the same bytes.
+    data = json.loads(dumps(analysis))
+    written = _write(data, formats, target, templates)
     if not quiet:
         _summary(data)
         for file in written:
-            stdout.print(f"wrote {file}")
+            stdout.print(Text(f"wrote {file}"))
+
+
+def _check_templates(templates: Path | None) -> None:
+    if templates is not None and not templates.is_dir():
+        raise UsageError(f"--templates {templates} is not a folder")
+
+
+def _write(
+    data: dict[str, Any], formats: tuple[str, ...], target: Path, templates: Path | None
+) -> list[Path]:
+    from archscan.report.pdf import PdfError
+
+    try:
+        return write_reports(data, formats, target, RenderOptions(templates=templates))
+    except PdfError as exc:
+        raise UsageError(str(exc)) from exc
+
+
+@app.command()
+def report(
+    document: Annotated[
+        Path, typer.Argument(metavar="ARCHSCAN_JSON", help="A saved archscan.json.")
+    ],
+    format: Annotated[
+        str, typer.Option("--format", "-f", metavar="LIST", help=_FORMAT_HELP)
+    ] = "html,md",
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", "-o", metavar="DIR", help="Output folder (default: beside ARCHSCAN_JSON)."
+        ),
+    ] = None,
+    templates: _TEMPLATES = None,
+) -> None:
+    """Re-render a saved analysis (no re-analysis): same bytes as analyze wrote."""
+    formats = _formats(format)
+    _check_templates(templates)
+    data = _load(document)
+    target = (out or document.resolve().parent).resolve()
+    if "json" in formats and (target / "archscan.json").resolve() == document.resolve():
+        formats = tuple(f for f in formats if f != "json")  # already there, same bytes
+    for file in _write(data, formats, target, templates):
+        stdout.print(Text(f"wrote {file}"))
+
+
+def _load(document: Path) -> dict[str, Any]:
+    try:
+        return load_document(document)
+    except DocumentError as exc:
+        raise UsageError(str(exc)) from exc
 
 
 @app.command()
@@ -327,41 +480,123 @@ def history(
         write_text_atomic(out, text)
 
 
-def _history_view(
-    view: str,
-    path: Path,
+def _view_document(
+    path: Path | None,
+    source: Path | None,
     config: Path | None,
-    top: int,
-    sort: str | None,
+    since: str | None,
     jobs: int,
     cache_dir: Path | None,
-) -> None:
-    from archscan.history.tables import build_table
-
+) -> dict[str, Any]:
+    """The document a terminal view shows: a saved archscan.json (--from), or a fresh
+    analysis of PATH (history since --since when given)."""
+    if source is not None:
+        if path is not None:
+            raise UsageError("give either PATH or --from, not both")
+        return _load(source)
+    if path is None:
+        raise UsageError("give the repository PATH, or --from archscan.json")
     repo = check_repository(path)
     settings = load_config(repo, config)
-    options = RunOptions(jobs=jobs, cache_dir=cache_dir)
-    analysis = run(repo, settings, options, RichProgress(enabled=True))
+    if since:
+        settings = replace(settings, history=replace(settings.history, since=since))
+    analysis = run(repo, settings, RunOptions(jobs=jobs, cache_dir=cache_dir), RichProgress(True))
     for warning in analysis.warnings:
         if warning.kind in ("no-history", "shallow-clone", "history-unreadable"):
-            stderr.print(f"archscan: warning: {warning.message}", markup=False)
-    if analysis.history is None:
-        raise UsageError("no git history to show")
-    roles = ", ".join(analysis.view_roles)
-    title = f"{view} of {repo.name} ({analysis.history.commits} commits, {roles} code)"
+            stderr.print(Text(f"archscan: warning: {clean(warning.message)}"))
+    return analysis_to_dict(analysis)
+
+
+def _since_date(since: str | None) -> str | None:
+    if since is None:
+        return None
     try:
-        table = build_table(view, analysis.history, top, sort, title)
+        return date.fromisoformat(since).isoformat()
     except ValueError as exc:
-        raise UsageError(str(exc)) from exc
+        raise UsageError(f"--since with --from takes a date YYYY-MM-DD, not {since!r}") from exc
+
+
+def show_view(
+    name: str,
+    data: dict[str, Any],
+    *,
+    top: int,
+    sort: str | None,
+    exclude: tuple[str, ...],
+    since: str | None,
+    output: str,
+) -> None:
+    """Print one table view of a document (terminal table, CSV or JSON on stdout)."""
+    view = views.TABLE_VIEWS[name]
+    if not data.get(view.requires):
+        raise UsageError(f"the analysis has no {view.requires} section to show")
+    rows = views.filter_rows(view, view.rows(data), data, exclude, since)
+    rows = views.sort_rows(view, rows, sort)[: max(top, 0)]
+    if output == "json":
+        picked = [{c.title: row.get(c.key) for c in view.columns} for row in rows]
+        sys.stdout.write(json.dumps(picked, indent=2, ensure_ascii=False) + "\n")
+        return
+    if output == "csv":
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(view.sort_names())
+        for row in rows:
+            writer.writerow([views.cell_text(row.get(c.key)) for c in view.columns])
+        return
+    repo = clean(str((data.get("repository") or {}).get("root", "")).rsplit("/", 1)[-1])
+    commits = (data.get("history") or {}).get("commits", 0)
+    roles = ", ".join((data.get("views") or {}).get("roles", ()))
+    scope = f", {roles} code" if roles else ""
+    table = Table(title=f"{name} of {repo} ({commits} commits{scope})", title_justify="left")
+    for column in view.columns:
+        table.add_column(column.title, justify="right" if column.numeric else "left")
+    for row in rows:
+        table.add_row(
+            *(
+                _text(views.cell_text(row.get(c.key)), path=c.key in view.paths)
+                for c in view.columns
+            )
+        )
     stdout.print(table)
 
 
-_PATH = Annotated[Path, typer.Argument(help="The repository to analyse.")]
-_CONFIG = Annotated[Path | None, typer.Option("--config", "-c", help="Configuration file.")]
-_TOP = Annotated[int, typer.Option("--top", "-n", help="Rows to show.")]
-_SORT = Annotated[str | None, typer.Option("--sort", "-s", help="Column to sort on.")]
-_JOBS = Annotated[int, typer.Option("--jobs", "-j", help="Worker processes (0 = cores).")]
-_CACHE = Annotated[Path | None, typer.Option("--cache-dir", help="Parse cache folder.")]
+# Option types of the view commands (module level: typer resolves annotations here).
+_VIEW_PATH = Annotated[
+    Path | None,
+    typer.Argument(metavar="PATH", help="The repository (or use --from).", show_default=False),
+]
+_FROM = Annotated[
+    Path | None,
+    typer.Option("--from", metavar="ARCHSCAN_JSON", help="Show a saved analysis; no re-analysis."),
+]
+_TOP = Annotated[int, typer.Option("--top", "-n", min=0, metavar="N", help="Rows to show.")]
+_ROW_EXCLUDE = Annotated[
+    list[str] | None,
+    typer.Option("--exclude", metavar="GLOB", help="Leave out rows of matching paths."),
+]
+_SINCE = Annotated[
+    str | None,
+    typer.Option(
+        "--since",
+        metavar="DATE",
+        help="History since DATE (git's --since); with --from, only rows of files changed "
+        "on or after DATE (YYYY-MM-DD).",
+    ),
+]
+_VIEW_FORMAT = Annotated[
+    str, typer.Option("--format", "-f", metavar="FORMAT", help="table, csv or json.")
+]
+_CONFIG = Annotated[
+    Path | None, typer.Option("--config", "-c", metavar="FILE", help="Configuration file.")
+]
+_JOBS = Annotated[
+    int, typer.Option("--jobs", "-j", min=0, metavar="N", help="Worker processes (0 = cores).")
+]
+_CACHE = Annotated[
+    Path | None, typer.Option("--cache-dir", metavar="DIR", help="Parse cache folder.")
+]
+_PATH = Annotated[
+    Path, typer.Argument(metavar="PATH", help="The repository to analyse.", show_default=False)
+]
 
 
 def _decompositions(paths: list[Path] | None) -> tuple[Decomposition, ...]:
@@ -374,7 +609,7 @@ def _decompositions(paths: list[Path] | None) -> tuple[Decomposition, ...]:
 def _print_warnings(analysis: Any, kinds: tuple[str, ...]) -> None:
     for warning in analysis.warnings:
         if warning.kind in kinds:
-            stderr.print(f"archscan: warning: {warning.message}", markup=False)
+            stderr.print(Text(f"archscan: warning: {clean(warning.message)}"))
 
 
 _CONTEXT_WARNINGS = (
@@ -471,30 +706,55 @@ def compare(
         stdout.print(scores_table(scores, "MoJoFM / c2c (the second column is the reference)"))
 
 
-def _register_history_view(view: str, summary: str) -> None:
-    """One terminal command per history view; they differ only in the table they print."""
+def _register_view(name: str) -> None:
+    """One terminal command per table view; they differ only in the view they show."""
+    view = views.TABLE_VIEWS[name]
+    columns = ", ".join(view.sort_names())
 
     def command(
-        path: _PATH,
-        config: _CONFIG = None,
+        path: _VIEW_PATH = None,
+        source: _FROM = None,
         top: _TOP = 20,
-        sort: _SORT = None,
+        sort: str | None = None,  # annotated below: its help lists this view's columns
+        exclude: _ROW_EXCLUDE = None,
+        since: _SINCE = None,
+        output: _VIEW_FORMAT = "table",
+        config: _CONFIG = None,
         jobs: _JOBS = 0,
         cache_dir: _CACHE = None,
     ) -> None:
-        _history_view(view, path, config, top, sort, jobs, cache_dir)
+        # Every option is checked before any work: a bad --sort must not cost an analysis.
+        if sort is not None and sort not in view.sort_names():
+            raise UsageError(f"unknown sort column {sort!r}; choose from {columns}")
+        if output not in VIEW_FORMATS:
+            raise UsageError(f"unknown --format {output!r}; choose from {', '.join(VIEW_FORMATS)}")
+        filter_since = _since_date(since) if source is not None else None
+        data = _view_document(path, source, config, since, jobs, cache_dir)
+        show_view(
+            name,
+            data,
+            top=top,
+            sort=sort,
+            exclude=tuple(exclude or ()),
+            since=filter_since,
+            output=output,
+        )
 
-    command.__doc__ = summary
-    app.command(name=view)(command)
+    command.__doc__ = view.summary
+    command.__annotations__["sort"] = Annotated[
+        str | None,
+        typer.Option(
+            "--sort",
+            "-s",
+            metavar="COLUMN",
+            help=f"Column to sort on: {columns} (default {view.default_sort}).",
+        ),
+    ]
+    app.command(name=name)(command)
 
 
-_HISTORY_VIEWS = (
-    ("hotspots", "Files ranked by change frequency x complexity."),
-    ("coupling", "Files that change together (temporal coupling), cross-boundary pairs marked."),
-    ("owners", "Main developer, ownership share and knowledge islands per file."),
-)
-for _name, _help in _HISTORY_VIEWS:
-    _register_history_view(_name, _help)
+for _name in views.TABLE_VIEWS:
+    _register_view(_name)
 
 register_check_commands(app)
 
@@ -581,7 +841,8 @@ def _print_assessment(data: dict[str, Any]) -> None:
 
 @app.command()
 def assess(
-    path: _PATH,
+    path: _VIEW_PATH = None,
+    source: _FROM = None,
     config: _CONFIG = None,
     rules: Annotated[
         Path | None, typer.Option("--rules", help="Assessment thresholds (YAML) to apply.")
@@ -594,6 +855,13 @@ def assess(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Should this system become microservices? The verdict, its signals and the first wave."""
+    if source is not None:
+        if path is not None or rules is not None:
+            raise UsageError("--from shows a saved verdict: give no PATH or --rules with it")
+        _print_assessment(_load(source))
+        return
+    if path is None:
+        raise UsageError("give the repository PATH, or --from archscan.json")
     repo = check_repository(path)
     settings = _with_rules(load_config(repo, config), rules)
     options = RunOptions(jobs=jobs, cache_dir=cache_dir, history=not no_history)

@@ -50,6 +50,19 @@ def write_text_atomic(path: Path, text: str) -> Path:
     return path
 
 
+def write_bytes_atomic(path: Path, data: bytes) -> Path:
+    """``data`` at ``path``, complete or not at all (the PDF report)."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        temporary.write_bytes(data)
+        os.replace(temporary, path)
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {_reason(exc)}") from exc
+    finally:
+        temporary.unlink(missing_ok=True)
+    return path
+
+
 def display(text: str) -> str:
     """Text for people (report.md, the terminal): file-name bytes that are not UTF-8
     (kept by Python as surrogates, as in the JSON) shown as ``\\xNN``."""

@@ -58,6 +58,8 @@ class Progress(Protocol):
 
     def advance(self, amount: int = 1) -> None: ...
 
+    def update(self, completed: int, total: int | None) -> None: ...
+
 
 class SilentProgress:
     @contextmanager
@@ -65,6 +67,9 @@ class SilentProgress:
         yield
 
     def advance(self, amount: int = 1) -> None:
+        return None
+
+    def update(self, completed: int, total: int | None) -> None:
         return None
 
 
@@ -116,6 +121,7 @@ def _history(
     boundaries: Boundaries,
     roles: RolesResult,
     jobs: int,
+    progress: Progress,
 ) -> tuple[HistoryResult | None, list[AnalysisWarning]]:
     """Behavioural half: history of the discovered files, by the same boundaries as the
     structure, its rankings on the same architecture view (production code)."""
@@ -130,6 +136,7 @@ def _history(
         jobs=jobs,
         subfolder=repository.is_git and _is_subfolder(root),
         in_view=roles.in_view,
+        progress=progress.update,
     )
     result, warnings = run_history(data)
     return result, list(warnings)
@@ -273,7 +280,15 @@ def run(
     if options.history:
         with progress.phase("Mining git history"):
             history, history_warnings = _history(
-                root, repository, discovered, parsed.facts, config, boundaries, roles, jobs
+                root,
+                repository,
+                discovered,
+                parsed.facts,
+                config,
+                boundaries,
+                roles,
+                jobs,
+                progress,
             )
         warnings += history_warnings
     with progress.phase("Proposing bounded contexts"):

@@ -56,6 +56,8 @@ class HistoryInput:
     # coupling, components and bus factors cover only these files; every file keeps
     # its own history row.
     in_view: Callable[[str], bool] | None = None
+    # (commits read, total once the id list is known): the progress bar's "n/total"
+    progress: Callable[[int, int | None], None] | None = None
 
 
 def _warning(kind: str, message: str) -> AnalysisWarning:
@@ -121,6 +123,7 @@ def _head_date(root: Path, commit: str) -> date | None:
         return None
 
 
+PROGRESS_EVERY = 250  # commits between progress reports (cheap: no per-commit call)
 HEAD_START = 2000  # newest commits streamed by one git process while rev-list runs
 
 
@@ -163,8 +166,14 @@ def _aggregator(data: HistoryInput, plan: _NamePlan) -> Aggregator:
         ticket=compile_user_regex(config.ticket_pattern),
         coupling=CouplingCounts(config.max_changeset_size),
     )
-    for commit in _commits(data, plan):
+    report = data.progress
+    read = 0
+    for read, commit in enumerate(_commits(data, plan), start=1):
         aggregator.add(commit)
+        if report is not None and read % PROGRESS_EVERY == 0:
+            report(read, len(plan.ids.result()) if plan.ids.done() else None)
+    if report is not None:
+        report(read, read)
     aggregator.finish()
     return aggregator
 

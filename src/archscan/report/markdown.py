@@ -9,12 +9,22 @@ import jinja2
 
 from archscan.data_access.report import access_matrix
 from archscan.outputs import display, write_text_atomic
+from archscan.report import views
+from archscan.report.registry import RenderOptions
 from archscan.resources import data_dir
 
 
-def environment() -> jinja2.Environment:
+def template_loader(templates: Path | None) -> jinja2.BaseLoader:
+    """The shipped templates, overridden file by file by a branded copy (--templates)."""
+    shipped = jinja2.FileSystemLoader(str(data_dir("report_templates")))
+    if templates is None:
+        return shipped
+    return jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(templates)), shipped])
+
+
+def environment(templates: Path | None = None) -> jinja2.Environment:
     return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(data_dir("report_templates"))),
+        loader=template_loader(templates),
         autoescape=False,  # Markdown; the HTML report uses an autoescaping environment
         trim_blocks=True,
         lstrip_blocks=True,
@@ -37,9 +47,14 @@ def _mermaid_label(name: str) -> str:
     return "".join(c if c.isalnum() or c in " ._-/:@" else "_" for c in name)
 
 
-def render_markdown(data: dict[str, Any], top: int = 15) -> str:
+def render(document: dict[str, Any], options: RenderOptions) -> str:
+    """The ``md`` reporter."""
+    return render_markdown(document, templates=options.templates)
+
+
+def render_markdown(data: dict[str, Any], top: int = 15, templates: Path | None = None) -> str:
     """Render from the JSON dict, so every figure in the report is in the JSON too."""
-    env = environment()
+    env = environment(templates)
     env.filters["md"] = _md
     template = env.get_template("report.md.j2")
     # Rankings cover the architecture view (production code by default), like the
@@ -55,13 +70,9 @@ def render_markdown(data: dict[str, Any], top: int = 15) -> str:
         all_file_cycles=sum(1 for c in every if c["level"] == "file"),
         data=data,
         top=top,
-        most_complex=sorted(files, key=lambda f: (-f["complexity"], f["path"]))[:top],
-        most_depended=sorted(
-            (f for f in files if f["fan_in"] is not None), key=lambda f: (-f["fan_in"], f["path"])
-        )[:top],
-        most_coupled=sorted(data["packages"], key=lambda p: (-(p["ca"] + p["ce"]), p["name"]))[
-            :top
-        ],
+        most_complex=views.most_complex(files, top),
+        most_depended=views.most_depended(files, top),
+        most_coupled=views.most_coupled(data["packages"], top),
         data_matrix=access_matrix(data.get("data_access")),
         mermaid_id=_mermaid_id,
         mermaid_label=_mermaid_label,
