@@ -18,8 +18,9 @@ from archscan import __version__
 from archscan.config import ConfigError, load_config
 from archscan.gitio import GitError
 from archscan.pipeline import InputError, RunOptions, check_repository, run
-from archscan.report.json_report import analysis_to_dict, dumps
+from archscan.report.json_report import analysis_to_dict, dumps_data
 from archscan.report.markdown import render_markdown
+from archscan.timings import TimedProgress
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -69,6 +70,11 @@ class RichProgress:
     def advance(self, amount: int = 1) -> None:
         if self._bar is not None:
             self._bar.advance(self._task, amount)
+
+    def set_total(self, total: int) -> None:
+        """The phase's total once known (the history phase: commits to read)."""
+        if self._bar is not None:
+            self._bar.update(self._task, total=total)
 
 
 def _version(value: bool) -> None:
@@ -196,6 +202,9 @@ def analyze(
         bool, typer.Option("--no-cache", help="Do not use the parse cache.")
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress, no summary.")] = False,
+    timings: Annotated[
+        bool, typer.Option("--timings", help="Print the time of each phase (on stderr).")
+    ] = False,
 ) -> None:
     """Analyse a repository: dependency graph, structural metrics, reports."""
     formats = _formats(format)
@@ -205,15 +214,20 @@ def analyze(
     options = RunOptions(
         jobs=jobs, cache_dir=cache_dir, use_cache=not no_cache, history=not no_history
     )
-    analysis = run(repo, settings, options, RichProgress(enabled=not quiet))
-    data = analysis_to_dict(analysis)
-    written = []
-    if "json" in formats:
-        (target / "archscan.json").write_text(dumps(analysis), encoding="utf-8")
-        written.append(target / "archscan.json")
-    if "md" in formats:
-        (target / "report.md").write_text(render_markdown(data), encoding="utf-8")
-        written.append(target / "report.md")
+    progress = TimedProgress(RichProgress(enabled=not quiet))
+    analysis = run(repo, settings, options, progress)
+    with progress.timed("Writing reports"):
+        data = analysis_to_dict(analysis)
+        written = []
+        if "json" in formats:
+            (target / "archscan.json").write_text(dumps_data(data), encoding="utf-8")
+            written.append(target / "archscan.json")
+        if "md" in formats:
+            (target / "report.md").write_text(render_markdown(data), encoding="utf-8")
+            written.append(target / "report.md")
+    if timings:
+        for line in progress.lines():
+            stderr.print(line, markup=False)
     if not quiet:
         _summary(data)
         for file in written:
@@ -349,6 +363,38 @@ _HISTORY_VIEWS = (
 )
 for _name, _help in _HISTORY_VIEWS:
     _register_history_view(_name, _help)
+
+
+cache_app = typer.Typer(help="The parse and history caches: info, clear.", no_args_is_help=True)
+app.add_typer(cache_app, name="cache")
+_CACHE_DIR = Annotated[
+    Path | None, typer.Option("--cache-dir", help="Cache folder (default: user cache).")
+]
+
+
+@cache_app.command("info")
+def cache_info_command(cache_dir: _CACHE_DIR = None) -> None:
+    """What the caches hold (files, entries, size)."""
+    from archscan.cache import default_cache_dir
+    from archscan.cache_admin import cache_info
+
+    table = Table(title=f"archscan caches in {cache_dir or default_cache_dir()}")
+    for column in ("cache", "entries", "size", "file", "what"):
+        table.add_column(column, justify="right" if column in ("entries", "size") else "left")
+    for row in cache_info(cache_dir or default_cache_dir()):
+        entries = "-" if row.entries is None else str(row.entries)
+        table.add_row(row.name, entries, f"{row.bytes / 1e6:.1f} MB", row.path, row.detail)
+    stdout.print(table)
+
+
+@cache_app.command("clear")
+def cache_clear_command(cache_dir: _CACHE_DIR = None) -> None:
+    """Delete the parse and history caches."""
+    from archscan.cache import default_cache_dir
+    from archscan.cache_admin import clear_caches
+
+    removed = clear_caches(cache_dir or default_cache_dir())
+    stdout.print(f"removed {len(removed)} file(s)", markup=False)
 
 
 def main() -> None:

@@ -85,3 +85,23 @@ def head_info(root: Path) -> tuple[str | None, str | None]:
     head = run_git(root, ["rev-parse", "--verify", "--quiet", "HEAD"], check=False)
     branch = run_git(root, ["symbolic-ref", "--quiet", "--short", "HEAD"], check=False)
     return (head.decode().strip() or None, branch.decode().strip() or None)
+
+
+def run_git_status(
+    root: Path, args: Sequence[str], input: bytes | None = None
+) -> tuple[int, bytes]:
+    """Run git to completion; (exit status, stdout), even when it failed part-way: a log
+    that stops at an unreadable commit has still written the commits before it."""
+    try:
+        proc = subprocess.run(
+            git_command(root, args),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env=git_env(),
+            input=input,
+            stdin=None if input is not None else subprocess.DEVNULL,
+            check=False,
+        )
+    except FileNotFoundError as exc:
+        raise GitError("git is not installed") from exc
+    return proc.returncode, proc.stdout

@@ -19,6 +19,7 @@ from archscan.cache import FactsCache, default_cache_dir
 from archscan.config import Config
 from archscan.discover import discover
 from archscan.graph import component_resolver, file_graph, package_of
+from archscan.history.excludes import line_excludes
 from archscan.history.stage import HistoryInput, run_history
 from archscan.languages import registry
 from archscan.languages.base import ResolverSettings
@@ -51,6 +52,9 @@ class SilentProgress:
         yield
 
     def advance(self, amount: int = 1) -> None:
+        return None
+
+    def set_total(self, total: int) -> None:
         return None
 
 
@@ -96,7 +100,8 @@ def _history(
     facts: dict[str, FileFacts],
     config: Config,
     components: dict[str, tuple[str, ...]],
-    jobs: int,
+    options: RunOptions,
+    progress: Progress,
 ) -> tuple[HistoryResult | None, list[AnalysisWarning]]:
     """Behavioural half: history of the discovered files, by the same components as the
     structure (configured or build projects; by package, i.e. directory, when none)."""
@@ -108,11 +113,29 @@ def _history(
         facts=facts,
         component_of=component_of,
         config=config.history,
-        jobs=jobs,
+        jobs=options.jobs or os.cpu_count() or 1,
         subfolder=repository.is_git and _is_subfolder(root),
+        cache_dir=(options.cache_dir or default_cache_dir()) if options.use_cache else None,
+        line_excludes=line_excludes(discovered, config),
+        progress=_HistoryProgress(progress),
     )
     result, warnings = run_history(data)
     return result, list(warnings)
+
+
+class _HistoryProgress:
+    """Commits read out of the total, on the pipeline's progress bar (when it has one)."""
+
+    def __init__(self, progress: Progress) -> None:
+        self._progress = progress
+
+    def set_total(self, total: int) -> None:
+        set_total = getattr(self._progress, "set_total", None)
+        if set_total is not None:
+            set_total(total)
+
+    def advance(self, amount: int = 1) -> None:
+        self._progress.advance(amount)
 
 
 def _is_subfolder(root: Path) -> bool:
@@ -166,7 +189,7 @@ def run(
     if options.history:
         with progress.phase("Mining git history"):
             history, history_warnings = _history(
-                root, repository, discovered, parsed.facts, config, components, jobs
+                root, repository, discovered, parsed.facts, config, components, options, progress
             )
         warnings += history_warnings
     return Analysis(

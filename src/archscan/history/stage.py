@@ -14,10 +14,11 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
+from typing import Protocol
 
 from archscan import gitio
 from archscan.config import HistoryConfig
-from archscan.history import metrics
+from archscan.history import incremental, metrics
 from archscan.history.native import (
     Aggregator,
     CouplingCounts,
@@ -30,9 +31,13 @@ from archscan.history.reader import (
     LogQuery,
     commit_ids,
     line_changes,
+    numstat_of,
+    parse_name_record,
+    record_id,
     stream_commits,
     stream_commits_parallel,
 )
+from archscan.history.store import records_in_order
 from archscan.records import (
     AnalysisWarning,
     CommitInfo,
@@ -52,6 +57,19 @@ class HistoryInput:
     config: HistoryConfig
     jobs: int = 1
     subfolder: bool = False  # the root is a folder inside a larger repository
+    # the history cache's folder (None: every commit is read from git)
+    cache_dir: Path | None = None
+    # pathspec magic left out of the line pass: paths never reported (short globs)
+    line_excludes: tuple[str, ...] = ()
+    progress: HistoryProgress | None = None
+
+
+class HistoryProgress(Protocol):
+    """Commits read out of the total (the total is known once rev-list has run)."""
+
+    def set_total(self, total: int) -> None: ...
+
+    def advance(self, amount: int = 1) -> None: ...
 
 
 def _warning(kind: str, message: str) -> AnalysisWarning:
@@ -132,9 +150,9 @@ def _commits(data: HistoryInput, plan: _NamePlan) -> Iterator[CommitInfo]:
         yield from stream_commits_parallel(data.root, rest, query, data.jobs, plan.degraded)
 
 
-def _aggregator(data: HistoryInput, plan: _NamePlan) -> Aggregator:
+def _new_aggregator(data: HistoryInput) -> Aggregator:
     config = data.config
-    aggregator = Aggregator(
+    return Aggregator(
         keep=data.paths.__contains__,
         is_bot=bot_matcher(config.bots),
         coupling_by=config.coupling_by,
@@ -142,6 +160,10 @@ def _aggregator(data: HistoryInput, plan: _NamePlan) -> Aggregator:
         ticket=re.compile(config.ticket_pattern),
         coupling=CouplingCounts(config.max_changeset_size),
     )
+
+
+def _aggregator(data: HistoryInput, plan: _NamePlan) -> Aggregator:
+    aggregator = _new_aggregator(data)
     for commit in _commits(data, plan):
         aggregator.add(commit)
     aggregator.finish()
@@ -165,15 +187,34 @@ def _name_pass(
         except HistoryReadError as exc:
             warnings.append(_warning("history-unreadable", f"git log failed: {exc}"))
             return None
-    if plan.degraded:
+    _warn_degraded(plan.degraded, warnings)
+    return aggregator, query
+
+
+def _warn_degraded(degraded: list[str], warnings: list[AnalysisWarning]) -> None:
+    if degraded:
         warnings.append(
             _warning(
                 "history-renames",
-                f"renames not detected in {len(plan.degraded)} commit(s) whose objects are "
-                f"missing (a partial clone?); first: {plan.degraded[0]}",
+                f"renames not detected in {len(degraded)} commit(s) whose objects are "
+                f"missing (a partial clone?); first: {degraded[0]}",
             )
         )
-    return aggregator, query
+
+
+def _warn_failed(failed: list[str], warnings: list[AnalysisWarning]) -> None:
+    if failed:
+        warnings.append(
+            _warning(
+                "history-missing-objects",
+                f"line counts unavailable for {len(failed)} commit(s) (objects missing from "
+                f"the object store, e.g. a partial clone); first: {failed[0]}",
+            )
+        )
+
+
+def _line_query(data: HistoryInput, query: LogQuery) -> LogQuery:
+    return replace(query, pathspec=(*query.pathspec, *data.line_excludes))
 
 
 def _line_pass(
@@ -185,17 +226,70 @@ def _line_pass(
 ) -> None:
     lines = LineAggregator(aggregator)
     failed: list[str] = []
-    for chunk in line_changes(data.root, ids, query, data.jobs, failed):
+    for chunk in line_changes(data.root, ids, _line_query(data, query), data.jobs, failed):
         for commit, files in chunk.items():
             lines.add(commit, files)
-    if failed:
-        warnings.append(
-            _warning(
-                "history-missing-objects",
-                f"line counts unavailable for {len(failed)} commit(s) (objects missing from "
-                f"the object store, e.g. a partial clone); first: {failed[0]}",
-            )
-        )
+    _warn_failed(failed, warnings)
+
+
+def _cached_passes(
+    data: HistoryInput, cache_dir: Path, warnings: list[AnalysisWarning]
+) -> Aggregator | None:
+    """Both passes through the history cache: git reads only the commits not stored;
+    every record is replayed newest first, so renames resolve as in a cold run."""
+    query = _query(data.config, data.config.follow_renames, data.subfolder)
+    line_query = _line_query(data, query)
+    ids = commit_ids(data.root, _query(data.config, False, data.subfolder))
+    progress = data.progress
+    if progress is not None:
+        progress.set_total(len(ids) * (2 if data.config.line_counts else 1))
+    cached = incremental.open_reader(
+        cache_dir, data.root, data.jobs, progress.advance if progress else _ignore
+    )
+    try:
+        aggregator = _replay(data, cached, ids, query, line_query, warnings)
+    finally:
+        cached.close()
+    if cached.problem:
+        warnings.append(_warning("history-cache", f"history cache {cached.problem}"))
+    return aggregator
+
+
+def _ignore(amount: int = 1) -> None:
+    return None
+
+
+def _replay(
+    data: HistoryInput,
+    cached: incremental.CachedReader,
+    ids: list[str],
+    query: LogQuery,
+    line_query: LogQuery,
+    warnings: list[AnalysisWarning],
+) -> Aggregator | None:
+    shape = incremental.shapes(data.root, query, line_query)
+    degraded: list[str] = []
+    try:
+        names = incremental.read_names(cached, shape.names, ids, query, degraded)
+    except HistoryReadError as exc:
+        warnings.append(_warning("history-unreadable", f"git log failed: {exc}"))
+        return None
+    _warn_degraded(degraded, warnings)
+    aggregator = _new_aggregator(data)
+    for record in records_in_order(ids, names):
+        info = parse_name_record(record)
+        if info is not None:
+            aggregator.add(info)
+    aggregator.finish()
+    del names
+    if data.config.line_counts:
+        failed: list[str] = []
+        lines = incremental.read_lines(cached, shape.lines, ids, line_query, failed)
+        replay = LineAggregator(aggregator)
+        for record in records_in_order(ids, lines):
+            replay.add(record_id(record), numstat_of(record))
+        _warn_failed(failed, warnings)
+    return aggregator
 
 
 def _preconditions(data: HistoryInput, warnings: list[AnalysisWarning]) -> date | None:
@@ -218,21 +312,32 @@ def _preconditions(data: HistoryInput, warnings: list[AnalysisWarning]) -> date 
     return head
 
 
-def run_history(data: HistoryInput) -> tuple[HistoryResult | None, Sequence[AnalysisWarning]]:
-    warnings: list[AnalysisWarning] = []
-    head = _preconditions(data, warnings)
-    if head is None:
-        return None, warnings
+def _uncached_passes(data: HistoryInput, warnings: list[AnalysisWarning]) -> Aggregator | None:
     # The commit ids (cheap: no diffs) split both passes into chunks for parallel git;
     # they are listed while the name pass already streams the newest commits.
     with ThreadPoolExecutor(max_workers=1) as pool:
         ids = pool.submit(commit_ids, data.root, _query(data.config, False, data.subfolder))
         passed = _name_pass(data, ids, warnings)
         if passed is None:
-            return None, warnings
+            return None
         aggregator, query = passed
         if data.config.line_counts:
             _line_pass(data, aggregator, query, ids.result(), warnings)
+    return aggregator
+
+
+def run_history(data: HistoryInput) -> tuple[HistoryResult | None, Sequence[AnalysisWarning]]:
+    warnings: list[AnalysisWarning] = []
+    head = _preconditions(data, warnings)
+    if head is None:
+        return None, warnings
+    aggregator = (
+        _uncached_passes(data, warnings)
+        if data.cache_dir is None
+        else _cached_passes(data, data.cache_dir, warnings)
+    )
+    if aggregator is None:
+        return None, warnings
     config = data.config
     settings = metrics.MetricSettings(
         knowledge_island_share=config.knowledge_island_share,
