@@ -365,6 +365,59 @@ for _name, _help in _HISTORY_VIEWS:
     _register_history_view(_name, _help)
 
 
+@app.command()
+def portfolio(
+    repos: Annotated[Path, typer.Argument(help="A text file: one repository path a line.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the roll-up and reports.")],
+    scheduler: Annotated[
+        str, typer.Option("--scheduler", help="A Dask scheduler (tcp://HOST:PORT); default local.")
+    ] = "",
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Analyses at once (0 = cores).")] = 0,
+    timeout: Annotated[float, typer.Option("--timeout", help="Seconds per repository.")] = 3600,
+    memory_mb: Annotated[
+        int, typer.Option("--memory-mb", help="Memory limit per analysis in MiB (0 = none).")
+    ] = 4096,
+    no_history: Annotated[
+        bool, typer.Option("--no-history", help="Skip git history mining.")
+    ] = False,
+    cache_dir: Annotated[
+        Path | None, typer.Option("--cache-dir", help="Cache folder (default: user cache).")
+    ] = None,
+    fresh: Annotated[
+        bool, typer.Option("--fresh", help="Start over: ignore the manifest of an earlier run.")
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No per-repository lines.")] = False,
+) -> None:
+    """Assess many repositories; write DIR/portfolio.json, .csv and .html (resumable)."""
+    from archscan.portfolio.runner import PortfolioError, PortfolioRequest, run_portfolio
+
+    request = PortfolioRequest(
+        repos_file=repos,
+        out=out.resolve(),
+        jobs=jobs,
+        timeout=timeout,
+        memory_mb=memory_mb,
+        history=not no_history,
+        cache_dir=str(cache_dir.resolve()) if cache_dir else "",
+        scheduler=scheduler,
+        fresh=fresh,
+    )
+
+    def done(outcome: Any) -> None:
+        if not quiet:
+            note = f": {outcome.error}" if outcome.error else ""
+            line = f"{outcome.status:<8} {outcome.seconds:7.1f} s  {outcome.path}{note}"
+            stderr.print(line, markup=False)
+
+    try:
+        document = run_portfolio(request, done)
+    except PortfolioError as exc:
+        raise UsageError(str(exc)) from exc
+    statuses = ", ".join(f"{k}: {v}" for k, v in document["summary"]["statuses"].items())
+    stdout.print(f"{document['summary']['repositories']} repositories ({statuses})", markup=False)
+    stdout.print(f"wrote {request.out / 'portfolio.json'}", markup=False)
+
+
 cache_app = typer.Typer(help="The parse and history caches: info, clear.", no_args_is_help=True)
 app.add_typer(cache_app, name="cache")
 _CACHE_DIR = Annotated[

@@ -20,6 +20,7 @@ from archscan import gitio
 from archscan.config import HistoryConfig
 from archscan.history import incremental, metrics
 from archscan.history.native import (
+    PAIR_BUDGET,
     Aggregator,
     CouplingCounts,
     LineAggregator,
@@ -158,7 +159,7 @@ def _new_aggregator(data: HistoryInput) -> Aggregator:
         coupling_by=config.coupling_by,
         window_days=config.window_days,
         ticket=re.compile(config.ticket_pattern),
-        coupling=CouplingCounts(config.max_changeset_size),
+        coupling=CouplingCounts(config.max_changeset_size, max(config.min_shared_revs, 1)),
     )
 
 
@@ -356,6 +357,15 @@ def run_history(data: HistoryInput) -> tuple[HistoryResult | None, Sequence[Anal
         settings,
         _team_map(data.root, config, warnings),
     )
+    if aggregator.coupling.capped:
+        warnings.append(
+            _warning(
+                "history-coupling-capped",
+                f"temporal coupling left out the {aggregator.coupling.capped} largest "
+                f"changeset(s): their pairs would pass {PAIR_BUDGET:,} (memory bound; "
+                "lower max_changeset_size to choose which)",
+            )
+        )
     files = metrics.file_histories(context)
     pairs = metrics.temporal_coupling(context)
     rows, (factor, owners) = metrics.components(context, files, pairs)
