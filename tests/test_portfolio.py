@@ -48,6 +48,7 @@ def _request(
     )
 
 
+@pytest.mark.slow  # ~30 s: a Dask cluster and eight analysis processes (CI runs it)
 def test_local_pool_then_resume_then_dask_cluster(portfolio_list: Path, tmp_path: Path) -> None:
     seen: list[Outcome] = []
     local = run_portfolio(_request(portfolio_list, tmp_path / "local"), seen.append)
