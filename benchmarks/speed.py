@@ -2,6 +2,7 @@
 """Cold, warm and incremental runs side by side with git alone (and grimp), interleaved.
 
 python benchmarks/speed.py REPO [--repeat 3] [--grimp-package NAME] [--jobs 0] [--json OUT]
+                              [--git-exclude PATHSPEC]...
 
 Works on a throwaway clone of REPO (never on REPO itself). Each round runs, in order:
   git-numstat        git log -z --no-merges --numstat -M (archscan's line pass, whole)
@@ -106,9 +107,10 @@ def _grimp(clone: Path, package: str, cache: Path) -> list[str]:
 def one_round(clone: Path, work: Path, args: argparse.Namespace) -> dict[str, tuple[float, float]]:
     cache, out = work / "cache", work / "out"
     git = ["git", "-C", str(clone), "log", "-z", "--no-merges"]
+    paths = ["--", *args.git_exclude] if args.git_exclude else []
     results = {
-        "git-numstat": measure([*git, "--numstat", "-M", "--format=%H"]),
-        "git-name-only": measure([*git, "--name-only", "--format=%H"]),
+        "git-numstat": measure([*git, "--numstat", "-M", "--format=%H", *paths]),
+        "git-name-only": measure([*git, "--name-only", "--format=%H", *paths]),
     }
     shutil.rmtree(cache, ignore_errors=True)
     results["cold"] = measure(_archscan(clone, out, cache, args.jobs))
@@ -169,6 +171,13 @@ def main() -> None:
     parser.add_argument("--grimp-package", default="")
     parser.add_argument("--jobs", type=int, default=0)
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument(
+        "--git-exclude",
+        action="append",
+        default=[],
+        help="pathspec for the git-alone runs, e.g. ':(exclude)big.png' when a blob is "
+        "missing from the clone (git alone stops at it; archscan resumes past it)",
+    )
     parser.add_argument("--work", type=Path, help="folder for the clone (default: a temp dir)")
     args = parser.parse_args()
     work = Path(args.work or tempfile.mkdtemp(prefix="archscan-speed-"))

@@ -161,3 +161,27 @@ def test_cache_info_and_clear(make_repo, tmp_path: Path) -> None:  # type: ignor
     assert cleared.exit_code == 0, cleared.output
     assert not (cache / store.FILE_NAME).exists()
     assert not (cache / "facts.sqlite").exists()
+
+
+def test_rewritten_history_does_not_reuse_the_old_pack(make_repo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    repo = build(make_repo)
+    cache = tmp_path / "cache"
+    cached(repo.root, cache)
+    opened, _ = store.open_store(cache)
+    try:
+        ids = commit_ids(repo.root, LogQuery())
+        found = opened.get_pack("names", _only_shape(opened), ids)
+        assert found is not None and found[0] == 0 and len(found[1]) == 6
+    finally:
+        opened.close()
+    repo.git("reset", "-q", "--hard", "HEAD~2")  # drop two commits, write two others
+    for n in range(2):
+        repo.write("core/a.py", f"rewritten = {n}\n")
+        repo.commit(f"rewrite {n}", BOB, day(20 + n))
+    assert dumps(cached(repo.root, cache)) == dumps(uncached(repo.root))
+
+
+def _only_shape(opened: store.HistoryStore) -> str:
+    rows = opened._db.execute("SELECT DISTINCT shape FROM packs WHERE kind='names'").fetchall()
+    assert len(rows) == 1
+    return str(rows[0][0])

@@ -15,16 +15,20 @@ import stat
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from archscan import gitio
 from archscan.history.reader import (
     LogQuery,
     _in_order,
     name_records,
+    numstat_of,
     numstat_records,
+    parse_name_record,
     record_id,
 )
 from archscan.history.store import FORMAT, HistoryStore, open_store
+from archscan.records import CommitInfo, FileChange
 
 Advance = Callable[[int], None]
 
@@ -90,17 +94,24 @@ class CachedReader:
         query: LogQuery,
         reader: ChunkReader,
         lost: list[str],
-    ) -> dict[str, bytes]:
-        """Records of ``ids`` by id; those in ``lost`` (degraded or unreadable) are read
-        but never stored, so that a later run tries them again."""
-        found = self._get(table, shape, ids)
+        parse: Callable[[bytes], Any],
+    ) -> list[Any]:
+        """Parsed records aligned with ``ids`` (None where git had none). The previous
+        run's pack covers the commits it saw; the rest come from stored rows, then git.
+        Commits in ``lost`` (degraded or unreadable) are never stored, so that a later
+        run tries them again."""
+        start, packed = self._get_pack(table, shape, ids)
+        end = start + len(packed)
+        self.advance(len(packed))
+        rest = [*ids[:start], *ids[end:]]
+        found = self._get(table, shape, rest)
         self.advance(len(found))
-        missing = [commit for commit in ids if commit not in found]
-        fresh: dict[str, bytes] = {}
+        missing = [commit for commit in rest if commit not in found]
 
         def work(root: Path, chunk: Sequence[str], query: LogQuery) -> list[bytes]:
             return reader(root, chunk, query, lost)
 
+        fresh: dict[str, bytes] = {}
         for records in _in_order(work, self.root, missing, query, self.jobs):
             for record in records:
                 fresh[record_id(record)] = record
@@ -108,7 +119,32 @@ class CachedReader:
         skip = set(lost)
         self._put(table, shape, {k: v for k, v in fresh.items() if k not in skip})
         found.update(fresh)
-        return found
+        entries = [parse(found[c]) if c in found else None for c in ids[:start]]
+        entries += packed
+        entries += [parse(found[c]) if c in found else None for c in ids[end:]]
+        if not lost and len(packed) != len(ids):
+            self._put_pack(table, shape, ids, entries)
+        return entries
+
+    def _get_pack(self, table: str, shape: str, ids: Sequence[str]) -> tuple[int, list[Any]]:
+        if self.store is None:
+            return 0, []
+        try:
+            found = self.store.get_pack(table, shape, ids)
+        except sqlite3.DatabaseError as exc:
+            self._give_up(f"unreadable ({exc})")
+            return 0, []
+        return found or (0, [])
+
+    def _put_pack(self, table: str, shape: str, ids: Sequence[str], entries: list[Any]) -> None:
+        if self.store is None:
+            return
+        try:
+            self.store.put_pack(table, shape, ids, entries)
+        except sqlite3.OperationalError as exc:
+            self.problem = self.problem or f"not updated ({exc})"
+        except sqlite3.DatabaseError as exc:
+            self._give_up(f"unreadable ({exc})")
 
     def _get(self, table: str, shape: str, ids: Sequence[str]) -> dict[str, bytes]:
         if self.store is None:
@@ -156,13 +192,36 @@ def open_reader(directory: Path, root: Path, jobs: int, advance: Advance) -> Cac
     return CachedReader(store, root, jobs, advance, problem and f"rebuilt: it was {problem}")
 
 
+# Parsed records, as packs hold them (marshal: plain tuples of str and int only).
+NameEntry = tuple[str, str, str, int, str, tuple[tuple[str, str, str], ...]]
+LineEntry = tuple[str, tuple[tuple[str, str, int, int], ...]]
+
+
+def name_entry(record: bytes) -> NameEntry | None:
+    info = parse_name_record(record)
+    if info is None:
+        return None
+    files = tuple((f.path, f.status, f.old_path) for f in info.files)
+    return (info.id, info.author, info.email, info.timestamp, info.message, files)
+
+
+def commit_of(entry: NameEntry) -> CommitInfo:
+    commit, author, email, timestamp, message, files = entry
+    changes = tuple(FileChange(path, status, old) for path, status, old in files)
+    return CommitInfo(commit, author, email, timestamp, message, changes)
+
+
+def line_entry(record: bytes) -> LineEntry:
+    return (record_id(record), tuple(numstat_of(record)))
+
+
 def read_names(
     cached: CachedReader, shape: str, ids: Sequence[str], query: LogQuery, degraded: list[str]
-) -> dict[str, bytes]:
-    return cached.read("names", shape, ids, query, name_records, degraded)
+) -> list[NameEntry | None]:
+    return cached.read("names", shape, ids, query, name_records, degraded, name_entry)
 
 
 def read_lines(
     cached: CachedReader, shape: str, ids: Sequence[str], query: LogQuery, failed: list[str]
-) -> dict[str, bytes]:
-    return cached.read("lines", shape, ids, query, numstat_records, failed)
+) -> list[LineEntry | None]:
+    return cached.read("lines", shape, ids, query, numstat_records, failed, line_entry)

@@ -32,13 +32,9 @@ from archscan.history.reader import (
     LogQuery,
     commit_ids,
     line_changes,
-    numstat_of,
-    parse_name_record,
-    record_id,
     stream_commits,
     stream_commits_parallel,
 )
-from archscan.history.store import records_in_order
 from archscan.records import (
     AnalysisWarning,
     CommitInfo,
@@ -277,18 +273,18 @@ def _replay(
         return None
     _warn_degraded(degraded, warnings)
     aggregator = _new_aggregator(data)
-    for record in records_in_order(ids, names):
-        info = parse_name_record(record)
-        if info is not None:
-            aggregator.add(info)
+    for entry in names:
+        if entry is not None:
+            aggregator.add(incremental.commit_of(entry))
     aggregator.finish()
     del names
     if data.config.line_counts:
         failed: list[str] = []
         lines = incremental.read_lines(cached, shape.lines, ids, line_query, failed)
         replay = LineAggregator(aggregator)
-        for record in records_in_order(ids, lines):
-            replay.add(record_id(record), numstat_of(record))
+        for line in lines:
+            if line is not None:
+                replay.add(line[0], line[1])
         _warn_failed(failed, warnings)
     return aggregator
 

@@ -18,6 +18,7 @@ and rebuilt; the caller says so once. The size is bounded: records unused for
 
 from __future__ import annotations
 
+import marshal
 import os
 import sqlite3
 import time
@@ -25,13 +26,15 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-FORMAT = "history-v1"
+FORMAT = "history-v2"
 FILE_NAME = "history.sqlite"
 MAX_AGE_DAYS = 90
 DEFAULT_MAX_BYTES = 512 * 1024 * 1024
 _BATCH = 900  # ids per query: below SQLite's oldest variable limit (999)
 TABLES = ("names", "lines")  # the name pass and the line pass
+PACKS_KEPT = 2  # whole-run packs per (table, shape): the last runs, e.g. two branches
 
 
 def _today() -> int:
@@ -73,6 +76,12 @@ class HistoryStore:
                     f"CREATE TABLE IF NOT EXISTS {table} (shape TEXT, id TEXT, record BLOB,"
                     " used INTEGER, PRIMARY KEY (shape, id)) WITHOUT ROWID"
                 )
+            # A pack: one run's parsed records of every commit, in history order, in one
+            # blob (marshal): a re-run loads it at once instead of 20,000 rows to parse.
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS packs (kind TEXT, shape TEXT, tip TEXT,"
+                " count INTEGER, pack BLOB, used INTEGER, PRIMARY KEY (kind, shape, tip))"
+            )
 
     def _transaction(self) -> _Transaction:
         return _Transaction(self._db)
@@ -114,6 +123,54 @@ class HistoryStore:
             )
         self.evict()
 
+    def get_pack(self, kind: str, shape: str, ids: Sequence[str]) -> tuple[int, list[Any]] | None:
+        """(start, entries) of a stored pack whose commits are ``ids[start:start+n]``
+        exactly (the history the previous run saw, now below newer commits)."""
+        position = {commit: i for i, commit in enumerate(ids)}
+        rows = self._db.execute(
+            "SELECT tip, count FROM packs WHERE kind=? AND shape=? ORDER BY count DESC",
+            (kind, shape),
+        ).fetchall()
+        for tip, count in rows:
+            start = position.get(tip)
+            if start is None or start + count > len(ids):
+                continue
+            blob = self._db.execute(
+                "SELECT pack FROM packs WHERE kind=? AND shape=? AND tip=?", (kind, shape, tip)
+            ).fetchone()
+            try:
+                packed_ids, entries = marshal.loads(blob[0])
+            except (TypeError, ValueError, EOFError):
+                continue  # a damaged pack is only a miss
+            if list(packed_ids) == list(ids[start : start + count]):
+                self._touch_pack(kind, shape, tip)
+                return start, entries
+        return None
+
+    def _touch_pack(self, kind: str, shape: str, tip: str) -> None:
+        with self._transaction():
+            self._db.execute(
+                "UPDATE packs SET used=? WHERE kind=? AND shape=? AND tip=?",
+                (_today(), kind, shape, tip),
+            )
+
+    def put_pack(self, kind: str, shape: str, ids: Sequence[str], entries: list[Any]) -> None:
+        """Store this run's pack; only the newest PACKS_KEPT per (kind, shape) stay."""
+        if not ids:
+            return
+        blob = marshal.dumps((tuple(ids), entries))
+        with self._transaction():
+            self._db.execute(
+                "INSERT OR REPLACE INTO packs VALUES (?, ?, ?, ?, ?, ?)",
+                (kind, shape, ids[0], len(ids), blob, _today()),
+            )
+            self._db.execute(
+                "DELETE FROM packs WHERE kind=? AND shape=? AND tip NOT IN (SELECT tip FROM"
+                " packs WHERE kind=? AND shape=? ORDER BY used DESC, rowid DESC LIMIT ?)",
+                (kind, shape, kind, shape, PACKS_KEPT),
+            )
+        self.evict()
+
     def size(self) -> int:
         pages = self._db.execute("PRAGMA page_count").fetchone()[0]
         free = self._db.execute("PRAGMA freelist_count").fetchone()[0]
@@ -126,7 +183,7 @@ class HistoryStore:
         stay: they are this run's)."""
         cutoff = _today() - MAX_AGE_DAYS
         with self._transaction():
-            for table in TABLES:
+            for table in (*TABLES, "packs"):
                 self._db.execute(f"DELETE FROM {table} WHERE used < ?", (cutoff,))
         while self.size() > self.max_bytes * 3 // 4 and self._drop_oldest_day():
             pass
@@ -134,7 +191,7 @@ class HistoryStore:
     def _drop_oldest_day(self) -> bool:
         oldest = [
             row[0]
-            for table in TABLES
+            for table in (*TABLES, "packs")
             for row in self._db.execute(f"SELECT MIN(used) FROM {table}")
             if row[0] is not None
         ]
@@ -142,7 +199,7 @@ class HistoryStore:
             return False  # what this run uses stays, even past the bound
         day = min(oldest)
         with self._transaction():
-            for table in TABLES:
+            for table in (*TABLES, "packs"):
                 self._db.execute(f"DELETE FROM {table} WHERE used <= ?", (day,))
         return True
 
