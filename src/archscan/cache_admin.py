@@ -10,6 +10,7 @@ from pathlib import Path
 from archscan.history import store
 
 FACTS_FILE = "facts.sqlite"
+RESOLUTIONS_FILE = "resolutions.sqlite"
 
 
 @dataclass(frozen=True)
@@ -60,16 +61,31 @@ def _history_row(directory: Path) -> CacheRow:
     return CacheRow("history", str(path), info.bytes, sum(info.records.values()), detail)
 
 
+def _resolution_row(directory: Path) -> CacheRow:
+    path = directory / RESOLUTIONS_FILE
+    entries: int | None = None
+    detail = "absent"
+    if path.exists():
+        try:
+            with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5) as db:
+                entries = int(db.execute("SELECT COUNT(*) FROM resolutions").fetchone()[0])
+            detail = "whole resolution results (by every input they depend on)"
+        except sqlite3.Error as exc:
+            detail = f"unreadable ({exc}); rebuilt on the next run"
+    return CacheRow("resolution", str(path), _size(path), entries, detail)
+
+
 def cache_info(directory: Path) -> list[CacheRow]:
-    return [_facts_row(directory), _history_row(directory)]
+    return [_facts_row(directory), _history_row(directory), _resolution_row(directory)]
 
 
 def clear_caches(directory: Path) -> list[Path]:
     """Delete both caches' files; the paths removed."""
     removed = store.clear(directory)
-    for suffix in ("", "-wal", "-shm"):
-        path = directory / f"{FACTS_FILE}{suffix}"
-        with suppress(FileNotFoundError):
-            path.unlink()
-            removed.append(path)
+    for name in (FACTS_FILE, RESOLUTIONS_FILE):
+        for suffix in ("", "-wal", "-shm"):
+            path = directory / f"{name}{suffix}"
+            with suppress(FileNotFoundError):
+                path.unlink()
+                removed.append(path)
     return removed

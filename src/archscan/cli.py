@@ -196,10 +196,10 @@ def analyze(
     ] = False,
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes (0 = cores).")] = 0,
     cache_dir: Annotated[
-        Path | None, typer.Option("--cache-dir", help="Parse cache folder (default: user cache).")
+        Path | None, typer.Option("--cache-dir", help="Cache folder (default: user cache).")
     ] = None,
     no_cache: Annotated[
-        bool, typer.Option("--no-cache", help="Do not use the parse cache.")
+        bool, typer.Option("--no-cache", help="Do not use the parse and history caches.")
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress, no summary.")] = False,
     timings: Annotated[
@@ -383,6 +383,9 @@ def portfolio(
     cache_dir: Annotated[
         Path | None, typer.Option("--cache-dir", help="Cache folder (default: user cache).")
     ] = None,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Do not use the parse and history caches.")
+    ] = False,
     fresh: Annotated[
         bool, typer.Option("--fresh", help="Start over: ignore the manifest of an earlier run.")
     ] = False,
@@ -399,6 +402,7 @@ def portfolio(
         memory_mb=memory_mb,
         history=not no_history,
         cache_dir=str(cache_dir.resolve()) if cache_dir else "",
+        use_cache=not no_cache,
         scheduler=scheduler,
         fresh=fresh,
     )

@@ -8,11 +8,12 @@ the CLI can draw a progress bar and tests can run silently.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import sqlite3
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from archscan import gitio
 from archscan.cache import FactsCache, default_cache_dir
@@ -32,7 +33,10 @@ from archscan.records import (
     FileFacts,
     HistoryResult,
     RepositoryInfo,
+    Resolution,
+    SourceFile,
 )
+from archscan.resolution_cache import open_resolution_cache, resolution_key
 from archscan.resolve import resolve_all
 
 
@@ -138,6 +142,43 @@ class _HistoryProgress:
         self._progress.advance(amount)
 
 
+def _resolve(
+    root: Path,
+    files: tuple[SourceFile, ...],
+    discovered: DiscoveryResult,
+    facts: dict[str, FileFacts],
+    settings: ResolverSettings,
+    options: RunOptions,
+) -> Resolution:
+    """Resolution, or the stored result of the same inputs (an unchanged re-run)."""
+    if not options.use_cache:
+        return resolve_all(root, files, facts, settings)
+    store = open_resolution_cache(options.cache_dir or default_cache_dir())
+    if store is None:
+        return resolve_all(root, files, facts, settings)
+    try:
+        key = resolution_key(files, discovered.skipped, settings)
+        found = _quietly(lambda: store.get(key))
+        if found is not None:
+            return found
+        resolution = resolve_all(root, files, facts, settings)
+        _quietly(lambda: store.put(key, resolution))
+        return resolution
+    finally:
+        store.close()
+
+
+T = TypeVar("T")
+
+
+def _quietly(action: Callable[[], T]) -> T | None:
+    """A cache that fails (locked, full disk, damaged) is a miss, never an error."""
+    try:
+        return action()
+    except sqlite3.Error:
+        return None
+
+
 def _is_subfolder(root: Path) -> bool:
     return bool(gitio.run_git(root, ["rev-parse", "--show-prefix"], check=False).strip())
 
@@ -168,7 +209,7 @@ def run(
         cache.close()
     settings = ResolverSettings(python_source_roots=config.python.source_roots)
     with progress.phase("Resolving dependencies"):
-        resolution = resolve_all(root, parsed.files, parsed.facts, settings)
+        resolution = _resolve(root, parsed.files, discovered, parsed.facts, settings, options)
     with progress.phase("Measuring structure"):
         nodes = [f.path for f in parsed.files if registry.has_plugin(f.language)]
         graph = file_graph(nodes, resolution.dependencies)

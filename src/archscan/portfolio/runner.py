@@ -36,6 +36,7 @@ class PortfolioRequest:
     memory_mb: int = 4096  # per analysis process (0: no limit)
     history: bool = True
     cache_dir: str = ""
+    use_cache: bool = True
     scheduler: str = ""  # "" = local pool; else a Dask scheduler address
     fresh: bool = False  # ignore the manifest of an earlier run
 
@@ -77,6 +78,7 @@ def _tasks(request: PortfolioRequest, paths: Sequence[str]) -> list[Task]:
             memory_mb=request.memory_mb,
             history=request.history,
             cache_dir=request.cache_dir,
+            use_cache=request.use_cache,
         )
         for path in paths
     ]

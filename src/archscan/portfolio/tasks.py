@@ -31,6 +31,7 @@ class Task:
     memory_mb: int  # address-space limit of the analysis process (0: none)
     history: bool = True
     cache_dir: str = ""  # "" = the user cache
+    use_cache: bool = True
     jobs: int = 1  # worker processes inside one analysis
 
 
@@ -58,6 +59,8 @@ def _command(task: Task) -> list[str]:
         command.append("--no-history")
     if task.cache_dir:
         command += ["--cache-dir", task.cache_dir]
+    if not task.use_cache:
+        command.append("--no-cache")
     return command
 
 
