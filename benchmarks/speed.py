@@ -34,13 +34,14 @@ import resource, subprocess, sys, time
 start = time.perf_counter()
 code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode
 wall = time.perf_counter() - start
-peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(f"{wall} {peak} {code}")
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(f"{wall} {usage.ru_maxrss} {code} {usage.ru_utime + usage.ru_stime}")
 """
 
 
-def measure(command: list[str], cwd: Path | None = None) -> tuple[float, float]:
-    """(wall seconds, peak RSS in MiB of the largest process in the run's tree)."""
+def measure(command: list[str], cwd: Path | None = None) -> tuple[float, float, float]:
+    """(wall seconds, peak RSS in MiB of the largest process in the run's tree, CPU
+    seconds of the whole tree: less sensitive than wall time to a loaded machine)."""
     out = subprocess.run(
         [sys.executable, "-c", _WRAPPER, *command],
         cwd=cwd,
@@ -48,10 +49,10 @@ def measure(command: list[str], cwd: Path | None = None) -> tuple[float, float]:
         text=True,
         check=True,
     ).stdout.split()
-    wall, peak, code = float(out[0]), int(out[1]), int(out[2])
+    wall, peak, code, cpu = float(out[0]), int(out[1]), int(out[2]), float(out[3])
     if code != 0:
         raise SystemExit(f"failed ({code}): {' '.join(command)}")
-    return wall, peak / 1024
+    return wall, peak / 1024, cpu
 
 
 def _archscan(clone: Path, out: Path, cache: Path, jobs: int, *extra: str) -> list[str]:
@@ -104,7 +105,10 @@ def _grimp(clone: Path, package: str, cache: Path) -> list[str]:
     return [sys.executable, "-c", code, str(clone), package, str(cache)]
 
 
-def one_round(clone: Path, work: Path, args: argparse.Namespace) -> dict[str, tuple[float, float]]:
+Round = dict[str, tuple[float, float, float]]
+
+
+def one_round(clone: Path, work: Path, args: argparse.Namespace) -> Round:
     cache, out = work / "cache", work / "out"
     git = ["git", "-C", str(clone), "log", "-z", "--no-merges"]
     paths = ["--", *args.git_exclude] if args.git_exclude else []
@@ -133,35 +137,42 @@ def _ratio(medians: dict[str, float], a: str, b: str) -> float | None:
     return medians[a] / medians[b] if a in medians and b in medians and medians[b] else None
 
 
-def report(rounds: list[dict[str, tuple[float, float]]]) -> dict[str, object]:
+def report(rounds: list[dict[str, tuple[float, float, float]]]) -> dict[str, object]:
     phases = list(rounds[0])
     medians = {p: statistics.median(r[p][0] for r in rounds) for p in phases}
+    cpu = {p: statistics.median(r[p][2] for r in rounds) for p in phases}
     rows = {
         p: {
             "median_s": round(medians[p], 3),
             "min_s": round(min(r[p][0] for r in rounds), 3),
             "max_s": round(max(r[p][0] for r in rounds), 3),
+            "cpu_s": round(cpu[p], 3),
             "peak_mib": round(max(r[p][1] for r in rounds), 1),
         }
         for p in phases
     }
-    ratios = {
-        "cold / git-numstat (goal <= 0.7)": _ratio(medians, "cold", "git-numstat"),
-        "one-new-commit / cold (goal <= 0.10, 0.05)": _ratio(medians, "one-new-commit", "cold"),
-        "warm / cold": _ratio(medians, "warm", "cold"),
-        "warm-no-history / grimp-warm (goal <= 2)": _ratio(
-            medians, "warm-no-history", "grimp-warm"
-        ),
-    }
-    print(f"{'phase':<18} {'median s':>9} {'min':>8} {'max':>8} {'peak MiB':>9}")
+    goals = (
+        ("cold / git-numstat (goal <= 0.7)", "cold", "git-numstat"),
+        ("one-new-commit / cold (goal <= 0.10, 0.05)", "one-new-commit", "cold"),
+        ("warm / cold", "warm", "cold"),
+        ("warm-no-history / grimp-warm (goal <= 2)", "warm-no-history", "grimp-warm"),
+    )
+    ratios = {name: _ratio(medians, a, b) for name, a, b in goals}
+    cpu_ratios = {name: _ratio(cpu, a, b) for name, a, b in goals}
+    print(f"{'phase':<18} {'median s':>9} {'min':>8} {'max':>8} {'CPU s':>8} {'peak MiB':>9}")
     for p, row in rows.items():
         print(
             f"{p:<18} {row['median_s']:9.2f} {row['min_s']:8.2f} {row['max_s']:8.2f}"
-            f" {row['peak_mib']:9.0f}"
+            f" {row['cpu_s']:8.2f} {row['peak_mib']:9.0f}"
         )
+    print(f"{'ratio':<45} {'wall':>7} {'CPU':>7}")
     for name, value in ratios.items():
-        print(f"{name:<45} {'-' if value is None else f'{value:.3f}'}")
-    return {"phases": rows, "ratios": ratios, "rounds": len(rounds)}
+        other = cpu_ratios[name]
+        print(
+            f"{name:<45} {'-' if value is None else f'{value:7.3f}'}"
+            f" {'-' if other is None else f'{other:7.3f}'}"
+        )
+    return {"phases": rows, "ratios": ratios, "cpu_ratios": cpu_ratios, "rounds": len(rounds)}
 
 
 def main() -> None:
