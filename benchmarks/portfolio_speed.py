@@ -62,7 +62,7 @@ def main() -> None:
     parser.add_argument("--work", type=Path)
     args = parser.parse_args()
     cores = args.jobs or os.cpu_count() or 1
-    work = Path(args.work or tempfile.mkdtemp(prefix="archscan-portfolio-"))
+    work = Path(args.work or tempfile.mkdtemp(prefix="archscan-portfolio-")).resolve()
     clones = _clones(args.repos, args.count, work)
     listing = work / "repos.txt"
     listing.write_text("".join(f"{c}\n" for c in clones))
