@@ -189,7 +189,8 @@ def test_module_is_the_top_level_class_and_modules_are_components(
     modules = analysis.resolution.modules
     assert modules["core/src/main/java/com/acme/core/Order.java"] == "com.acme.core.Order"
     assert modules["web/src/main/java/com/acme/web/Helper.java"] == "com.acme.web.Helper"
-    assert set(analysis.components) == {"core", "web", "(root)"}
+    # the parent pom's folder holds no code of its own: not a component
+    assert set(analysis.components) == {"core", "web"}
     components = {m.name: m for m in analysis.structure.components}
     assert components["web"].ce > 0 and components["core"].ca > 0
     # Money (abstract) and Handler (interface) make the packages partly abstract.

@@ -18,7 +18,7 @@ from pathlib import Path
 import platformdirs
 
 from archscan import __version__
-from archscan.records import FileFacts
+from archscan.records import AnalysisWarning, FileFacts
 
 _SCHEMA = "facts-v1"
 
@@ -48,38 +48,101 @@ def default_cache_dir() -> Path:
 
 
 class FactsCache:
-    """A small sqlite key-value store; all writes happen in the main process."""
+    """A small sqlite key-value store; all writes happen in the main process.
+
+    A cache that is damaged (a corrupt header or page: ``file is not a database``,
+    ``database disk image is malformed``) or written by another version (another table
+    shape: ``no such column``) is deleted and rebuilt, once per run, and ``warnings`` says
+    so: a cache can only cost time, never the analysis.
+    """
 
     def __init__(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(str(directory / "facts.sqlite"), timeout=30)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("CREATE TABLE IF NOT EXISTS facts (key TEXT PRIMARY KEY, value BLOB)")
+        self._path = directory / "facts.sqlite"
         self._fingerprint = parser_fingerprint()
+        self.warnings: list[AnalysisWarning] = []
+        self._db: sqlite3.Connection | None = None
+        try:
+            self._db = _connect(self._path)
+        except sqlite3.DatabaseError as exc:
+            self._rebuild(exc)
+
+    def _rebuild(self, problem: Exception) -> None:
+        """Delete the damaged database and start an empty one (or go without a cache)."""
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+        if self.warnings:  # rebuilt once already: this run goes on without a cache
+            return
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{self._path}{suffix}").unlink(missing_ok=True)
+        try:
+            self._db = _connect(self._path)
+            message = f"parse cache {self._path} was unusable ({problem}): rebuilt"
+        except sqlite3.DatabaseError as exc:
+            message = f"parse cache {self._path} is unusable ({exc}): not cached"
+        self.warnings.append(AnalysisWarning("", "cache", message))
 
     def key(self, path: str, blob: str) -> str:
+        try:
+            path.encode("utf-8")
+        except UnicodeEncodeError:
+            # undecodable file-name bytes (surrogates) cannot be sqlite text: their hex
+            path = "hex:" + path.encode("utf-8", "surrogateescape").hex()
         return f"{self._fingerprint}:{blob}:{path}"
 
     def get_many(self, keys: Iterable[str]) -> dict[str, FileFacts]:
         found: dict[str, FileFacts] = {}
         wanted = list(keys)
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            rows = self._db.execute(f"SELECT key, value FROM facts WHERE key IN ({marks})", chunk)
-            for key, value in rows:
-                try:
-                    found[key] = pickle.loads(value)
-                except Exception:  # noqa: BLE001 - a corrupt entry is a cache miss
-                    continue
+        try:
+            for start in range(0, len(wanted), 500):
+                found.update(self._get_chunk(wanted[start : start + 500]))
+        except sqlite3.DatabaseError as exc:
+            self._rebuild(exc)
+            return {}
+        return found
+
+    def _get_chunk(self, chunk: list[str]) -> dict[str, FileFacts]:
+        found: dict[str, FileFacts] = {}
+        if self._db is None:
+            return found
+        marks = ",".join("?" * len(chunk))
+        rows = self._db.execute(f"SELECT key, value FROM facts WHERE key IN ({marks})", chunk)
+        for key, value in rows:
+            try:
+                found[key] = pickle.loads(value)
+            except Exception:  # noqa: BLE001 - a corrupt entry is a cache miss
+                continue
         return found
 
     def put_many(self, items: Mapping[str, FileFacts]) -> None:
-        with self._db:
-            self._db.executemany(
-                "INSERT OR REPLACE INTO facts VALUES (?, ?)",
-                [(k, pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL)) for k, v in items.items()],
-            )
+        rows = [(k, pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL)) for k, v in items.items()]
+        for _attempt in range(2):
+            if self._db is None:
+                return
+            try:
+                with self._db:
+                    self._db.executemany("INSERT OR REPLACE INTO facts VALUES (?, ?)", rows)
+                return
+            except sqlite3.DatabaseError as exc:
+                self._rebuild(exc)
 
     def close(self) -> None:
-        self._db.close()
+        if self._db is not None:
+            self._db.close()
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    """Open the store and prove it usable: readable header, the expected table shape."""
+    db = sqlite3.connect(str(path), timeout=30)
+    try:
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("CREATE TABLE IF NOT EXISTS facts (key TEXT PRIMARY KEY, value BLOB)")
+        columns = [row[1] for row in db.execute("PRAGMA table_info(facts)")]
+        if columns != ["key", "value"]:
+            raise sqlite3.DatabaseError(f"unexpected table shape {columns}")
+        db.execute("SELECT key, value FROM facts LIMIT 1").fetchall()
+    except sqlite3.DatabaseError:
+        db.close()
+        raise
+    return db

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,6 +18,7 @@ from rich.table import Table
 from archscan import __version__
 from archscan.config import ConfigError, load_config
 from archscan.gitio import GitError
+from archscan.outputs import OutputError, prepare_out_dir, write_text_atomic
 from archscan.pipeline import InputError, RunOptions, check_repository, run
 from archscan.report.json_report import analysis_to_dict, dumps_data
 from archscan.report.markdown import render_markdown
@@ -113,8 +115,7 @@ def _output_dir(out: Path | None, repo: Path) -> Path:
         raise UsageError(
             f"refusing to write into the analysed repository ({target}); choose --out elsewhere"
         )
-    target.mkdir(parents=True, exist_ok=True)
-    return target
+    return prepare_out_dir(target)
 
 
 def _history_rows(data: dict[str, Any]) -> list[tuple[str, str]]:
@@ -126,6 +127,7 @@ def _history_rows(data: dict[str, Any]) -> list[tuple[str, str]]:
     crossing = sum(1 for pair in pairs if pair["cross_boundary"])
     rows = [
         ("Commits (authors)", f"{history['commits']} ({history['authors']})"),
+        ("Bot commits left out", str(history["bot_commits"])),
         ("Temporal coupling", f"{len(pairs)} pairs ({crossing} cross-boundary)"),
         ("Bus factor", str(data["ownership"]["bus_factor"])),
     ]
@@ -148,8 +150,18 @@ def _summary(data: dict[str, Any]) -> None:
     table.add_row("Modules in the graph", str(s["files_in_graph"]))
     table.add_row("Internal dependencies", str(s["dependencies"]))
     table.add_row("External packages", str(s["external_packages"]))
-    table.add_row("File cycles", f"{s['file_cycles']} ({s['files_in_cycles']} files)")
-    table.add_row("Propagation cost", f"{data['metrics']['propagation_cost'] * 100:.1f}%")
+    views = data["views"]
+    table.add_row("Architecture view", f"{', '.join(views['roles'])} code ({views['files']} files)")
+    bounds = data["boundaries"]
+    table.add_row("Components", f"{len(bounds['groups'])} ({bounds['kind']})")
+    roles = ", ".join(f"{r['role']} {r['files']}" for r in data["roles"]["counts"] if r["files"])
+    table.add_row("File roles", roles or "-")
+    table.add_row("File cycles (runtime)", f"{s['file_cycles']} ({s['files_in_cycles']} files)")
+    all_edges = data["metrics"]["all_edges"]["propagation_cost"]
+    table.add_row(
+        "Propagation cost (runtime)",
+        f"{data['metrics']['propagation_cost'] * 100:.1f}% (all edges {all_edges * 100:.1f}%)",
+    )
     for label, value in _history_rows(data):
         table.add_row(label, value)
     skipped = ", ".join(f"{k}: {v}" for k, v in s["skipped"].items())
@@ -220,11 +232,9 @@ def analyze(
         data = analysis_to_dict(analysis)
         written = []
         if "json" in formats:
-            (target / "archscan.json").write_text(dumps_data(data), encoding="utf-8")
-            written.append(target / "archscan.json")
+            written.append(write_text_atomic(target / "archscan.json", dumps_data(data)))
         if "md" in formats:
-            (target / "report.md").write_text(render_markdown(data), encoding="utf-8")
-            written.append(target / "report.md")
+            written.append(write_text_atomic(target / "report.md", render_markdown(data)))
     if timings:
         for line in progress.lines():
             stderr.print(line, markup=False)
@@ -300,7 +310,7 @@ def history(
     if out is None:
         sys.stdout.write(text)
     else:
-        out.write_text(text, encoding="utf-8")
+        write_text_atomic(out, text)
 
 
 def _history_view(
@@ -323,7 +333,8 @@ def _history_view(
             stderr.print(f"archscan: warning: {warning.message}", markup=False)
     if analysis.history is None:
         raise UsageError("no git history to show")
-    title = f"{view} of {repo.name} ({analysis.history.commits} commits)"
+    roles = ", ".join(analysis.view_roles)
+    title = f"{view} of {repo.name} ({analysis.history.commits} commits, {roles} code)"
     try:
         table = build_table(view, analysis.history, top, sort, title)
     except ValueError as exc:
@@ -454,21 +465,35 @@ def cache_clear_command(cache_dir: _CACHE_DIR = None) -> None:
     stdout.print(f"removed {len(removed)} file(s)", markup=False)
 
 
+def _interrupted() -> None:
+    """Ctrl-C: one line, exit 130; the report files are complete or absent (outputs.py)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not add a traceback
+    stderr.print("archscan: interrupted", markup=False, soft_wrap=True)
+    sys.exit(130)
+
+
 def main() -> None:
     """Entry point: one clear line and exit code 2 for user errors, no traceback.
 
     typer reports its own usage errors (exit 2); archscan's errors arrive here.
     """
+    for stream in (sys.stdout, sys.stderr):
+        # undecodable file-name bytes reach the terminal as \udcNN, never as a crash
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     try:
         app()
-    except (InputError, ConfigError, GitError, UsageError) as exc:
+    except SystemExit as exc:
+        if exc.code == 130:  # typer turns Ctrl-C (KeyboardInterrupt) into a silent exit 130
+            _interrupted()
+        raise
+    except (InputError, ConfigError, GitError, UsageError, OutputError) as exc:
         if _state["debug"]:
             raise
-        stderr.print(f"archscan: error: {exc}", markup=False)
+        stderr.print(f"archscan: error: {exc}", markup=False, soft_wrap=True)
         sys.exit(EXIT_USAGE)
     except KeyboardInterrupt:
-        stderr.print("archscan: interrupted", markup=False)
-        sys.exit(130)
+        _interrupted()
     except Exception as exc:  # anything unexpected is still one line
         if _state["debug"]:
             raise

@@ -6,12 +6,14 @@ ignored) and values are type-checked. The result is an immutable :class:`Config`
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
+
+from archscan.records import AnalysisWarning
+from archscan.userregex import compile_user_regex
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -69,6 +71,29 @@ DEFAULT_BOTS: tuple[str, ...] = (
     "snyk-bot*",
     "github-actions*",
     "pre-commit-ci*",
+    # Names and addresses bots commit under (matched against name and e-mail):
+    # "Mend Renovate" / "WhiteSource Renovate" <bot@renovateapp.com>, "ImgBot",
+    # "Transifex Bot", semantic-release-bot, noreply addresses of GitHub Actions.
+    "bot@*",
+    "*-bot",
+    "*-bot@*",
+    "*_bot",
+    "* bot",
+    "*bot@renovateapp.com",
+    "mend renovate*",
+    "whitesource*",
+    "*renovate[bot]*",
+    "imgbot*",
+    "*dependabot*",
+    "*github-actions*",
+    "*pre-commit-ci*",
+    "codecov*",
+    "allcontributors*",
+    "weblate*",
+    "transifex*",
+    "crowdin*",
+    "mergify*",
+    "*@dependabot.com",
 )
 COUPLING_MODES: tuple[str, ...] = ("commit", "author-day", "window", "ticket")
 
@@ -87,6 +112,7 @@ class HistoryConfig:
     include_deleted: bool = False  # report files that no longer exist at HEAD
     line_counts: bool = True  # numstat pass (churn, ownership by lines)
     bots: tuple[str, ...] = DEFAULT_BOTS  # globs on author name or e-mail, case-insensitive
+    extra_bots: tuple[str, ...] = ()  # more patterns, added to `bots` (keeps the defaults)
     ticket_pattern: str = r"\b[A-Z][A-Z0-9]+-\d+\b|#\d+\b"
     coupling_by: str = "commit"
     window_days: int = 1
@@ -99,6 +125,27 @@ class HistoryConfig:
     active_days: int = 180  # an author is active after a commit this recently before HEAD
     team_map: str = ""  # CSV file author,team (relative to the configuration file)
     teams: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # team -> authors
+    # Not a key: True when this table came from --config (the user's own file may name
+    # any team map); a repository's own configuration may name only files inside it.
+    team_map_from_user: bool = False
+
+
+@dataclass(frozen=True)
+class RolesConfig:
+    """``[roles]``: globs that give files a role, overriding detection (roles.py); and
+    the roles the architecture views (cycles, rankings, hotspots, coupling, ownership)
+    are computed on."""
+
+    production: tuple[str, ...] = ()
+    test: tuple[str, ...] = ()
+    migration: tuple[str, ...] = ()
+    generated: tuple[str, ...] = ()
+    vendored: tuple[str, ...] = ()
+    build: tuple[str, ...] = ()
+    config: tuple[str, ...] = ()
+    docs: tuple[str, ...] = ()
+    data: tuple[str, ...] = ()
+    architecture: tuple[str, ...] = ("production",)
 
 
 @dataclass(frozen=True)
@@ -111,7 +158,9 @@ class Config:
     thresholds: Mapping[str, float] = field(default_factory=dict)
     python: PythonConfig = PythonConfig()
     history: HistoryConfig = HistoryConfig()
+    roles: RolesConfig = RolesConfig()
     source: str = ""  # where the configuration was read from ("" = defaults)
+    warnings: tuple[AnalysisWarning, ...] = ()  # a broken file that was ignored
 
     def with_cli(self, include: tuple[str, ...], exclude: tuple[str, ...]) -> Config:
         """Command-line globs add to the configured ones."""
@@ -127,6 +176,7 @@ _TOP_KEYS = {
     "thresholds",
     "python",
     "history",
+    "roles",
 }
 
 _HISTORY_STR = ("since", "until", "branch", "ticket_pattern", "team_map", "coupling_by")
@@ -146,6 +196,7 @@ _HISTORY_KEYS = {
     *_HISTORY_BOOL,
     *_HISTORY_INT,
     "bots",
+    "extra_bots",
     "teams",
     "knowledge_island_share",
 }
@@ -198,8 +249,8 @@ def _history_value(key: str, value: Any) -> Any:
         raise ConfigError(f"'history.{key}' must be true or false")
     if key in _HISTORY_INT and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
         raise ConfigError(f"'history.{key}' must be a non-negative integer")
-    if key == "bots":
-        return _str_list(value, "history.bots")
+    if key in ("bots", "extra_bots"):
+        return _str_list(value, f"history.{key}")
     if key == "teams":
         if not isinstance(value, dict):
             raise ConfigError("'history.teams' must be a table of team = [authors]")
@@ -220,12 +271,28 @@ def _history(value: Any) -> HistoryConfig:
         raise ConfigError(f"'history.coupling_by' must be one of {', '.join(COUPLING_MODES)}")
     if "ticket_pattern" in parsed:
         try:
-            re.compile(parsed["ticket_pattern"])
-        except re.error as exc:
+            compile_user_regex(parsed["ticket_pattern"])
+        except ValueError as exc:
             raise ConfigError(f"'history.ticket_pattern' is not a valid regex: {exc}") from exc
     if parsed.get("window_days", 1) < 1:
         raise ConfigError("'history.window_days' must be at least 1")
     return HistoryConfig(**parsed)
+
+
+def _roles(value: Any) -> RolesConfig:
+    from archscan.records import FILE_ROLES
+
+    if not isinstance(value, dict):
+        raise ConfigError("'roles' must be a table of role = [globs]")
+    _check_keys(value, {f.name for f in fields(RolesConfig)}, "[roles]")
+    parsed = {key: _str_list(item, f"roles.{key}") for key, item in value.items()}
+    unknown = sorted(set(parsed.get("architecture", ())) - set(FILE_ROLES))
+    if unknown:
+        raise ConfigError(
+            f"'roles.architecture' names unknown role(s) {', '.join(unknown)}; "
+            f"roles are {', '.join(FILE_ROLES)}"
+        )
+    return RolesConfig(**parsed)
 
 
 def parse_config(table: Mapping[str, Any], source: str = "") -> Config:
@@ -251,6 +318,8 @@ def parse_config(table: Mapping[str, Any], source: str = "") -> Config:
         config = replace(config, python=_python(table["python"]))
     if "history" in table:
         config = replace(config, history=_history(table["history"]))
+    if "roles" in table:
+        config = replace(config, roles=_roles(table["roles"]))
     return config
 
 
@@ -262,6 +331,8 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"cannot read {path}: {exc.strerror or exc}") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path} is not valid TOML: {exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path} is not valid UTF-8 (byte {exc.start})") from exc
 
 
 def load_config(repo: Path, explicit: Path | None = None) -> Config:
@@ -274,7 +345,8 @@ def load_config(repo: Path, explicit: Path | None = None) -> Config:
     if explicit is not None:
         data = _read_toml(explicit)
         table = data.get("tool", {}).get("archscan", data) if "tool" in data else data
-        return parse_config(table, str(explicit))
+        config = parse_config(table, str(explicit))
+        return replace(config, history=replace(config.history, team_map_from_user=True))
     candidate = repo / "archscan.toml"
     if candidate.is_file() and not candidate.is_symlink():
         data = _read_toml(candidate)
@@ -284,9 +356,10 @@ def load_config(repo: Path, explicit: Path | None = None) -> Config:
     if pyproject.is_file() and not pyproject.is_symlink():
         try:
             data = _read_toml(pyproject)
-        except ConfigError:
+        except ConfigError as exc:
             # A client's broken pyproject is their business, not a reason to stop.
-            return Config()
+            problem = str(exc).replace(str(pyproject), "pyproject.toml")
+            return Config(warnings=(AnalysisWarning("pyproject.toml", "config", problem),))
         table = data.get("tool", {}).get("archscan")
         if isinstance(table, dict):
             return parse_config(table, "pyproject.toml [tool.archscan]")

@@ -45,15 +45,51 @@ class _Containment:
         return known
 
 
-def _git_entries(root: Path) -> Iterator[tuple[str, str]]:
-    """(mode, path) for every file git tracks under root."""
-    out = gitio.run_git(root, ["ls-files", "-z", "--stage", "--", "."])
+_MODES = frozenset({"100644", "100755", "120000", "160000"})
+_NO_OBJECT = frozenset({"0" * 40, "0" * 64})
+
+
+def _parse_listing(out: bytes, object_field: int) -> list[tuple[str, str, str]]:
+    """(mode, object id, path) of ``ls-files --stage -z`` / ``ls-tree -r -z`` records."""
+    entries = []
     for record in out.split(b"\0"):
         if not record:
             continue
         meta, _, raw_path = record.partition(b"\t")
-        mode = meta.split(b" ", 1)[0].decode()
-        yield mode, os.fsdecode(raw_path)
+        fields = meta.decode("ascii", "replace").split(" ")
+        oid = fields[object_field] if len(fields) > object_field else ""
+        entries.append((fields[0], oid, os.fsdecode(raw_path)))
+    return entries
+
+
+def _implausible(mode: str, oid: str, path: str) -> bool:
+    """An entry git could not have written: a zero-filled or torn index record."""
+    if mode not in _MODES or oid in _NO_OBJECT or not path:
+        return True
+    return any(part in ("", ".", "..") for part in path.split("/"))
+
+
+def _git_entries(root: Path) -> tuple[list[tuple[str, str]], list[AnalysisWarning]]:
+    """(mode, path) for every file git tracks under root.
+
+    The index is git's list, but a damaged one (truncated: git then lists zero-filled
+    entries without an error) would silently drop good files: then the tree of HEAD is
+    listed instead, with a warning."""
+    try:
+        listed = _parse_listing(gitio.run_git(root, ["ls-files", "-z", "--stage", "--", "."]), 1)
+        damage = next((f"entry {p!r}" for m, o, p in listed if _implausible(m, o, p)), None)
+        damage = gitio.index_damage(root) or damage
+    except gitio.GitError as exc:
+        listed, damage = [], str(exc)
+    if damage is None:
+        return [(mode, path) for mode, _oid, path in listed], []
+    head = gitio.run_git(root, ["ls-tree", "-r", "-z", "HEAD", "--", "."], check=False)
+    warning = AnalysisWarning(
+        "",
+        "git-index",
+        f"the git index is damaged ({damage}): files listed from the commit HEAD instead",
+    )
+    return [(mode, path) for mode, _oid, path in _parse_listing(head, 2)], [warning]
 
 
 def _read_gitignore(directory: Path, rel: str) -> list[tuple[str, bool]]:
@@ -152,7 +188,9 @@ def _classify(
 def discover(root: Path, config: Config) -> DiscoveryResult:
     """Find the files of ``root`` to analyse, in a deterministic (sorted) order."""
     warnings: list[AnalysisWarning] = []
-    git_entries = list(_git_entries(root)) if gitio.is_git_repo(root) else None
+    git_entries: list[tuple[str, str]] | None = None
+    if gitio.is_git_repo(root):
+        git_entries, warnings = _git_entries(root)
     # git lists paths without looking at the work tree: a tracked path may sit below a
     # folder that is now a link. A walk never enters links, so it needs no such check.
     containment = _Containment(str(root)) if git_entries else None

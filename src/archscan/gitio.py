@@ -1,30 +1,115 @@
 """The one place that runs git.
 
-Every call is read-only and hardened: the analysed repository is a client's property,
-so a repository-level setting must never make archscan execute a program
-(``core.fsmonitor``, external diff drivers, textconv filters) or write into it
-(``GIT_OPTIONAL_LOCKS=0`` stops index refreshes).
+Every call is read-only and hardened, because the analysed repository is untrusted: its
+``.git/config`` is written by whoever handed it over. Four promises (README, threat model):
+
+* **No program named by the repository runs.** No lazy fetch of a partial clone's missing
+  objects (that would run ``core.sshCommand``, an ``ext::`` transport or ``uploadpack``):
+  every transport is forbidden (``GIT_ALLOW_PROTOCOL``, which beats any
+  ``protocol.<name>.allow``), ``GIT_NO_LAZY_FETCH`` where git knows it, and a child
+  ``git fetch`` dies while reading its configuration (``fetch.prune`` set to a non-boolean)
+  before it could write ``.git/config``. No signature checks (``gpg.program``), no pager,
+  external diff, textconv, fsmonitor or hooks.
+* **Nothing is written into the repository**: no index refresh (``GIT_OPTIONAL_LOCKS=0``),
+  no auto gc/maintenance, no fetch.
+* **No file outside it is read into the report**: ``mailmap.file``/``mailmap.blob`` are
+  pinned empty, so only the work tree's own ``.mailmap`` (read without following links)
+  maps authors.
+* **Same repository, same numbers on every machine**: the user's global and system git
+  configuration are not read at all, and every setting the parsing depends on is pinned
+  on the command line, which beats the repository's own configuration.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 
-SAFE_OPTIONS: tuple[str, ...] = (
-    "-c",
-    "safe.directory=*",
-    "-c",
-    "core.fsmonitor=false",
-    "-c",
-    "core.quotePath=false",
-    "-c",
-    "diff.external=",
-    "-c",
-    "core.pager=cat",
+# A commit touching more files than this on both sides is diffed without inexact rename
+# detection (git's own default; a repository's ``diff.renameLimit 0`` would make a
+# 20,000-file rename run for minutes).
+RENAME_LIMIT = 1000
+
+# Settings pinned on every call (``-c`` beats every configuration file).
+PINNED_CONFIG: tuple[tuple[str, str], ...] = (
+    ("safe.directory", "*"),
+    # programs the repository could name
+    ("core.fsmonitor", "false"),
+    ("core.hooksPath", os.devnull),
+    ("core.pager", "cat"),
+    ("core.sshCommand", "false"),
+    ("diff.external", ""),
+    ("log.showSignature", "false"),
+    ("protocol.allow", "never"),
+    ("protocol.ext.allow", "never"),
+    ("protocol.file.allow", "never"),
+    ("protocol.ssh.allow", "never"),
+    ("protocol.git.allow", "never"),
+    ("protocol.http.allow", "never"),
+    ("protocol.https.allow", "never"),
+    # a lazy ``git fetch`` child inherits these and dies reading them, before any write
+    ("fetch.prune", "archscan-forbids-fetching"),
+    # writes into the repository
+    ("gc.auto", "0"),
+    ("maintenance.auto", "false"),
+    # files outside the repository
+    ("mailmap.file", ""),
+    ("mailmap.blob", ""),
+    # what the parsing and the numbers depend on
+    ("core.quotePath", "false"),
+    ("core.bigFileThreshold", "512m"),
+    ("i18n.logOutputEncoding", "UTF-8"),
+    ("log.showRoot", "true"),
+    ("log.follow", "false"),
+    ("log.decorate", "false"),
+    ("log.mailmap", "true"),
+    ("log.diffMerges", "separate"),
+    ("color.ui", "false"),
+    ("diff.renameLimit", str(RENAME_LIMIT)),
+    ("diff.renames", "true"),
+    ("diff.algorithm", "myers"),
+    ("diff.relative", "false"),
+    ("diff.noprefix", "false"),
+    ("diff.mnemonicPrefix", "false"),
+    ("diff.orderFile", os.devnull),
+    ("diff.ignoreSubmodules", "none"),
 )
+
+SAFE_OPTIONS: tuple[str, ...] = (
+    "--no-pager",
+    *(arg for key, value in PINNED_CONFIG for arg in ("-c", f"{key}={value}")),
+)
+
+# Options of ``git log`` that no configuration can turn back on; inserted right after
+# the sub-command, before the caller's own options.
+_LOG_OPTIONS: tuple[str, ...] = (
+    "--no-textconv",
+    "--no-ext-diff",
+    "--no-show-signature",
+    "--no-color",
+    "--no-decorate",
+    "--no-notes",
+)
+
+# The environment git runs in: none of the user's GIT_* variables (they could point at
+# another repository, index or configuration), these instead.
+_ENV: dict[str, str] = {
+    "GIT_CONFIG_NOSYSTEM": "1",
+    "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_CONFIG_SYSTEM": os.devnull,
+    "GIT_ATTR_NOSYSTEM": "1",
+    "GIT_NO_LAZY_FETCH": "1",
+    "GIT_ALLOW_PROTOCOL": "archscan-none",
+    "GIT_PROTOCOL_FROM_USER": "0",
+    "GIT_OPTIONAL_LOCKS": "0",
+    "GIT_TERMINAL_PROMPT": "0",
+    "GIT_PAGER": "cat",
+    "GIT_NO_REPLACE_OBJECTS": "1",
+    "LC_ALL": "C",
+}
 
 
 class GitError(RuntimeError):
@@ -32,22 +117,20 @@ class GitError(RuntimeError):
 
 
 def git_env() -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        {
-            "GIT_OPTIONAL_LOCKS": "0",
-            "GIT_TERMINAL_PROMPT": "0",
-            "GIT_PAGER": "cat",
-            "LC_ALL": "C",
-            "GIT_NO_REPLACE_OBJECTS": "1",
-        }
-    )
-    # A user's global config could still name an fsmonitor hook; the -c options win.
+    env = {key: value for key, value in os.environ.items() if not key.startswith("GIT_")}
+    env.update(_ENV)
     return env
 
 
+def rename_limit_args() -> list[str]:
+    return [f"-l{RENAME_LIMIT}"]
+
+
 def git_command(root: Path, args: Sequence[str]) -> list[str]:
-    return ["git", *SAFE_OPTIONS, "-C", str(root), *args]
+    head, rest = (list(args[:1]), list(args[1:])) if args else ([], [])
+    if head == ["log"]:
+        head += [*_LOG_OPTIONS, *rename_limit_args()]
+    return ["git", *SAFE_OPTIONS, "-C", str(root), *head, *rest]
 
 
 def run_git(
@@ -85,6 +168,60 @@ def head_info(root: Path) -> tuple[str | None, str | None]:
     head = run_git(root, ["rev-parse", "--verify", "--quiet", "HEAD"], check=False)
     branch = run_git(root, ["symbolic-ref", "--quiet", "--short", "HEAD"], check=False)
     return (head.decode().strip() or None, branch.decode().strip() or None)
+
+
+_OBJECT_ID = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")
+
+
+def resolve_commit(root: Path, revision: str) -> str | None:
+    """The commit id a revision names, or None. The only way a value from a configuration
+    reaches git: never as an option (``--output=...``), only after ``--end-of-options``,
+    and what is passed on afterwards is the resolved object id."""
+    if not revision or revision.startswith("-") or "\0" in revision or "\n" in revision:
+        return None
+    out = run_git(
+        root,
+        ["rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}"],
+        check=False,
+    )
+    commit = out.decode("ascii", "replace").strip()
+    return commit if _OBJECT_ID.fullmatch(commit) else None
+
+
+_INDEX_VERSIONS = (2, 3, 4)
+
+
+def index_damage(root: Path) -> str | None:
+    """Why the repository's index (``.git/index``) cannot be trusted, or None.
+
+    git reads a truncated index without complaint and lists zero-filled entries, so the
+    file's own checksum (its last 20 or 32 bytes) is verified here. Only hashed, never
+    reported: its content does not reach any output."""
+    where = run_git(root, ["rev-parse", "--git-path", "index"], check=False).strip()
+    if not where:
+        return None
+    path = root / os.fsdecode(where)
+    digest_name = run_git(root, ["rev-parse", "--show-object-format"], check=False).strip()
+    size = 32 if digest_name == b"sha256" else 20
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except FileNotFoundError:
+        return None  # nothing staged yet
+    except OSError as exc:
+        return f"cannot read the index: {exc.strerror or exc}"
+    if len(data) < 12 + size or data[:4] != b"DIRC":
+        return "the index has no valid header"
+    if int.from_bytes(data[4:8], "big") not in _INDEX_VERSIONS:
+        return "unknown index version"
+    trailer = data[-size:]
+    if trailer == bytes(size):
+        return None  # index.skipHash: git wrote no checksum
+    import hashlib
+
+    if hashlib.new(digest_name.decode() or "sha1", data[:-size]).digest() != trailer:
+        return "the index checksum does not match (truncated or corrupt)"
+    return None
 
 
 def run_git_status(

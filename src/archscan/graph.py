@@ -24,8 +24,21 @@ def file_graph(nodes: Iterable[str], dependencies: Iterable[Dependency]) -> nx.D
             lines=dep.lines,
             weight=max(len(dep.lines), 1),
             type_only=dep.type_only,
+            local=dep.local,
         )
     return graph
+
+
+def runtime_graph(graph: nx.DiGraph) -> nx.DiGraph:
+    """The import-time edges only: neither type-only nor deferred (function-local)."""
+    runtime = nx.DiGraph()
+    runtime.add_nodes_from(graph.nodes)
+    runtime.add_edges_from(
+        (a, b, data)
+        for a, b, data in graph.edges(data=True)
+        if not data.get("type_only") and not data.get("local")
+    )
+    return runtime
 
 
 def package_of(path: str) -> str:

@@ -7,6 +7,7 @@ looks it up in the blob-keyed cache and parses the misses in a process pool.
 from __future__ import annotations
 
 import os
+import signal
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
@@ -61,6 +62,12 @@ def _chunks(
         yield items[start : start + size]
 
 
+def _quiet_on_ctrl_c() -> None:
+    """Workers die silently on Ctrl-C (the default action): the main process says it once,
+    instead of a KeyboardInterrupt traceback from every worker."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _run(
     todo: list[tuple[str, str, bytes]], jobs: int, progress: Progress | None
 ) -> Iterator[FileFacts]:
@@ -74,7 +81,9 @@ def _run(
     todo = sorted(todo, key=lambda item: -len(item[2]))
     # fork: workers inherit the loaded grammars instead of importing them again.
     context = get_context("fork") if os.name == "posix" else None
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+    with ProcessPoolExecutor(
+        max_workers=jobs, mp_context=context, initializer=_quiet_on_ctrl_c
+    ) as pool:
         for batch in pool.map(_parse_chunk, _chunks(todo, _CHUNK)):
             yield from batch
             if progress:

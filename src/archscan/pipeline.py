@@ -1,4 +1,5 @@
-"""The order of the stages: discover -> parse -> resolve -> graph -> metrics.
+"""The order of the stages: discover -> parse -> roles -> boundaries -> resolve -> graph
+-> metrics -> history.
 
 Only this module (and the CLI above it) knows the order. Each stage is a function of
 records to records; progress is reported through a small callback interface so that
@@ -16,10 +17,11 @@ from pathlib import Path
 from typing import Protocol, TypeVar
 
 from archscan import gitio
+from archscan.boundaries import BoundariesInput, run_boundaries
 from archscan.cache import FactsCache, default_cache_dir
 from archscan.config import Config
 from archscan.discover import discover
-from archscan.graph import component_resolver, file_graph, package_of
+from archscan.graph import file_graph
 from archscan.history.excludes import line_excludes
 from archscan.history.stage import HistoryInput, run_history
 from archscan.languages import registry
@@ -29,6 +31,7 @@ from archscan.parse import parse_files
 from archscan.records import (
     Analysis,
     AnalysisWarning,
+    Boundaries,
     DiscoveryResult,
     FileFacts,
     HistoryResult,
@@ -38,6 +41,7 @@ from archscan.records import (
 )
 from archscan.resolution_cache import open_resolution_cache, resolution_key
 from archscan.resolve import resolve_all
+from archscan.roles import RolesInput, RolesResult, run_roles
 
 
 class InputError(ValueError):
@@ -103,13 +107,14 @@ def _history(
     discovered: DiscoveryResult,
     facts: dict[str, FileFacts],
     config: Config,
-    components: dict[str, tuple[str, ...]],
+    boundaries: Boundaries,
+    roles: RolesResult,
     options: RunOptions,
     progress: Progress,
 ) -> tuple[HistoryResult | None, list[AnalysisWarning]]:
-    """Behavioural half: history of the discovered files, by the same components as the
-    structure (configured or build projects; by package, i.e. directory, when none)."""
-    component_of = component_resolver(components) if components else package_of
+    """Behavioural half: history of the discovered files, by the same boundaries as the
+    structure, its rankings on the same architecture view (production code)."""
+    component_of = boundaries.of
     data = HistoryInput(
         root=root,
         repository=repository,
@@ -119,6 +124,7 @@ def _history(
         config=config.history,
         jobs=options.jobs or os.cpu_count() or 1,
         subfolder=repository.is_git and _is_subfolder(root),
+        in_view=roles.in_view,
         cache_dir=(options.cache_dir or default_cache_dir()) if options.use_cache else None,
         line_excludes=line_excludes(discovered, config),
         progress=_HistoryProgress(progress),
@@ -148,20 +154,23 @@ def _resolve(
     discovered: DiscoveryResult,
     facts: dict[str, FileFacts],
     settings: ResolverSettings,
+    boundaries: Boundaries,
     options: RunOptions,
 ) -> Resolution:
     """Resolution, or the stored result of the same inputs (an unchanged re-run)."""
     if not options.use_cache:
-        return resolve_all(root, files, facts, settings)
+        return resolve_all(root, files, facts, settings, boundaries.of)
     store = open_resolution_cache(options.cache_dir or default_cache_dir())
     if store is None:
-        return resolve_all(root, files, facts, settings)
+        return resolve_all(root, files, facts, settings, boundaries.of)
     try:
-        key = resolution_key(files, discovered.skipped, settings)
+        # the boundaries scope resolution: their groups and assignment are inputs too
+        scope = repr((boundaries.kind, boundaries.groups, sorted(boundaries.assignment.items())))
+        key = resolution_key(files, discovered.skipped, settings, scope)
         found = _quietly(lambda: store.get(key))
         if found is not None:
             return found
-        resolution = resolve_all(root, files, facts, settings)
+        resolution = resolve_all(root, files, facts, settings, boundaries.of)
         _quietly(lambda: store.put(key, resolution))
         return resolution
     finally:
@@ -196,7 +205,7 @@ def run(
     with progress.phase("Discovering files"):
         discovered = discover(root, config)
     cache, warnings = _open_cache(options)
-    warnings = list(discovered.warnings) + warnings
+    warnings = list(config.warnings) + list(discovered.warnings) + warnings
     if repository.is_git and repository.head is None:
         warnings.append(AnalysisWarning("", "empty-repository", "the repository has no commits"))
     if not discovered.files:
@@ -207,40 +216,57 @@ def run(
         parsed = parse_files(root, discovered.files, cache, jobs, progress.advance)
     if cache:
         cache.close()
+        warnings += cache.warnings  # a damaged cache that was rebuilt
+    roles, role_warnings = run_roles(
+        RolesInput(root=root, files=parsed.files, facts=parsed.facts, config=config.roles)
+    )
+    files = roles.files
+    boundaries, boundary_warnings = run_boundaries(
+        BoundariesInput(root=root, files=files, components=config.components)
+    )
+    warnings += list(role_warnings) + list(boundary_warnings)
     settings = ResolverSettings(python_source_roots=config.python.source_roots)
     with progress.phase("Resolving dependencies"):
-        resolution = _resolve(root, parsed.files, discovered, parsed.facts, settings, options)
+        resolution = _resolve(root, files, discovered, parsed.facts, settings, boundaries, options)
     with progress.phase("Measuring structure"):
-        nodes = [f.path for f in parsed.files if registry.has_plugin(f.language)]
+        nodes = [f.path for f in files if registry.has_plugin(f.language)]
         graph = file_graph(nodes, resolution.dependencies)
-        components = dict(config.components) or registry.project_components(
-            [f.path for f in parsed.files]
-        )
-        component_of = component_resolver(components)
+        components = boundaries.components()
         structure = measure_structure(
             graph,
             parsed.facts,
             resolution.modules,
-            {f.path: f.language for f in parsed.files},
-            component_of,
-            bool(components),
+            {f.path: f.language for f in files},
+            boundaries.of,
+            bool(boundaries.groups),
+            roles.in_view,
         )
     warnings += list(parsed.warnings) + list(resolution.warnings)
     history = None
     if options.history:
         with progress.phase("Mining git history"):
             history, history_warnings = _history(
-                root, repository, discovered, parsed.facts, config, components, options, progress
+                root,
+                repository,
+                discovered,
+                parsed.facts,
+                config,
+                boundaries,
+                roles,
+                options,
+                progress,
             )
         warnings += history_warnings
     return Analysis(
         repository=repository,
         components=components,
-        files=parsed.files,
+        files=files,
         skipped=discovered.skipped,
         facts=parsed.facts,
         resolution=resolution,
         structure=structure,
         warnings=tuple(warnings),
         history=history,
+        boundaries=boundaries,
+        view_roles=roles.architecture,
     )

@@ -7,7 +7,10 @@ sent across process boundaries.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+
+from archscan.globs import matches
 
 
 @dataclass(frozen=True)
@@ -27,6 +30,7 @@ class SourceFile:
     language: str | None  # plugin name, or None for files no plugin parses
     size: int
     blob_id: str = ""  # git blob sha1 of the content analysed (filled when read)
+    role: str = "production"  # one of FILE_ROLES (set by the roles stage, roles.py)
 
 
 @dataclass(frozen=True)
@@ -109,6 +113,9 @@ class Dependency:
     kind: str = "import"
     lines: tuple[int, ...] = ()
     type_only: bool = False
+    # Every statement establishing it is deferred (inside a function body): not an
+    # import-time edge. Set by resolve.py from the imports on the dependency's lines.
+    local: bool = False
 
 
 @dataclass(frozen=True)
@@ -160,6 +167,7 @@ class Cycle:
     members: tuple[str, ...]
     edges: tuple[tuple[str, str], ...]  # edges inside the SCC (the ones closing it)
     level: str = "file"  # file | package | component
+    edge_set: str = "runtime"  # runtime (import-time: not type-only, not local) | all
 
 
 @dataclass(frozen=True)
@@ -168,8 +176,11 @@ class StructureMetrics:
     packages: tuple[ComponentMetrics, ...]
     components: tuple[ComponentMetrics, ...]
     cycles: tuple[Cycle, ...]
-    propagation_cost: float
+    propagation_cost: float  # on the runtime (import-time) edges, the default
     propagation_cost_with_self: float
+    # The same on every edge (type-only and deferred imports included).
+    propagation_cost_all: float = 0.0
+    propagation_cost_all_with_self: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -200,6 +211,8 @@ class Analysis:
     structure: StructureMetrics
     warnings: tuple[AnalysisWarning, ...]
     history: HistoryResult | None = None
+    boundaries: Boundaries | None = None  # the components every view uses
+    view_roles: tuple[str, ...] = ("production",)  # roles the architecture views cover
     data_access: DataAccessResult | None = None
     service_links: ServiceLinksResult | None = None
     contexts: ContextsResult | None = None
@@ -448,3 +461,52 @@ class ContextsResult:
     edges: tuple[ContextEdge, ...]
     quality: DecompositionQuality
     signals: tuple[str, ...]  # the signals that were available and used
+
+
+# --- boundaries (boundaries.py) -----------------------------------------------------
+
+BOUNDARY_KINDS = ("configured", "deployables", "packages")
+
+
+@dataclass(frozen=True)
+class BoundaryGroup:
+    """One boundary: a configured component, a detected deployable/build unit, or a
+    top-level source package."""
+
+    name: str
+    kind: str  # configured | maven | gradle | csproj | npm | go-module | python | django-app
+    # | rails-engine | dockerfile | compose-service | package
+    root: str  # the folder it owns ("." the repository root; "" for configured globs)
+    patterns: tuple[str, ...]  # globs of its files (first matching group wins, in order)
+    evidence: tuple[str, ...] = ()  # files that establish it (build files, manifests)
+    services: tuple[str, ...] = ()  # docker-compose / Kubernetes names deploying it
+
+
+@dataclass(frozen=True)
+class Boundaries:
+    """The one answer to "which boundary is this file in", used for every component
+    in the JSON, every cross-boundary flag and to scope import resolution."""
+
+    kind: str  # one of BOUNDARY_KINDS
+    groups: tuple[BoundaryGroup, ...]  # in matching order (deeper roots first)
+    assignment: Mapping[str, str]  # path -> group name, for every discovered file
+
+    def of(self, path: str) -> str:
+        """The boundary of a path ("(unassigned)" outside every group)."""
+        found = self.assignment.get(path)
+        if found is not None:
+            return found
+        for group in self.groups:  # a path that was not discovered (history, renames)
+            if _in_group(path, group):
+                return group.name
+        return "(unassigned)"
+
+    def components(self) -> dict[str, tuple[str, ...]]:
+        """name -> globs, in matching order (the shape `Analysis.components` has)."""
+        return {g.name: g.patterns for g in self.groups}
+
+
+def _in_group(path: str, group: BoundaryGroup) -> bool:
+    if group.root:
+        return group.root == "." or path.startswith(group.root + "/")
+    return matches(path, group.patterns) is not None

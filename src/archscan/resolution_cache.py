@@ -31,9 +31,14 @@ KEPT = 8
 
 
 def resolution_key(
-    files: Sequence[SourceFile], skipped: Sequence[SkippedFile], settings: ResolverSettings
+    files: Sequence[SourceFile],
+    skipped: Sequence[SkippedFile],
+    settings: ResolverSettings,
+    scope: str = "",
 ) -> str:
-    digest = hashlib.sha256(f"resolution-v1\0{parser_fingerprint()}\0{settings!r}".encode())
+    """A digest of every input; ``scope`` is what else scopes resolution (boundaries)."""
+    text = f"resolution-v1\0{parser_fingerprint()}\0{settings!r}\0{scope}"
+    digest = hashlib.sha256(text.encode("utf-8", "surrogateescape"))
     for file in sorted(files, key=lambda f: f.path):
         digest.update(
             f"\0f{file.path}\0{file.language}\0{file.blob_id}".encode("utf-8", "surrogateescape")

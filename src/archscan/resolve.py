@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -49,6 +49,20 @@ def _resolve_file(resolver: Resolver, facts: FileFacts, out: _Collected) -> None
             out.warnings.append(AnalysisWarning(facts.path, "resolver", str(exc)))
 
 
+def _with_local(dep: Dependency, facts: Mapping[str, FileFacts]) -> Dependency:
+    """Flag a dependency ``local`` when every import on its lines is deferred (inside a
+    function body): it does not run at import time. Edges that come from no import
+    statement (same-package names, references) are never local."""
+    found = facts.get(dep.source)
+    if found is None or not dep.lines:
+        return dep
+    on_lines = [i for i in found.imports if i.line in dep.lines]
+    covered = {i.line for i in on_lines} == set(dep.lines)
+    if covered and all(i.local for i in on_lines):
+        return replace(dep, local=True)
+    return dep
+
+
 def _one_per_pair(dependencies: set[Dependency]) -> tuple[Dependency, ...]:
     """One dependency per (source, target): a graph edge is one fact, however many
     statements (of whatever kinds) establish it. Lines are merged; the edge is type-only
@@ -64,6 +78,7 @@ def _one_per_pair(dependencies: set[Dependency]) -> tuple[Dependency, ...]:
                 seen,
                 lines=tuple(sorted(set(seen.lines) | set(dep.lines))),
                 type_only=seen.type_only and dep.type_only,
+                local=seen.local and dep.local,
             )
     return tuple(merged.values())
 
@@ -73,9 +88,13 @@ def resolve_all(
     files: Sequence[SourceFile],
     facts: Mapping[str, FileFacts],
     settings: ResolverSettings | None = None,
+    boundary_of: Callable[[str], str] | None = None,
 ) -> Resolution:
-    """Resolve every parsed file with its language's resolver (one resolver per language)."""
-    project = ProjectView(root, files, facts, settings)
+    """Resolve every parsed file with its language's resolver (one resolver per language).
+
+    ``boundary_of`` scopes resolution: a name defined in several boundaries resolves
+    inside the importer's own boundary first (resolvers that index names use it)."""
+    project = ProjectView(root, files, facts, settings, boundary_of)
     languages = sorted(
         {f.language for f in files if f.language and registry.has_plugin(f.language)}
     )
@@ -103,7 +122,7 @@ def resolve_all(
         modules.setdefault(file.path, _fallback_module(file.path))
     return Resolution(
         modules=dict(sorted(modules.items())),
-        dependencies=_one_per_pair(out.dependencies),
+        dependencies=_one_per_pair({_with_local(d, facts) for d in out.dependencies}),
         external=tuple(sorted(out.external, key=lambda e: (e.source, e.package))),
         warnings=tuple(out.warnings),
     )

@@ -8,29 +8,28 @@ ticket ids taken from commit messages.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from itertools import combinations
 
+from archscan.globs import name_matcher
 from archscan.records import Changeset, CommitInfo
+from archscan.userregex import TextPattern
 
 _DAY = 86400
 
 
-def _glob_regex(pattern: str) -> str:
-    """A bot pattern: ``*`` and ``?`` are wildcards, everything else literal (so ``[bot]``)."""
-    return "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
-
-
 def bot_matcher(patterns: Sequence[str]) -> Callable[[str, str], bool]:
-    """True for an author whose name or e-mail matches a pattern (case-insensitive)."""
+    """True for an author whose name or e-mail matches a pattern (case-insensitive).
+
+    ``*`` and ``?`` are wildcards, everything else literal (so ``[bot]``); matched in
+    linear time (patterns come from the repository's configuration)."""
     if not patterns:
         return lambda name, email: False
-    regex = re.compile("|".join(f"(?:{_glob_regex(p)})" for p in patterns), re.IGNORECASE)
-    return lambda name, email: bool(regex.fullmatch(name) or regex.fullmatch(email))
+    match = name_matcher(patterns, ignore_case=True)
+    return lambda name, email: match(name) or match(email)
 
 
 class Renames:
@@ -139,7 +138,7 @@ class Aggregator:
     is_bot: Callable[[str, str], bool]
     coupling_by: str
     window_days: int
-    ticket: re.Pattern[str]
+    ticket: TextPattern
     coupling: CouplingCounts
     renames: Renames = field(default_factory=Renames)
     files: dict[str, FileStats] = field(default_factory=dict)

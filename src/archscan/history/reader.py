@@ -64,7 +64,7 @@ class LogQuery:
         else:
             if self.revision.startswith("-"):
                 raise HistoryReadError(f"not a revision: {self.revision!r}")
-            args.append(self.revision or "HEAD")
+            args += ["--end-of-options", self.revision or "HEAD"]  # never an option
         return args
 
     def renames(self) -> list[str]:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from archscan.records import (
@@ -86,11 +87,15 @@ def _team(item: TeamCoupling) -> dict[str, Any]:
     }
 
 
-def _ownership(history: HistoryResult) -> dict[str, Any]:
+def _ownership(history: HistoryResult, in_view: Callable[[str], bool]) -> dict[str, Any]:
     return {
         "bus_factor": history.bus_factor,
         "bus_factor_authors": list(history.bus_factor_authors),
-        "knowledge_islands": [f.path for f in history.files if f.knowledge_island],
+        # the architecture view's islands (production code by default); every file's
+        # own flag is in "files" below
+        "knowledge_islands": [
+            f.path for f in history.files if f.knowledge_island and in_view(f.path)
+        ],
         "components": [
             {
                 "name": c.name,
@@ -113,7 +118,9 @@ def _ownership(history: HistoryResult) -> dict[str, Any]:
     }
 
 
-def history_sections(history: HistoryResult | None) -> dict[str, Any]:
+def history_sections(
+    history: HistoryResult | None, in_view: Callable[[str], bool] | None = None
+) -> dict[str, Any]:
     if history is None:
         return {"history": None, "hotspots": [], "temporal_coupling": [], "ownership": None}
     summary = {
@@ -134,5 +141,5 @@ def history_sections(history: HistoryResult | None) -> dict[str, Any]:
         "history": summary,
         "hotspots": [_hotspot(h) for h in history.hotspots],
         "temporal_coupling": [_pair(p) for p in history.coupling],
-        "ownership": _ownership(history),
+        "ownership": _ownership(history, in_view or (lambda path: True)),
     }

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import os
-import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -42,6 +41,7 @@ from archscan.records import (
     HistoryResult,
     RepositoryInfo,
 )
+from archscan.userregex import compile_user_regex
 
 
 @dataclass(frozen=True)
@@ -54,6 +54,10 @@ class HistoryInput:
     config: HistoryConfig
     jobs: int = 1
     subfolder: bool = False  # the root is a folder inside a larger repository
+    # The architecture view (production code by default, roles.py): hotspots, temporal
+    # coupling, components and bus factors cover only these files; every file keeps
+    # its own history row.
+    in_view: Callable[[str], bool] | None = None
     # the history cache's folder (None: every commit is read from git)
     cache_dir: Path | None = None
     # pathspec magic left out of the line pass: paths never reported (short globs)
@@ -87,14 +91,24 @@ def _query(config: HistoryConfig, follow_renames: bool, subfolder: bool) -> LogQ
     )
 
 
+def _team_map_path(root: Path, config: HistoryConfig) -> str | None:
+    """Where to read the team map; None when a repository's own configuration names a
+    file outside it (absolute, ``..`` or through a link): only the user may do that."""
+    path = Path(config.team_map)
+    if config.team_map_from_user:
+        return str(path if path.is_absolute() else root / path)
+    if path.is_absolute():
+        return None
+    real = os.path.realpath(root / path)
+    return real if real.startswith(os.path.realpath(root) + os.sep) else None
+
+
 def _team_map(root: Path, config: HistoryConfig, warnings: list[AnalysisWarning]) -> dict[str, str]:
     teams = {author: team for team, authors in config.teams.items() for author in authors}
     if not config.team_map:
         return teams
-    path = Path(config.team_map)
-    path = path if path.is_absolute() else root / path
-    real = os.path.realpath(path)
-    if not path.is_absolute() and not real.startswith(os.path.realpath(root) + os.sep):
+    real = _team_map_path(root, config)
+    if real is None:
         warnings.append(_warning("team-map", f"{config.team_map} points outside the repository"))
         return teams
     try:
@@ -107,8 +121,9 @@ def _team_map(root: Path, config: HistoryConfig, warnings: list[AnalysisWarning]
     return teams
 
 
-def _head_date(root: Path, revision: str) -> date | None:
-    out = gitio.run_git(root, ["log", "-1", "--format=%ct", revision or "HEAD", "--"], check=False)
+def _head_date(root: Path, commit: str) -> date | None:
+    """The commit date of ``commit``, a resolved object id (never a configured string)."""
+    out = gitio.run_git(root, ["log", "-1", "--format=%ct", commit, "--"], check=False)
     try:
         return date.fromisoformat(iso_date(int(out.strip())))
     except ValueError:
@@ -151,10 +166,10 @@ def _new_aggregator(data: HistoryInput) -> Aggregator:
     config = data.config
     return Aggregator(
         keep=data.paths.__contains__,
-        is_bot=bot_matcher(config.bots),
+        is_bot=bot_matcher(config.bots + config.extra_bots),
         coupling_by=config.coupling_by,
         window_days=config.window_days,
-        ticket=re.compile(config.ticket_pattern),
+        ticket=compile_user_regex(config.ticket_pattern),
         coupling=CouplingCounts(config.max_changeset_size, max(config.min_shared_revs, 1)),
     )
 
@@ -301,12 +316,22 @@ def _preconditions(data: HistoryInput, warnings: list[AnalysisWarning]) -> date 
         warnings.append(
             _warning("shallow-clone", "shallow clone: history starts at the shallow boundary")
         )
-    head = _head_date(data.root, data.config.branch)
+    commit = gitio.resolve_commit(data.root, data.config.branch or "HEAD")
+    head = _head_date(data.root, commit) if commit else None
     if head is None:
         warnings.append(
             _warning("no-history", f"cannot read the commit {data.config.branch or 'HEAD'}")
         )
     return head
+
+
+def _pinned_branch(data: HistoryInput) -> HistoryInput:
+    """The configured branch replaced by the commit id it names: a repository's
+    configuration never reaches a git command line as text (``--output=...``)."""
+    if not data.config.branch:
+        return data
+    commit = gitio.resolve_commit(data.root, data.config.branch)
+    return replace(data, config=replace(data.config, branch=commit or ""))
 
 
 def _uncached_passes(data: HistoryInput, warnings: list[AnalysisWarning]) -> Aggregator | None:
@@ -328,6 +353,7 @@ def run_history(data: HistoryInput) -> tuple[HistoryResult | None, Sequence[Anal
     head = _preconditions(data, warnings)
     if head is None:
         return None, warnings
+    data = _pinned_branch(data)
     aggregator = (
         _uncached_passes(data, warnings)
         if data.cache_dir is None
@@ -363,8 +389,12 @@ def run_history(data: HistoryInput) -> tuple[HistoryResult | None, Sequence[Anal
             )
         )
     files = metrics.file_histories(context)
-    pairs = metrics.temporal_coupling(context)
-    rows, (factor, owners) = metrics.components(context, files, pairs)
+    in_view = data.in_view or (lambda path: True)
+    viewed = [f for f in files if in_view(f.path)]
+    pairs = [
+        p for p in metrics.temporal_coupling(context) if in_view(p.entity) and in_view(p.coupled)
+    ]
+    rows, (factor, owners) = metrics.components(context, viewed, pairs)
     shallow = any(w.kind == "shallow-clone" for w in warnings)
     result = HistoryResult(
         head_date=head.isoformat(),
@@ -379,7 +409,7 @@ def run_history(data: HistoryInput) -> tuple[HistoryResult | None, Sequence[Anal
         bus_factor=factor,
         bus_factor_authors=owners,
         files=tuple(files),
-        hotspots=tuple(metrics.hotspots(context, files)),
+        hotspots=tuple(metrics.hotspots(context, viewed)),
         coupling=tuple(pairs),
         components=tuple(rows),
         team_coupling=tuple(metrics.team_coupling(rows)) if context.team_of else (),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -42,12 +42,16 @@ class ProjectView:
         files: Iterable[SourceFile],
         facts: Mapping[str, FileFacts],
         settings: ResolverSettings | None = None,
+        boundary_of: Callable[[str], str] | None = None,
     ) -> None:
         self.root = root
         self.files = tuple(files)
         self.paths = frozenset(f.path for f in self.files)
         self.facts = facts
         self.settings = settings or ResolverSettings()
+        # The file's boundary (boundaries.py): resolvers prefer candidates in the
+        # importer's own boundary when a name exists in several.
+        self.boundary_of: Callable[[str], str] = boundary_of or (lambda path: "")
         self._root_real = os.path.realpath(root)
 
     def exists(self, path: str) -> bool:

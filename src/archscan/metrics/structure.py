@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 
 import networkx as nx
 
-from archscan.graph import aggregate, package_of
+from archscan.graph import aggregate, package_of, runtime_graph
 from archscan.records import (
     ComponentMetrics,
     Cycle,
@@ -80,7 +80,7 @@ def group_metrics(
     return tuple(result)
 
 
-def cycles(graph: nx.DiGraph, level: str) -> tuple[Cycle, ...]:
+def cycles(graph: nx.DiGraph, level: str, edge_set: str = "runtime") -> tuple[Cycle, ...]:
     found = []
     for component in nx.strongly_connected_components(graph):
         if len(component) < 2:
@@ -91,6 +91,7 @@ def cycles(graph: nx.DiGraph, level: str) -> tuple[Cycle, ...]:
                 members=tuple(sorted(component)),
                 edges=tuple(sorted(sub.edges)),
                 level=level,
+                edge_set=edge_set,
             )
         )
     found.sort(key=lambda c: (-len(c.members), c.members))
@@ -163,6 +164,17 @@ def file_metrics(
     return tuple(rows)
 
 
+def _cycles_of(
+    graph: nx.DiGraph, component_of: Callable[[str], str], has_components: bool, edge_set: str
+) -> tuple[Cycle, ...]:
+    found = cycles(graph, "file", edge_set) + cycles(
+        aggregate(graph, package_of), "package", edge_set
+    )
+    if has_components:
+        found += cycles(aggregate(graph, component_of), "component", edge_set)
+    return found
+
+
 def measure_structure(
     graph: nx.DiGraph,
     facts: Mapping[str, FileFacts],
@@ -170,19 +182,32 @@ def measure_structure(
     language_of: Mapping[str, str | None],
     component_of: Callable[[str], str],
     has_components: bool,
+    in_view: Callable[[str], bool] | None = None,
 ) -> StructureMetrics:
-    """All structural metrics at file, package and (configured) component level."""
-    without_self, with_self = propagation_cost(graph)
-    found_cycles = cycles(graph, "file") + cycles(aggregate(graph, package_of), "package")
+    """All structural metrics at file, package and component level.
+
+    File rows cover every node of ``graph``. Packages, components, cycles and
+    propagation cost cover the architecture view: the nodes ``in_view`` accepts
+    (production code by default, see roles.py). Cycles and propagation cost are given
+    for the runtime edges (import-time: not type-only, not deferred; the default) and
+    for all edges (``edge_set`` "all").
+    """
+    view = graph if in_view is None else graph.subgraph([n for n in graph if in_view(n)])
+    runtime = runtime_graph(view)
+    without_self, with_self = propagation_cost(runtime)
+    all_without, all_with = propagation_cost(view)
+    found_cycles = _cycles_of(runtime, component_of, has_components, "runtime")
+    found_cycles += _cycles_of(view, component_of, has_components, "all")
     components: tuple[ComponentMetrics, ...] = ()
     if has_components:
-        components = group_metrics(graph, component_of, facts, "component")
-        found_cycles += cycles(aggregate(graph, component_of), "component")
+        components = group_metrics(view, component_of, facts, "component")
     return StructureMetrics(
         files=file_metrics(graph, facts, modules, language_of, component_of),
-        packages=group_metrics(graph, package_of, facts, "package"),
+        packages=group_metrics(view, package_of, facts, "package"),
         components=components,
         cycles=found_cycles,
         propagation_cost=without_self,
         propagation_cost_with_self=with_self,
+        propagation_cost_all=all_without,
+        propagation_cost_all_with_self=all_with,
     )

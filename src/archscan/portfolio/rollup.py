@@ -13,6 +13,7 @@ from typing import Any
 import jinja2
 
 from archscan import __version__
+from archscan.outputs import write_text_atomic
 from archscan.report import fastjson
 from archscan.resources import data_dir
 
@@ -154,7 +155,8 @@ def to_html(document: dict[str, Any]) -> str:
 
 def write_rollup(out: Path, rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
     document = portfolio_document(rows)
-    (out / "portfolio.json").write_text(fastjson.dumps(document) + "\n", encoding="utf-8")
-    (out / "portfolio.csv").write_text(to_csv(document), encoding="utf-8")
-    (out / "portfolio.html").write_text(to_html(document), encoding="utf-8")
+    # atomic: an interrupted roll-up leaves the previous files, never half a file
+    write_text_atomic(out / "portfolio.json", fastjson.dumps(document) + "\n")
+    write_text_atomic(out / "portfolio.csv", to_csv(document))
+    write_text_atomic(out / "portfolio.html", to_html(document))
     return document

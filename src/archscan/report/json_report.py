@@ -7,6 +7,7 @@ order, floats rounded where they are computed.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -14,10 +15,12 @@ from archscan import __version__
 from archscan.graph import package_of
 from archscan.history.report import history_sections
 from archscan.languages import registry
+from archscan.outputs import write_text_atomic
 from archscan.records import Analysis, ComponentMetrics, Cycle
 from archscan.report import fastjson
+from archscan.report.sections import boundary_section, role_sections
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 
 def _group(metrics: ComponentMetrics) -> dict[str, Any]:
@@ -37,6 +40,7 @@ def _group(metrics: ComponentMetrics) -> dict[str, Any]:
 def _cycle(cycle: Cycle) -> dict[str, Any]:
     return {
         "level": cycle.level,
+        "edge_set": cycle.edge_set,
         "size": len(cycle.members),
         "members": list(cycle.members),
         "edges": [list(edge) for edge in cycle.edges],
@@ -66,9 +70,8 @@ def _languages(analysis: Analysis) -> list[dict[str, Any]]:
 def _files(analysis: Analysis) -> list[dict[str, Any]]:
     measured = {m.path: m for m in analysis.structure.files}
     rows = []
+    boundary_of = analysis.boundaries.of if analysis.boundaries else None
     for file in analysis.files:
-        if file.language is None:
-            continue
         facts = analysis.facts.get(file.path)
         metric = measured.get(file.path)
         rows.append(
@@ -77,7 +80,10 @@ def _files(analysis: Analysis) -> list[dict[str, Any]]:
                 "language": file.language,
                 "module": analysis.resolution.modules.get(file.path, file.path),
                 "package": package_of(file.path),
-                "component": metric.component if metric else None,
+                "component": boundary_of(file.path)
+                if boundary_of
+                else (metric.component if metric else None),
+                "role": file.role,
                 "blob_id": file.blob_id,
                 "size": file.size,
                 "sloc": facts.sloc if facts else 0,
@@ -100,10 +106,20 @@ def _files(analysis: Analysis) -> list[dict[str, Any]]:
     return rows
 
 
+def _view(analysis: Analysis, roles: dict[str, str]) -> Callable[[str], bool]:
+    wanted = set(analysis.view_roles)
+    return lambda path: roles.get(path, "production") in wanted
+
+
 def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
     structure = analysis.structure
     repo = analysis.repository
-    file_cycles = [c for c in structure.cycles if c.level == "file"]
+    # The summary counts the default view: runtime edges between production files.
+    file_cycles = [c for c in structure.cycles if c.level == "file" and c.edge_set == "runtime"]
+    roles = {f.path: f.role for f in analysis.files}
+    in_view = _view(analysis, roles)
+    kinds = {g.name: g.kind for g in analysis.boundaries.groups} if analysis.boundaries else {}
+    boundary_of = analysis.boundaries.of if analysis.boundaries else (lambda path: "")
     return {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "archscan", "version": __version__},
@@ -133,6 +149,8 @@ def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
                 "kind": d.kind,
                 "lines": list(d.lines),
                 "type_only": d.type_only,
+                "local": d.local,
+                "cross_boundary": boundary_of(d.source) != boundary_of(d.target),
             }
             for d in analysis.resolution.dependencies
         ],
@@ -141,19 +159,35 @@ def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
         ],
         "packages": [_group(p) for p in structure.packages],
         "components": [
-            {**_group(c), "patterns": list(analysis.components.get(c.name, ()))}
+            {
+                **_group(c),
+                "kind": kinds.get(c.name, "component"),
+                "patterns": list(analysis.components.get(c.name, ())),
+            }
             for c in structure.components
         ],
         "cycles": [_cycle(c) for c in structure.cycles],
         "metrics": {
             "propagation_cost": structure.propagation_cost,
             "propagation_cost_with_self": structure.propagation_cost_with_self,
+            "edges": "runtime",
+            "all_edges": {
+                "propagation_cost": structure.propagation_cost_all,
+                "propagation_cost_with_self": structure.propagation_cost_all_with_self,
+            },
         },
+        "views": {
+            "roles": list(analysis.view_roles),
+            "edges": "runtime",
+            "files": sum(1 for f in structure.files if in_view(f.path)),
+        },
+        "roles": role_sections(analysis),
+        "boundaries": boundary_section(analysis),
         "skipped": [{"path": s.path, "reason": s.reason} for s in analysis.skipped],
         "warnings": [
             {"path": w.path, "kind": w.kind, "message": w.message} for w in analysis.warnings
         ],
-        **history_sections(analysis.history),
+        **history_sections(analysis.history, in_view),
     }
 
 
@@ -168,5 +202,4 @@ def dumps_data(data: dict[str, Any]) -> str:
 
 
 def write_json(analysis: Analysis, path: Path) -> Path:
-    path.write_text(dumps(analysis), encoding="utf-8")
-    return path
+    return write_text_atomic(path, dumps(analysis))

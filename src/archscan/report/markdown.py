@@ -7,6 +7,7 @@ from typing import Any
 
 import jinja2
 
+from archscan.outputs import display, write_text_atomic
 from archscan.resources import data_dir
 
 
@@ -22,7 +23,7 @@ def environment() -> jinja2.Environment:
 
 def _md(value: object) -> str:
     """Make a value safe inside a Markdown table cell."""
-    return str(value).replace("|", "\\|").replace("\n", " ").replace("`", "'")
+    return display(str(value)).replace("|", "\\|").replace("\n", " ").replace("`", "'")
 
 
 def render_markdown(data: dict[str, Any], top: int = 15) -> str:
@@ -30,8 +31,17 @@ def render_markdown(data: dict[str, Any], top: int = 15) -> str:
     env = environment()
     env.filters["md"] = _md
     template = env.get_template("report.md.j2")
-    files = data["files"]
-    return template.render(
+    # Rankings cover the architecture view (production code by default), like the
+    # components, cycles and history views; the other roles are counted on their own.
+    view_roles = set(data["views"]["roles"])
+    files = [f for f in data["files"] if f["role"] in view_roles and f["language"]]
+    runtime = [c for c in data["cycles"] if c["edge_set"] == "runtime"]
+    every = [c for c in data["cycles"] if c["edge_set"] == "all"]
+    text = template.render(
+        runtime_cycles=runtime,
+        largest_runtime=max((c["size"] for c in runtime if c["level"] == "file"), default=0),
+        largest_all=max((c["size"] for c in every if c["level"] == "file"), default=0),
+        all_file_cycles=sum(1 for c in every if c["level"] == "file"),
         data=data,
         top=top,
         most_complex=sorted(files, key=lambda f: (-f["complexity"], f["path"]))[:top],
@@ -42,8 +52,8 @@ def render_markdown(data: dict[str, Any], top: int = 15) -> str:
             :top
         ],
     )
+    return display(text)
 
 
 def write_markdown(data: dict[str, Any], path: Path) -> Path:
-    path.write_text(render_markdown(data), encoding="utf-8")
-    return path
+    return write_text_atomic(path, render_markdown(data))

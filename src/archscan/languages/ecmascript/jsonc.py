@@ -7,8 +7,9 @@ by a small scanner that knows where strings begin and end.
 
 from __future__ import annotations
 
-import json
 from typing import Any
+
+from archscan.repofiles import loads_json
 
 
 def _string_end(text: str, start: int) -> int:
@@ -67,4 +68,4 @@ def _drop_trailing_commas(text: str) -> str:
 
 def loads(text: str) -> Any:
     """Parse JSONC; raises ValueError (json.JSONDecodeError) when it is not even that."""
-    return json.loads(_drop_trailing_commas(_strip(text.lstrip("\ufeff"))))
+    return loads_json(_drop_trailing_commas(_strip(text.lstrip("\ufeff"))))

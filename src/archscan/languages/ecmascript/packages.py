@@ -7,16 +7,14 @@ import of a real npm package of the same name.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
-
 from archscan.languages.base import ProjectView
 from archscan.languages.ecmascript import paths
 from archscan.records import AnalysisWarning
+from archscan.repofiles import loads_json, loads_yaml
 
 # Conditions archscan accepts in `exports`/`imports`, whatever their order in the file.
 # Every matching one is tried in the file's order, so that a source entry ("source",
@@ -45,7 +43,7 @@ def _read_json(project: ProjectView, path: str) -> Any:
     if text is None:
         return None
     try:
-        return json.loads(text.lstrip("\ufeff"))
+        return loads_json(text)
     except ValueError:
         return None
 
@@ -61,8 +59,8 @@ def _workspace_patterns(project: ProjectView, root_manifest: Any) -> list[str]:
     pnpm = project.read_text("pnpm-workspace.yaml")
     if pnpm is not None:
         try:
-            data = yaml.safe_load(pnpm)
-        except yaml.YAMLError:
+            data = loads_yaml(pnpm)
+        except ValueError:
             data = None
         if isinstance(data, dict) and isinstance(data.get("packages"), list):
             patterns += [p for p in data["packages"] if isinstance(p, str)]

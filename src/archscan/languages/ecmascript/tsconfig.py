@@ -23,6 +23,7 @@ from archscan.languages.ecmascript import jsonc, paths
 from archscan.records import AnalysisWarning
 
 CONFIG_NAMES = ("tsconfig.json", "jsconfig.json")
+MAX_EXTENDS = 64  # deeper `extends` chains are cut (with a warning)
 
 
 @dataclass(frozen=True)
@@ -92,17 +93,25 @@ class TsConfigs:
         return self.load(config) if config else None
 
     def _nearest_config(self, directory: str) -> str | None:
-        if directory not in self._nearest:
-            found = None
-            for name in CONFIG_NAMES:
-                candidate = f"{directory}/{name}" if directory else name
-                if self._project.exists(candidate):
-                    found = candidate
-                    break
-            if found is None and directory:
-                found = self._nearest_config(paths.parent(directory))
-            self._nearest[directory] = found
-        return self._nearest[directory]
+        """Iterative: a hostile tree is 2,000 folders deep, deeper than Python recursion."""
+        walked: list[str] = []
+        found: str | None = None
+        while True:
+            if directory in self._nearest:
+                found = self._nearest[directory]
+                break
+            walked.append(directory)
+            found = next((c for c in self._candidates(directory) if self._project.exists(c)), None)
+            if found is not None or not directory:
+                break
+            directory = paths.parent(directory)
+        for folder in walked:
+            self._nearest[folder] = found
+        return found
+
+    @staticmethod
+    def _candidates(directory: str) -> list[str]:
+        return [f"{directory}/{name}" if directory else name for name in CONFIG_NAMES]
 
     def load(self, config: str) -> CompilerPaths:
         if config not in self._effective:
@@ -127,6 +136,11 @@ class TsConfigs:
             return {}
         return data if isinstance(data, dict) else {}
 
+    def _warn_once(self, config: str, message: str) -> None:
+        warning = AnalysisWarning(config, "config", message)
+        if warning not in self.warnings:
+            self.warnings.append(warning)
+
     def _extends_path(self, config: str, value: str) -> str | None:
         if value.startswith((".", "/")):
             target = paths.join(paths.parent(config), value)
@@ -144,6 +158,10 @@ class TsConfigs:
             self.warnings.append(
                 AnalysisWarning(config, "config", f"circular tsconfig extends: {cycle}")
             )
+            return _Options()
+        if len(stack) >= MAX_EXTENDS:
+            # each level is a recursion; a real chain is a handful of files deep
+            self._warn_once(config, f"tsconfig extends chain deeper than {MAX_EXTENDS}: cut")
             return _Options()
         data = self._read(config)
         merged = _Options()

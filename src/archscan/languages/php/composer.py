@@ -6,9 +6,10 @@ map namespace prefixes to folders relative to the composer.json that declares th
 
 from __future__ import annotations
 
-import json
 import posixpath
 from dataclasses import dataclass
+
+from archscan.repofiles import loads_json
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,7 @@ def parse_composer(directory: str, text: str) -> Autoload:
     Invalid JSON or unexpected shapes give no rules rather than an error.
     """
     try:
-        data = json.loads(text)
+        data = loads_json(text)
     except ValueError:
         return Autoload()
     if not isinstance(data, dict):

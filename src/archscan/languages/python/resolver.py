@@ -60,6 +60,9 @@ class PythonResolver:
         self._roots = self._detect_roots(configured)
         self._primary: dict[str, str] = {}
         self._index: dict[str, str] = {}
+        # Names several files answer to (a generated demo_pb2.py in each service):
+        # resolved inside the importer's boundary first.
+        self._candidates: dict[str, list[str]] = defaultdict(list)
         self._build_index()
 
     # -- module names -------------------------------------------------------------
@@ -115,10 +118,15 @@ class PythonResolver:
             # A .py beats a .pyi stub; the first file wins otherwise (sorted: deterministic).
             if names[0] not in self._index or self._index[names[0]].endswith(".pyi"):
                 self._index[names[0]] = path
+            for name in names:
+                self._candidates[name].append(path)
             for alias in names[1:]:
                 aliases.setdefault(alias, path)
         for alias, path in aliases.items():
             self._index.setdefault(alias, path)
+        self._candidates = defaultdict(
+            list, {n: c for n, c in self._candidates.items() if len(set(c)) > 1}
+        )
 
     def module_name(self, path: str) -> str:
         return self._primary.get(path, ".".join(_module_parts(path)))
@@ -144,11 +152,23 @@ class PythonResolver:
             return [f"{base}.{name}" for name in item.names]
         return [base]
 
-    def _internal(self, name: str) -> str | None:
+    def _scoped(self, name: str, importer: str) -> str | None:
+        """The file for a name, preferring one in the importer's boundary."""
+        found = self._index.get(name)
+        candidates = self._candidates.get(name)
+        if found is None or not candidates or not importer:
+            return found
+        own = self._project.boundary_of(importer)
+        if self._project.boundary_of(found) == own:
+            return found
+        local = [c for c in candidates if self._project.boundary_of(c) == own]
+        return local[0] if local else found
+
+    def _internal(self, name: str, importer: str = "") -> str | None:
         if name in self._index:
-            return self._index[name]
+            return self._scoped(name, importer)
         parent = name.rpartition(".")[0]
-        return self._index.get(parent) if parent else None
+        return self._scoped(parent, importer) if parent else None
 
     def resolve(self, facts: FileFacts) -> Iterable[Dependency | ExternalDependency]:
         lines: dict[str, list[int]] = defaultdict(list)
@@ -159,7 +179,7 @@ class PythonResolver:
             if objects is None:
                 continue
             for name in objects:
-                target = self._internal(name)
+                target = self._internal(name, facts.path)
                 if target is None:
                     top = name.split(".")[0]
                     if item.level == 0 and top and top not in _STDLIB:
