@@ -182,7 +182,29 @@ def test_rewritten_history_does_not_reuse_the_old_pack(make_repo, tmp_path: Path
     assert dumps(cached(repo.root, cache)) == dumps(uncached(repo.root))
 
 
-def _only_shape(opened: store.HistoryStore) -> str:
-    rows = opened._db.execute("SELECT DISTINCT shape FROM packs WHERE kind='names'").fetchall()
+def _only_shape(opened: store.HistoryStore, kind: str = "names") -> str:
+    query = "SELECT DISTINCT shape FROM packs WHERE kind=?"
+    rows = opened._db.execute(query, (kind,)).fetchall()
     assert len(rows) == 1
     return str(rows[0][0])
+
+
+def test_unreadable_commits_are_packed_as_stale_and_read_again(make_repo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    repo = build(make_repo)
+    blob = repo.git("rev-parse", "HEAD~3:core/a.py").strip()
+    os.remove(repo.root / ".git" / "objects" / blob[:2] / blob[2:])
+    cache = tmp_path / "cache"
+    first = cached(repo.root, cache)
+    assert any(w.kind == "history-missing-objects" for w in first.warnings)
+    opened, _ = store.open_store(cache)
+    try:
+        ids = commit_ids(repo.root, LogQuery())
+        found = opened.get_pack("lines", _only_shape(opened, "lines"), ids)
+        assert found is not None and len(found[2]) == 2  # the two unreadable commits
+    finally:
+        opened.close()
+    repo.write("web/b.py", "b = 100\n")
+    repo.commit("after", ANN, day(12))
+    again = cached(repo.root, cache)
+    assert any(w.kind == "history-missing-objects" for w in again.warnings)
+    assert dumps(again) == dumps(uncached(repo.root))

@@ -100,10 +100,11 @@ class CachedReader:
         run's pack covers the commits it saw; the rest come from stored rows, then git.
         Commits in ``lost`` (degraded or unreadable) are never stored, so that a later
         run tries them again."""
-        start, packed = self._get_pack(table, shape, ids)
+        start, packed, stale = self._get_pack(table, shape, ids)
         end = start + len(packed)
-        self.advance(len(packed))
-        rest = [*ids[:start], *ids[end:]]
+        self.advance(len(packed) - len(stale))
+        again = [commit for commit in ids[start:end] if commit in stale]
+        rest = [*ids[:start], *again, *ids[end:]]
         found = self._get(table, shape, rest)
         self.advance(len(found))
         missing = [commit for commit in rest if commit not in found]
@@ -120,27 +121,35 @@ class CachedReader:
         self._put(table, shape, {k: v for k, v in fresh.items() if k not in skip})
         found.update(fresh)
         entries = [parse(found[c]) if c in found else None for c in ids[:start]]
-        entries += packed
+        entries += [
+            (parse(found[c]) if c in found else None) if c in stale else packed[i]
+            for i, c in enumerate(ids[start:end])
+        ]
         entries += [parse(found[c]) if c in found else None for c in ids[end:]]
-        if not lost and len(packed) != len(ids):
-            self._put_pack(table, shape, ids, entries)
+        if len(packed) != len(ids):
+            # degraded or unreadable commits are marked stale: read again next run
+            self._put_pack(table, shape, ids, entries, set(lost))
         return entries
 
-    def _get_pack(self, table: str, shape: str, ids: Sequence[str]) -> tuple[int, list[Any]]:
+    def _get_pack(
+        self, table: str, shape: str, ids: Sequence[str]
+    ) -> tuple[int, list[Any], set[str]]:
         if self.store is None:
-            return 0, []
+            return 0, [], set()
         try:
             found = self.store.get_pack(table, shape, ids)
         except sqlite3.DatabaseError as exc:
             self._give_up(f"unreadable ({exc})")
-            return 0, []
-        return found or (0, [])
+            return 0, [], set()
+        return found or (0, [], set())
 
-    def _put_pack(self, table: str, shape: str, ids: Sequence[str], entries: list[Any]) -> None:
+    def _put_pack(
+        self, table: str, shape: str, ids: Sequence[str], entries: list[Any], stale: set[str]
+    ) -> None:
         if self.store is None:
             return
         try:
-            self.store.put_pack(table, shape, ids, entries)
+            self.store.put_pack(table, shape, ids, entries, stale)
         except sqlite3.OperationalError as exc:
             self.problem = self.problem or f"not updated ({exc})"
         except sqlite3.DatabaseError as exc:

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-FORMAT = "history-v2"
+FORMAT = "history-v3"
 FILE_NAME = "history.sqlite"
 MAX_AGE_DAYS = 90
 DEFAULT_MAX_BYTES = 512 * 1024 * 1024
@@ -123,9 +123,12 @@ class HistoryStore:
             )
         self.evict()
 
-    def get_pack(self, kind: str, shape: str, ids: Sequence[str]) -> tuple[int, list[Any]] | None:
-        """(start, entries) of a stored pack whose commits are ``ids[start:start+n]``
-        exactly (the history the previous run saw, now below newer commits)."""
+    def get_pack(
+        self, kind: str, shape: str, ids: Sequence[str]
+    ) -> tuple[int, list[Any], set[str]] | None:
+        """(start, entries, stale) of a stored pack whose commits are
+        ``ids[start:start+n]`` exactly (the history the previous run saw, now below newer
+        commits); ``stale``: its commits that were degraded or unreadable, to read again."""
         position = {commit: i for i, commit in enumerate(ids)}
         rows = self._db.execute(
             "SELECT tip, count FROM packs WHERE kind=? AND shape=? ORDER BY count DESC",
@@ -139,12 +142,12 @@ class HistoryStore:
                 "SELECT pack FROM packs WHERE kind=? AND shape=? AND tip=?", (kind, shape, tip)
             ).fetchone()
             try:
-                packed_ids, entries = marshal.loads(blob[0])
+                packed_ids, entries, stale = marshal.loads(blob[0])
             except (TypeError, ValueError, EOFError):
                 continue  # a damaged pack is only a miss
             if list(packed_ids) == list(ids[start : start + count]):
                 self._touch_pack(kind, shape, tip)
-                return start, entries
+                return start, entries, set(stale)
         return None
 
     def _touch_pack(self, kind: str, shape: str, tip: str) -> None:
@@ -154,11 +157,13 @@ class HistoryStore:
                 (_today(), kind, shape, tip),
             )
 
-    def put_pack(self, kind: str, shape: str, ids: Sequence[str], entries: list[Any]) -> None:
+    def put_pack(
+        self, kind: str, shape: str, ids: Sequence[str], entries: list[Any], stale: set[str]
+    ) -> None:
         """Store this run's pack; only the newest PACKS_KEPT per (kind, shape) stay."""
         if not ids:
             return
-        blob = marshal.dumps((tuple(ids), entries))
+        blob = marshal.dumps((tuple(ids), entries, tuple(sorted(stale))))
         with self._transaction():
             self._db.execute(
                 "INSERT OR REPLACE INTO packs VALUES (?, ?, ?, ?, ?, ?)",
