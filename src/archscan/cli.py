@@ -16,7 +16,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from archscan import __version__
+from archscan.check import EXIT_INTERNAL
+from archscan.cli_check import register_check_commands
 from archscan.config import ConfigError, load_config
+from archscan.contexts.decomposition import Decomposition, DecompositionError, read_decomposition
 from archscan.gitio import GitError
 from archscan.outputs import OutputError, prepare_out_dir, write_text_atomic
 from archscan.pipeline import InputError, RunOptions, check_repository, run
@@ -217,6 +220,17 @@ def analyze(
     timings: Annotated[
         bool, typer.Option("--timings", help="Print the time of each phase (on stderr).")
     ] = False,
+    contexts: Annotated[
+        int | None, typer.Option("--contexts", min=1, help="Ask for this many contexts.")
+    ] = None,
+    decomposition: Annotated[
+        list[Path] | None,
+        typer.Option("--decomposition", help="CSV/RSF of file-or-class,service to score."),
+    ] = None,
+    ground_truth: Annotated[
+        list[Path] | None,
+        typer.Option("--ground-truth", help="CSV/RSF ground truth: MoJoFM and c2c."),
+    ] = None,
 ) -> None:
     """Analyse a repository: dependency graph, structural metrics, reports."""
     formats = _formats(format)
@@ -224,7 +238,13 @@ def analyze(
     settings = load_config(repo, config).with_cli(tuple(include or ()), tuple(exclude or ()))
     target = _output_dir(out, repo)
     options = RunOptions(
-        jobs=jobs, cache_dir=cache_dir, use_cache=not no_cache, history=not no_history
+        jobs=jobs,
+        cache_dir=cache_dir,
+        use_cache=not no_cache,
+        history=not no_history,
+        contexts=contexts,
+        decompositions=_decompositions(decomposition),
+        ground_truths=_decompositions(ground_truth),
     )
     progress = TimedProgress(RichProgress(enabled=not quiet))
     analysis = run(repo, settings, options, progress)
@@ -350,6 +370,113 @@ _JOBS = Annotated[int, typer.Option("--jobs", "-j", help="Worker processes (0 = 
 _CACHE = Annotated[Path | None, typer.Option("--cache-dir", help="Parse cache folder.")]
 
 
+def _decompositions(paths: list[Path] | None) -> tuple[Decomposition, ...]:
+    try:
+        return tuple(read_decomposition(p) for p in paths or ())
+    except DecompositionError as exc:
+        raise UsageError(str(exc)) from exc
+
+
+def _print_warnings(analysis: Any, kinds: tuple[str, ...]) -> None:
+    for warning in analysis.warnings:
+        if warning.kind in kinds:
+            stderr.print(f"archscan: warning: {warning.message}", markup=False)
+
+
+_CONTEXT_WARNINGS = (
+    "contexts-no-history",
+    "contexts-empty",
+    "contexts-count",
+    "decomposition-unknown",
+)
+
+
+@app.command(name="contexts")
+def contexts_command(
+    path: Annotated[Path, typer.Argument(help="The repository to analyse.")],
+    config: _CONFIG = None,
+    contexts: Annotated[
+        int | None, typer.Option("--contexts", min=1, help="Ask for this many contexts.")
+    ] = None,
+    decomposition: Annotated[
+        list[Path] | None,
+        typer.Option("--decomposition", help="CSV/RSF of file-or-class,service to score."),
+    ] = None,
+    ground_truth: Annotated[
+        list[Path] | None,
+        typer.Option("--ground-truth", help="CSV/RSF ground truth: MoJoFM and c2c."),
+    ] = None,
+    no_history: Annotated[bool, typer.Option("--no-history", help="No git history.")] = False,
+    top: Annotated[int, typer.Option("--top", "-n", help="Rows to show.")] = 30,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes (0 = cores).")] = 0,
+    cache_dir: Annotated[Path | None, typer.Option("--cache-dir", help="Parse cache.")] = None,
+) -> None:
+    """Candidate bounded contexts and the quality of the decomposition."""
+    from archscan.contexts.tables import contexts_table, quality_table, scores_table
+
+    repo = check_repository(path)
+    settings = load_config(repo, config)
+    options = RunOptions(
+        jobs=jobs,
+        cache_dir=cache_dir,
+        history=not no_history,
+        contexts=contexts,
+        decompositions=_decompositions(decomposition),
+        ground_truths=_decompositions(ground_truth),
+    )
+    analysis = run(repo, settings, options, RichProgress(enabled=True))
+    _print_warnings(analysis, _CONTEXT_WARNINGS)
+    result = analysis.contexts
+    if result is None or not result.contexts:
+        raise UsageError("no production files to propose contexts from")
+    signals = ", ".join(result.signals)
+    title = f"{len(result.contexts)} candidate contexts of {repo.name} ({signals})"
+    stdout.print(contexts_table(result, title, top))
+    stdout.print(quality_table((result.quality, *result.decompositions), "Decomposition quality"))
+    if result.scores:
+        stdout.print(scores_table(result.scores, "Against the ground truth"))
+
+
+@app.command()
+def compare(
+    first: Annotated[str, typer.Argument(help="A decomposition file, or 'archscan'.")],
+    second: Annotated[str, typer.Argument(help="A decomposition file, or 'archscan'.")],
+    repo_path: Annotated[Path, typer.Option("--repo", "-r", help="The repository.")] = Path("."),
+    config: _CONFIG = None,
+    ground_truth: Annotated[
+        list[Path] | None,
+        typer.Option("--ground-truth", help="CSV/RSF ground truth: MoJoFM and c2c."),
+    ] = None,
+    no_history: Annotated[bool, typer.Option("--no-history", help="No git history.")] = False,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes (0 = cores).")] = 0,
+) -> None:
+    """Score two decompositions side by side (quality metrics, MoJoFM of each to the other)."""
+    from archscan.contexts.tables import quality_table, scores_table
+
+    repo = check_repository(repo_path)
+    names = [first, second]
+    given = _decompositions([Path(n) for n in names if n != "archscan"])
+    options = RunOptions(
+        jobs=jobs,
+        history=not no_history,
+        decompositions=given,
+        ground_truths=_decompositions(ground_truth),
+        cross_scores=True,
+    )
+    analysis = run(repo, load_config(repo, config), options, RichProgress(enabled=True))
+    _print_warnings(analysis, _CONTEXT_WARNINGS)
+    result = analysis.contexts
+    if result is None or not result.contexts:
+        raise UsageError("no production files to compare decompositions on")
+    by_name = {q.name: q for q in (result.quality, *result.decompositions)}
+    chosen = [by_name[n if n == "archscan" else str(Path(n))] for n in names]
+    stdout.print(quality_table(chosen, "Decompositions side by side"))
+    wanted = {q.name for q in chosen}
+    scores = [s for s in result.scores if s.decomposition in wanted]
+    if scores:
+        stdout.print(scores_table(scores, "MoJoFM / c2c (the second column is the reference)"))
+
+
 def _register_history_view(view: str, summary: str) -> None:
     """One terminal command per history view; they differ only in the table they print."""
 
@@ -374,6 +501,8 @@ _HISTORY_VIEWS = (
 )
 for _name, _help in _HISTORY_VIEWS:
     _register_history_view(_name, _help)
+
+register_check_commands(app)
 
 
 @app.command()
@@ -501,4 +630,5 @@ def main() -> None:
             f"archscan: internal error: {type(exc).__name__}: {exc} (run with --debug for details)",
             markup=False,
         )
-        sys.exit(1)
+        # Not 1: CI reads 1 as "violations found" (archscan check).
+        sys.exit(EXIT_INTERNAL)

@@ -12,17 +12,16 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from archscan.errors import ConfigError
 from archscan.records import AnalysisWarning
+from archscan.rules.base import RuleSpec
+from archscan.rules.registry import rule_spec, threshold_keys, threshold_spec
 from archscan.userregex import compile_user_regex
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
-
-
-class ConfigError(ValueError):
-    """A configuration file is unreadable or invalid."""
 
 
 DEFAULT_VENDORED: tuple[str, ...] = (
@@ -45,16 +44,8 @@ DEFAULT_VENDORED: tuple[str, ...] = (
 
 DEFAULT_MAX_FILE_SIZE = 1024 * 1024
 
-THRESHOLD_KEYS: tuple[str, ...] = (
-    "max_cycles",
-    "max_cycle_size",
-    "max_propagation_cost",
-    "max_file_complexity",
-    "max_function_complexity",
-    "max_fan_out",
-    "max_component_instability",
-    "max_component_distance",
-)
+# One per threshold rule of the registry (archscan.rules): a new rule adds its key.
+THRESHOLD_KEYS: tuple[str, ...] = threshold_keys()
 
 
 @dataclass(frozen=True)
@@ -148,6 +139,59 @@ class RolesConfig:
     architecture: tuple[str, ...] = ("production",)
 
 
+# Folder names of layers (tiers of a layered design), not features: the package prior
+# skips them, and the vocabulary ignores them as terms (OrderController says "order").
+# Cross-cutting packages (util, common, core, config) are not layers: they may be grouped.
+_LAYER_WORDS = """
+controller controllers service services model models entity entities repository repositories
+repo dao daos domain web api rest dto dtos mapper mappers view views action actions handler
+handlers impl persistence application presentation ui forms serializers templates
+templatetags tables filtersets graphql management commands pkg src main java kotlin app apps
+admin schema schemas serializers_
+"""
+DEFAULT_LAYER_NAMES: tuple[str, ...] = tuple(_LAYER_WORDS.split())
+# Bootstrap/configuration file names (globs) gathered into the platform context.
+_PLATFORM_WORDS = """
+*Application.java *Application.kt *Configuration.java *Configuration.kt *Config.java
+*Config.kt *Initializer.java *RuntimeHints.java Program.cs Startup.cs settings.py
+settings/*.py wsgi.py asgi.py manage.py __main__.py main.go main.ts main.js
+server.js server.ts app.module.ts config/*.rb config.ru
+"""
+DEFAULT_PLATFORM_NAMES: tuple[str, ...] = tuple(_PLATFORM_WORDS.split())
+
+
+@dataclass(frozen=True)
+class ContextsConfig:
+    """``[contexts]``: candidate bounded contexts (see docs/contexts.md for the measured
+    effect of every weight)."""
+
+    structure: float = 1.0  # weight of the static dependency signal
+    co_change: float = 1.0  # weight of raw co-change (commits, bulk commits down-weighted)
+    vocabulary: float = 0.5  # weight of identifier-term TF-IDF similarity
+    data: float = 1.0  # weight of shared table access (when data access is known)
+    package: float = 0.5  # weight of the feature-shaped package prior
+    type_only_factor: float = 0.5  # a type-only dependency counts this much of a runtime one
+    local_factor: float = 0.5  # a deferred (function-local) import counts this much
+    max_changeset_size: int = 50  # commits touching more production files are left out
+    vocabulary_neighbours: int = 5  # top-k most similar files kept per file
+    max_neighbours: int = 20  # the fused graph keeps each file's k strongest ties (0: all)
+    min_similarity: float = 0.1  # cosine below this is no vocabulary edge
+    resolutions: tuple[float, ...] = (0.6, 0.8, 1.0, 1.25, 1.5)
+    seeds: int = 4  # Leiden runs per resolution (seed, seed+1, ...)
+    seed: int = 42
+    platform: bool = True  # gather bootstrap/configuration code into a shared context
+    platform_names: tuple[str, ...] = DEFAULT_PLATFORM_NAMES  # file-name globs
+    layer_names: tuple[str, ...] = DEFAULT_LAYER_NAMES  # folder names that are layers
+
+
+@dataclass(frozen=True)
+class CheckConfig:
+    """``[check]``: what ``archscan check`` runs (see docs/check.md)."""
+
+    packs: tuple[str, ...] = ("ci-defaults",)  # rule packs from rules/, combined in order
+    baseline: str = "archscan-baseline.json"  # repository-relative; used when it exists
+
+
 @dataclass(frozen=True)
 class Config:
     include: tuple[str, ...] = ()
@@ -158,6 +202,9 @@ class Config:
     thresholds: Mapping[str, float] = field(default_factory=dict)
     python: PythonConfig = PythonConfig()
     history: HistoryConfig = HistoryConfig()
+    contexts: ContextsConfig = ContextsConfig()
+    rules: tuple[RuleSpec, ...] = ()  # [[rules]]: configured uses of registered rules
+    check: CheckConfig = CheckConfig()
     roles: RolesConfig = RolesConfig()
     source: str = ""  # where the configuration was read from ("" = defaults)
     warnings: tuple[AnalysisWarning, ...] = ()  # a broken file that was ignored
@@ -176,6 +223,9 @@ _TOP_KEYS = {
     "thresholds",
     "python",
     "history",
+    "contexts",
+    "rules",
+    "check",
     "roles",
 }
 
@@ -231,8 +281,36 @@ def _thresholds(value: Any) -> dict[str, float]:
     for key, number in value.items():
         if isinstance(number, bool) or not isinstance(number, (int, float)):
             raise ConfigError(f"'thresholds.{key}' must be a number")
+        threshold_spec(key, number, "error", "thresholds")  # the rule validates its limit
         out[key] = float(number)
     return out
+
+
+def _rules(value: Any) -> tuple[RuleSpec, ...]:
+    if not isinstance(value, list):
+        raise ConfigError("'rules' must be an array of tables ([[tool.archscan.rules]])")
+    specs = tuple(rule_spec(entry, f"rules[{i}]") for i, entry in enumerate(value))
+    names = [s.name for s in specs]
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        raise ConfigError(f"rule name(s) used twice in [[rules]]: {', '.join(duplicates)}")
+    return specs
+
+
+def _check(value: Any) -> CheckConfig:
+    if not isinstance(value, dict):
+        raise ConfigError("'check' must be a table")
+    _check_keys(value, {"packs", "baseline"}, "[check]")
+    config = CheckConfig()
+    if "packs" in value:
+        config = replace(config, packs=_str_list(value["packs"], "check.packs"))
+    if "baseline" in value:
+        name = value["baseline"]
+        # The repository's own configuration is untrusted: the baseline stays inside it.
+        if not isinstance(name, str) or not name or name.startswith("/") or ".." in name.split("/"):
+            raise ConfigError("'check.baseline' must be a path inside the repository")
+        config = replace(config, baseline=name)
+    return config
 
 
 def _python(value: Any) -> PythonConfig:
@@ -279,6 +357,71 @@ def _history(value: Any) -> HistoryConfig:
     return HistoryConfig(**parsed)
 
 
+_CONTEXT_FLOATS = (
+    "structure",
+    "co_change",
+    "vocabulary",
+    "data",
+    "package",
+    "type_only_factor",
+    "local_factor",
+    "min_similarity",
+)
+_CONTEXT_INTS = (
+    "max_changeset_size",
+    "vocabulary_neighbours",
+    "max_neighbours",
+    "seeds",
+    "seed",
+)
+_CONTEXT_KEYS = {
+    *_CONTEXT_FLOATS,
+    *_CONTEXT_INTS,
+    "resolutions",
+    "platform",
+    "platform_names",
+    "layer_names",
+}
+
+
+def _number(value: Any, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+        raise ConfigError(f"'{where}' must be a non-negative number")
+    return float(value)
+
+
+def _contexts_value(key: str, value: Any) -> Any:
+    where = f"contexts.{key}"
+    if key in _CONTEXT_FLOATS:
+        return _number(value, where)
+    if key in _CONTEXT_INTS:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ConfigError(f"'{where}' must be a non-negative integer")
+        return value
+    if key == "platform":
+        if not isinstance(value, bool):
+            raise ConfigError(f"'{where}' must be true or false")
+        return value
+    if key == "resolutions":
+        if not isinstance(value, list) or not value:
+            raise ConfigError(f"'{where}' must be a non-empty list of positive numbers")
+        numbers = tuple(_number(v, where) for v in value)
+        if min(numbers) <= 0:
+            raise ConfigError(f"'{where}' must be a non-empty list of positive numbers")
+        return numbers
+    return _str_list(value, where)
+
+
+def _contexts(value: Any) -> ContextsConfig:
+    if not isinstance(value, dict):
+        raise ConfigError("'contexts' must be a table")
+    _check_keys(value, _CONTEXT_KEYS, "[contexts]")
+    parsed = {key: _contexts_value(key, item) for key, item in value.items()}
+    if parsed.get("seeds", 1) < 1:
+        raise ConfigError("'contexts.seeds' must be at least 1")
+    return ContextsConfig(**parsed)
+
+
 def _roles(value: Any) -> RolesConfig:
     from archscan.records import FILE_ROLES
 
@@ -318,6 +461,12 @@ def parse_config(table: Mapping[str, Any], source: str = "") -> Config:
         config = replace(config, python=_python(table["python"]))
     if "history" in table:
         config = replace(config, history=_history(table["history"]))
+    if "contexts" in table:
+        config = replace(config, contexts=_contexts(table["contexts"]))
+    if "rules" in table:
+        config = replace(config, rules=_rules(table["rules"]))
+    if "check" in table:
+        config = replace(config, check=_check(table["check"]))
     if "roles" in table:
         config = replace(config, roles=_roles(table["roles"]))
     return config

@@ -1,5 +1,5 @@
-"""The order of the stages: discover -> parse -> roles -> boundaries -> resolve -> graph
--> metrics -> history.
+"""The order of the stages: discover -> parse -> roles -> boundaries -> data access ->
+resolve -> graph -> metrics -> service links -> history.
 
 Only this module (and the CLI above it) knows the order. Each stage is a function of
 records to records; progress is reported through a small callback interface so that
@@ -20,12 +20,16 @@ from archscan import gitio
 from archscan.boundaries import BoundariesInput, run_boundaries
 from archscan.cache import FactsCache, default_cache_dir
 from archscan.config import Config
+from archscan.contexts.decomposition import Decomposition
+from archscan.contexts.stage import ContextsInput, run_contexts
+from archscan.data_access.stage import DataAccessInput, run_data_access
 from archscan.discover import discover
 from archscan.graph import file_graph
 from archscan.history.excludes import line_excludes
 from archscan.history.stage import HistoryInput, run_history
 from archscan.languages import registry
 from archscan.languages.base import ResolverSettings
+from archscan.links.stage import ServiceLinksInput, run_service_links
 from archscan.metrics.structure import measure_structure
 from archscan.parse import parse_files
 from archscan.records import (
@@ -72,6 +76,10 @@ class RunOptions:
     cache_dir: Path | None = None
     use_cache: bool = True
     history: bool = True  # mine git history (--no-history turns it off)
+    contexts: int | None = None  # --contexts K: ask for this many contexts
+    decompositions: tuple[Decomposition, ...] = ()  # --decomposition FILE, scored beside ours
+    ground_truths: tuple[Decomposition, ...] = ()  # --ground-truth FILE
+    cross_scores: bool = False  # score the decompositions against each other (compare)
 
 
 def check_repository(root: Path) -> Path:
@@ -225,6 +233,10 @@ def run(
         BoundariesInput(root=root, files=files, components=config.components)
     )
     warnings += list(role_warnings) + list(boundary_warnings)
+    with progress.phase("Reading data access"):
+        data_access, data_warnings = run_data_access(
+            DataAccessInput(root=root, files=discovered.files)
+        )
     settings = ResolverSettings(python_source_roots=config.python.source_roots)
     with progress.phase("Resolving dependencies"):
         resolution = _resolve(root, files, discovered, parsed.facts, settings, boundaries, options)
@@ -241,7 +253,17 @@ def run(
             bool(boundaries.groups),
             roles.in_view,
         )
+    with progress.phase("Linking services"):
+        service_links, link_warnings = run_service_links(
+            ServiceLinksInput(
+                root=root,
+                files=discovered.files,
+                component_of=boundaries.of,
+                generated=frozenset(p for p, f in parsed.facts.items() if f.generated),
+            )
+        )
     warnings += list(parsed.warnings) + list(resolution.warnings)
+    warnings += list(data_warnings) + list(link_warnings)
     history = None
     if options.history:
         with progress.phase("Mining git history"):
@@ -257,6 +279,24 @@ def run(
                 progress,
             )
         warnings += history_warnings
+    with progress.phase("Proposing bounded contexts"):
+        contexts, context_warnings = run_contexts(
+            ContextsInput(
+                files=files,
+                facts=parsed.facts,
+                graph=graph,
+                modules=resolution.modules,
+                config=config.contexts,
+                history=history,
+                data_access=data_access,
+                root=root,
+                requested=options.contexts,
+                decompositions=options.decompositions,
+                ground_truths=options.ground_truths,
+                cross_scores=options.cross_scores,
+            )
+        )
+    warnings += context_warnings
     return Analysis(
         repository=repository,
         components=components,
@@ -267,6 +307,9 @@ def run(
         structure=structure,
         warnings=tuple(warnings),
         history=history,
+        contexts=contexts,
         boundaries=boundaries,
         view_roles=roles.architecture,
+        data_access=data_access,
+        service_links=service_links,
     )

@@ -430,6 +430,9 @@ class BoundedContext:
     tests: tuple[str, ...] = ()  # test files attached to it
     packages: tuple[str, ...] = ()  # packages (folders) it spans, largest first
     platform: bool = False  # the shared bootstrap/configuration context
+    # where it cuts across packages: each signal's share of the weight tying its files in
+    # different packages together (which edges pulled it together)
+    cross_package: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -453,6 +456,23 @@ class DecompositionQuality:
     ned: float
     turbomq: float
     co_change_crossing: float | None = None  # None without history
+    name: str = "archscan"  # "archscan" for the proposal, else the decomposition file
+    members: int = 0  # files the metrics were computed over
+    turbomq_normalised: float = 0.0  # 100 * TurboMQ / K
+
+
+@dataclass(frozen=True)
+class GroundTruthScore:
+    """How close a decomposition comes to a ground truth (MoJoFM and c2c, in percent)."""
+
+    decomposition: str  # "archscan" or the decomposition file
+    ground_truth: str  # the ground-truth file
+    members: int  # ground-truth members found in the repository
+    mojofm: float
+    c2c_50: float
+    c2c_33: float
+    c2c_10: float
+    unknown: tuple[str, ...] = ()  # ground-truth members matching no file
 
 
 @dataclass(frozen=True)
@@ -461,6 +481,10 @@ class ContextsResult:
     edges: tuple[ContextEdge, ...]
     quality: DecompositionQuality
     signals: tuple[str, ...]  # the signals that were available and used
+    resolution: float = 0.0  # the Leiden resolution chosen (0 when not clustered)
+    requested: int | None = None  # --contexts K
+    decompositions: tuple[DecompositionQuality, ...] = ()  # --decomposition FILE (compare)
+    scores: tuple[GroundTruthScore, ...] = ()  # vs --ground-truth FILE (and each other)
 
 
 # --- boundaries (boundaries.py) -----------------------------------------------------

@@ -84,7 +84,7 @@ def _owned(stats: FileStats, weight: int, by_lines: bool) -> dict[str, float]:
 
 
 @dataclass(frozen=True)
-class Context:
+class HistoryContext:
     aggregator: Aggregator
     facts: Mapping[str, FileFacts]
     component_of: Callable[[str], str]
@@ -94,7 +94,7 @@ class Context:
     team_of: Mapping[str, str]
 
 
-def _active(context: Context, author: str | None) -> bool:
+def _active(context: HistoryContext, author: str | None) -> bool:
     if author is None:
         return False
     last = context.aggregator.author_last.get(author)
@@ -102,7 +102,7 @@ def _active(context: Context, author: str | None) -> bool:
     return last is not None and head_day - last // 86400 <= context.settings.active_days
 
 
-def file_histories(context: Context) -> list[FileHistory]:
+def file_histories(context: HistoryContext) -> list[FileHistory]:
     rows = []
     soc = context.aggregator.coupling.soc
     for path in sorted(context.aggregator.files):
@@ -132,7 +132,7 @@ def file_histories(context: Context) -> list[FileHistory]:
     return rows
 
 
-def hotspots(context: Context, files: list[FileHistory]) -> list[Hotspot]:
+def hotspots(context: HistoryContext, files: list[FileHistory]) -> list[Hotspot]:
     scored = []
     for item in files:
         found = context.facts.get(item.path)
@@ -147,7 +147,7 @@ def hotspots(context: Context, files: list[FileHistory]) -> list[Hotspot]:
     ]
 
 
-def temporal_coupling(context: Context) -> list[TemporalCoupling]:
+def temporal_coupling(context: HistoryContext) -> list[TemporalCoupling]:
     counts = context.aggregator.coupling
     settings = context.settings
     options = Options(
@@ -171,7 +171,7 @@ def temporal_coupling(context: Context) -> list[TemporalCoupling]:
 
 
 def components(
-    context: Context, files: list[FileHistory], pairs: list[TemporalCoupling]
+    context: HistoryContext, files: list[FileHistory], pairs: list[TemporalCoupling]
 ) -> tuple[list[ComponentHistory], tuple[int, tuple[str, ...]]]:
     """Per component figures, and the repository's bus factor."""
     members: dict[str, list[FileHistory]] = defaultdict(list)

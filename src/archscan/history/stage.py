@@ -370,7 +370,7 @@ def run_history(data: HistoryInput) -> tuple[HistoryResult | None, Sequence[Anal
         min_coupling=config.min_coupling,
         max_coupling=config.max_coupling,
     )
-    context = metrics.Context(
+    context = metrics.HistoryContext(
         aggregator,
         data.facts,
         data.component_of,

@@ -12,9 +12,12 @@ from pathlib import Path
 from typing import Any
 
 from archscan import __version__
+from archscan.contexts.report import contexts_sections
+from archscan.data_access.report import data_access_section
 from archscan.graph import package_of
 from archscan.history.report import history_sections
 from archscan.languages import registry
+from archscan.links.report import service_links_section
 from archscan.outputs import write_text_atomic
 from archscan.records import Analysis, ComponentMetrics, Cycle
 from archscan.report import fastjson
@@ -188,6 +191,9 @@ def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
             {"path": w.path, "kind": w.kind, "message": w.message} for w in analysis.warnings
         ],
         **history_sections(analysis.history, in_view),
+        **contexts_sections(analysis.contexts),
+        "data_access": data_access_section(analysis.data_access),
+        "service_links": service_links_section(analysis.service_links),
     }
 
 

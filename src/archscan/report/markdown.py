@@ -7,6 +7,7 @@ from typing import Any
 
 import jinja2
 
+from archscan.data_access.report import access_matrix
 from archscan.outputs import display, write_text_atomic
 from archscan.resources import data_dir
 
@@ -24,6 +25,16 @@ def environment() -> jinja2.Environment:
 def _md(value: object) -> str:
     """Make a value safe inside a Markdown table cell."""
     return display(str(value)).replace("|", "\\|").replace("\n", " ").replace("`", "'")
+
+
+def _mermaid_id(name: str) -> str:
+    """A node id Mermaid accepts for any component or topic name."""
+    return "n_" + "".join(c if c.isalnum() else "_" for c in name)
+
+
+def _mermaid_label(name: str) -> str:
+    """A quoted Mermaid label: no quotes, brackets, pipes or backticks from the repo."""
+    return "".join(c if c.isalnum() or c in " ._-/:@" else "_" for c in name)
 
 
 def render_markdown(data: dict[str, Any], top: int = 15) -> str:
@@ -51,6 +62,9 @@ def render_markdown(data: dict[str, Any], top: int = 15) -> str:
         most_coupled=sorted(data["packages"], key=lambda p: (-(p["ca"] + p["ce"]), p["name"]))[
             :top
         ],
+        data_matrix=access_matrix(data.get("data_access")),
+        mermaid_id=_mermaid_id,
+        mermaid_label=_mermaid_label,
     )
     return display(text)
 

@@ -1,0 +1,1 @@
+"""Candidate bounded contexts: signal graphs, fusion, Leiden clustering, naming, quality."""

@@ -1,0 +1,252 @@
+"""From a file partition to the BoundedContext and ContextEdge records: names, SLOC,
+cohesion, interface, owners, hotspots, attached tests, confidence, packages."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import networkx as nx
+
+from archscan.contexts import cluster, signals
+from archscan.graph import package_of
+from archscan.records import (
+    BoundedContext,
+    ContextEdge,
+    ContextInterface,
+    FileFacts,
+    HistoryResult,
+)
+
+_TOP_OWNERS = 5
+_TOP_HOTSPOTS = 5
+_TOP_SYMBOLS = 10
+
+
+@dataclass(frozen=True)
+class Assembly:
+    labels: Mapping[str, str | int]  # production file -> community ("platform" for it)
+    fused: signals.Weights
+    parts: Mapping[tuple[str, str], Mapping[str, float]]
+    vectors: Mapping[str, Mapping[str, float]]
+    graph: nx.DiGraph
+    facts: Mapping[str, FileFacts]
+    history: HistoryResult | None
+    tests: Sequence[str]
+    runs: Sequence[cluster.Run]
+    layers: frozenset[str]
+    co_change: Mapping[tuple[str, str], float]  # the co-change signal (bulk commits out)
+    features: frozenset[str] = frozenset()  # feature-shaped packages (signals.feature_groups)
+
+
+def _ids(labels: Mapping[str, str | int]) -> dict[str | int, str]:
+    """Context ids: c01, c02, ... by size (largest first), ties by first file; platform last."""
+    members: dict[str | int, list[str]] = defaultdict(list)
+    for path, label in labels.items():
+        members[label].append(path)
+    ordered = sorted(
+        (label for label in members if label != "platform"),
+        key=lambda label: (-len(members[label]), min(members[label])),
+    )
+    width = max(2, len(str(len(ordered))))
+    ids: dict[str | int, str] = {label: f"c{i + 1:0{width}d}" for i, label in enumerate(ordered)}
+    if "platform" in members:
+        ids["platform"] = "platform"
+    return ids
+
+
+def _name(members: Sequence[str], assembly: Assembly, taken: set[str]) -> str:
+    """Dominant feature package (its last folder) and the two strongest terms; terms only
+    where the files are not in a feature-shaped package (one application root)."""
+    packages = Counter(
+        signals.feature_package(p, assembly.layers) or package_of(p) for p in members
+    )
+    dominant = min(packages, key=lambda k: (-packages[k], k)) if packages else ""
+    label = dominant.rpartition("/")[2] if dominant in assembly.features else ""
+    scores: dict[str, float] = defaultdict(float)
+    for path in members:
+        for term, value in assembly.vectors.get(path, {}).items():
+            scores[term] += value
+    words = [t for t in sorted(scores, key=lambda t: (-scores[t], t)) if t != label.lower()][:2]
+    if not label:
+        base = ", ".join(words) or dominant.rpartition("/")[2] or "root"
+    else:
+        base = f"{label}: {', '.join(words)}" if words else label
+    name, n = base, 2
+    while name in taken:
+        name, n = f"{base} #{n}", n + 1
+    taken.add(name)
+    return name
+
+
+def _symbols(source: str, target: str, data: Mapping[str, object], assembly: Assembly) -> list[str]:
+    """The names the importer takes from the target on those lines (the module otherwise)."""
+    facts = assembly.facts.get(source)
+    lines = set(data.get("lines") or ())  # type: ignore[call-overload]
+    out: list[str] = []
+    if facts is not None:
+        for item in facts.imports:
+            if item.line in lines:
+                out.extend(item.names or (item.target.rpartition(".")[2],))
+    return out or [target.rpartition("/")[2].partition(".")[0]]
+
+
+def _interfaces(
+    members: set[str], context: str, file_context: Mapping[str, str], assembly: Assembly
+) -> tuple[ContextInterface, ...]:
+    uses: Counter[str] = Counter()
+    symbols: dict[str, Counter[str]] = defaultdict(Counter)
+    for target in members:
+        for source in assembly.graph.predecessors(target):
+            if file_context.get(source, context) == context:
+                continue
+            uses[target] += 1
+            symbols[target].update(
+                _symbols(source, target, assembly.graph[source][target], assembly)
+            )
+    return tuple(
+        ContextInterface(
+            path=path,
+            symbols=tuple(
+                sorted(symbols[path], key=lambda s: (-symbols[path][s], s))[:_TOP_SYMBOLS]
+            ),
+            uses=uses[path],
+        )
+        for path in sorted(uses, key=lambda p: (-uses[p], p))
+    )
+
+
+def _owners(
+    file_context: Mapping[str, str], history: HistoryResult | None
+) -> dict[str, tuple[tuple[str, float], ...]]:
+    """Per context: top authors by the commits touching it, with their share."""
+    if history is None:
+        return {}
+    commits: dict[str, Counter[str]] = defaultdict(Counter)
+    for changeset in history.changesets:
+        for context in {file_context[f] for f in changeset.files if f in file_context}:
+            commits[context][changeset.author] += 1
+    out = {}
+    for context, counts in commits.items():
+        total = sum(counts.values())
+        ranked = sorted(counts, key=lambda a: (-counts[a], a))[:_TOP_OWNERS]
+        out[context] = tuple((a, round(counts[a] / total, 4)) for a in ranked)
+    return out
+
+
+def _cohesion(members: set[str], adjacency: Mapping[str, Mapping[str, float]]) -> float:
+    inside = total = 0.0
+    for node in members:
+        for other, w in adjacency.get(node, {}).items():
+            total += w
+            if other in members:
+                inside += w
+    return round(inside / total, 4) if total else 0.0
+
+
+def _cross_package(
+    file_context: Mapping[str, str], assembly: Assembly
+) -> dict[str, tuple[tuple[str, float], ...]]:
+    """Per context: each signal's share of the weight between its files in different
+    packages (which edges pulled it together across packages). One pass over the pairs."""
+    by_context: dict[str, Counter[str]] = defaultdict(Counter)
+    for (a, b), parts in assembly.parts.items():
+        context = file_context.get(a)
+        if context is None or context != file_context.get(b) or package_of(a) == package_of(b):
+            continue
+        for name, amount in parts.items():
+            by_context[context][name] += amount  # type: ignore[assignment]
+    out = {}
+    for context, by_signal in by_context.items():
+        total = sum(by_signal.values())
+        out[context] = tuple(
+            (name, round(by_signal[name] / total, 4))
+            for name in sorted(by_signal, key=lambda n: (-by_signal[n], n))
+        )
+    return out
+
+
+def _tests(assembly: Assembly, file_context: Mapping[str, str]) -> dict[str, list[str]]:
+    """Each test file goes to the context it imports most (ties: the first id)."""
+    attached: dict[str, list[str]] = defaultdict(list)
+    for test in assembly.tests:
+        targets = Counter(
+            file_context[t] for t in assembly.graph.successors(test) if t in file_context
+        )
+        if targets:
+            attached[min(targets, key=lambda c: (-targets[c], c))].append(test)
+    return attached
+
+
+def _edges(file_context: Mapping[str, str], assembly: Assembly) -> tuple[ContextEdge, ...]:
+    counts: Counter[tuple[str, str]] = Counter()
+    kinds: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    for a, b, data in assembly.graph.edges(data=True):
+        ca, cb = file_context.get(a), file_context.get(b)
+        if ca is None or cb is None or ca == cb:
+            continue
+        counts[(ca, cb)] += 1
+        kind = str(data.get("kind", "import"))
+        if data.get("type_only"):
+            kind += " (type-only)"
+        kinds[(ca, cb)][kind] += 1
+    co: Counter[tuple[str, str]] = Counter()
+    for (a, b), w in assembly.co_change.items():
+        ca, cb = file_context.get(a), file_context.get(b)
+        if ca and cb and ca != cb:
+            co[(min(ca, cb), max(ca, cb))] += w  # type: ignore[assignment]
+    keys = set(counts) | set(co)
+    return tuple(
+        ContextEdge(
+            source=s,
+            target=t,
+            dependencies=counts[(s, t)],
+            by_kind=tuple(sorted(kinds[(s, t)].items())),
+            co_change=round(co[(s, t)], 4) if s < t else 0.0,
+        )
+        for s, t in sorted(keys)
+    )
+
+
+def build_contexts(
+    assembly: Assembly,
+) -> tuple[tuple[BoundedContext, ...], tuple[ContextEdge, ...], dict[str, str]]:
+    ids = _ids(assembly.labels)
+    file_context = {path: ids[label] for path, label in sorted(assembly.labels.items())}
+    members: dict[str, set[str]] = defaultdict(set)
+    for path, context in file_context.items():
+        members[context].add(path)
+    adjacency = cluster.strength(assembly.fused)
+    tests = _tests(assembly, file_context)
+    owners = _owners(file_context, assembly.history)
+    cross = _cross_package(file_context, assembly)
+    hotspots = assembly.history.hotspots if assembly.history else ()
+    taken: set[str] = set()
+    contexts = []
+    for context in sorted(members, key=lambda c: (c == "platform", c)):
+        files = members[context]
+        ordered = sorted(files)
+        packages = Counter(package_of(p) for p in ordered)
+        contexts.append(
+            BoundedContext(
+                id=context,
+                name="platform" if context == "platform" else _name(ordered, assembly, taken),
+                files=tuple(ordered),
+                sloc=sum(f.sloc for p in ordered if (f := assembly.facts.get(p))),
+                cohesion=_cohesion(files, adjacency),
+                confidence=(
+                    1.0
+                    if context == "platform"
+                    else round(cluster.confidence(ordered, assembly.runs), 4)
+                ),
+                interface=_interfaces(files, context, file_context, assembly),
+                owners=owners.get(context, ()),
+                hotspots=tuple(h.path for h in hotspots if h.path in files)[:_TOP_HOTSPOTS],
+                tests=tuple(sorted(tests.get(context, ()))),
+                packages=tuple(sorted(packages, key=lambda p: (-packages[p], p))),
+                platform=context == "platform",
+                cross_package=cross.get(context, ()),
+            )
+        )
+    return tuple(contexts), _edges(file_context, assembly), file_context

@@ -1,0 +1,203 @@
+"""Decomposition quality metrics, exactly as defined in docs/contexts.md (sources there).
+
+A partition maps members (files, or class names for ground truths) to cluster labels.
+Structural metrics take the static graph as directed edges ``(source, target, count)``
+between members of the partition; edges touching a member outside it are ignored.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Hashable, Mapping, Sequence
+
+import networkx as nx
+
+Edge = tuple[str, str, int]
+Labels = Mapping[str, Hashable]
+
+
+def _inside(edges: Sequence[Edge], labels: Labels) -> list[Edge]:
+    return [(a, b, w) for a, b, w in edges if a != b and a in labels and b in labels]
+
+
+def modularity(edges: Sequence[Edge], labels: Labels) -> float:
+    """Newman's modularity on the directed graph (each file pair one edge, weight 1):
+    Q = (1/m) sum_ij [A_ij - k_i^out k_j^in / m] delta(c_i, c_j)."""
+    inner = _inside(edges, labels)
+    m = len(inner)
+    if not m:
+        return 0.0
+    within: Counter[Hashable] = Counter()
+    out_degree: Counter[Hashable] = Counter()
+    in_degree: Counter[Hashable] = Counter()
+    for a, b, _ in inner:
+        out_degree[labels[a]] += 1
+        in_degree[labels[b]] += 1
+        if labels[a] == labels[b]:
+            within[labels[a]] += 1
+    clusters = set(out_degree) | set(in_degree)
+    return sum(within[c] / m - out_degree[c] * in_degree[c] / (m * m) for c in clusters)
+
+
+def _mu_sigma(
+    inner: Sequence[Edge], labels: Labels
+) -> tuple[Counter[Hashable], Counter[tuple[Hashable, Hashable]]]:
+    mu: Counter[Hashable] = Counter()
+    eps: Counter[tuple[Hashable, Hashable]] = Counter()  # directed: (from, to)
+    for a, b, _ in inner:
+        ca, cb = labels[a], labels[b]
+        if ca == cb:
+            mu[ca] += 1
+        else:
+            eps[(ca, cb)] += 1
+    return mu, eps
+
+
+def _sizes(labels: Labels) -> Counter[Hashable]:
+    return Counter(labels.values())
+
+
+def structural_modularity(edges: Sequence[Edge], labels: Labels) -> float:
+    """SM (Jin et al. 2019): (1/K) sum mu_i/N_i^2 - 2/(K(K-1)) sum_{i<j} sigma_ij/(2 N_i N_j)."""
+    sizes = _sizes(labels)
+    k = len(sizes)
+    if not k:
+        return 0.0
+    mu, eps = _mu_sigma(_inside(edges, labels), labels)
+    cohesion = sum(mu[c] / sizes[c] ** 2 for c in sizes) / k
+    if k < 2:
+        return cohesion
+    sigma: Counter[tuple[Hashable, Hashable]] = Counter()
+    for (a, b), n in eps.items():
+        sigma[tuple(sorted((a, b), key=str))] += n  # type: ignore[index]
+    coupling = sum(n / (2 * sizes[a] * sizes[b]) for (a, b), n in sigma.items())
+    return cohesion - 2 * coupling / (k * (k - 1))
+
+
+def icp(edges: Sequence[Edge], labels: Labels) -> float:
+    """Static ICP: weight crossing partitions / all weight, weight ln(1 + import count)."""
+    inner = _inside(edges, labels)
+    total = sum(math.log1p(w) for _, _, w in inner)
+    crossing = sum(math.log1p(w) for a, b, w in inner if labels[a] != labels[b])
+    return crossing / total if total else 0.0
+
+
+def interface_members(edges: Sequence[Edge], labels: Labels) -> set[str]:
+    """Members used from another partition (targets of crossing edges)."""
+    return {b for a, b, _ in _inside(edges, labels) if labels[a] != labels[b]}
+
+
+def ifn(edges: Sequence[Edge], labels: Labels) -> float:
+    """IFN = members of a partition used from another partition / K."""
+    k = len(_sizes(labels))
+    return len(interface_members(edges, labels)) / k if k else 0.0
+
+
+def ned(labels: Labels, low: int = 5, high: int = 20) -> float:
+    """NED = 1 - (members of partitions with low <= N_i <= high) / N (lower is better)."""
+    sizes = _sizes(labels)
+    n = sum(sizes.values())
+    if not n:
+        return 0.0
+    return 1 - sum(s for s in sizes.values() if low <= s <= high) / n
+
+
+def turbomq(edges: Sequence[Edge], labels: Labels) -> tuple[float, float]:
+    """TurboMQ = sum CF_i, CF_i = 2 mu_i / (2 mu_i + sum_j (eps_ij + eps_ji)), 0 when
+    mu_i = 0 (Mitchell & Mancoridis). Returns (TurboMQ, 100 * TurboMQ / K)."""
+    sizes = _sizes(labels)
+    mu, eps = _mu_sigma(_inside(edges, labels), labels)
+    crossing: Counter[Hashable] = Counter()
+    for (a, b), n in eps.items():
+        crossing[a] += n
+        crossing[b] += n
+    total = sum(2 * mu[c] / (2 * mu[c] + crossing[c]) for c in sizes if mu[c])
+    return total, (100 * total / len(sizes) if sizes else 0.0)
+
+
+def co_change_crossing(co_change: Mapping[tuple[str, str], float], labels: Labels) -> float:
+    """Share of the (down-weighted) co-change between members that crosses partitions."""
+    total = crossing = 0.0
+    for (a, b), w in co_change.items():
+        if a in labels and b in labels:
+            total += w
+            if labels[a] != labels[b]:
+                crossing += w
+    return crossing / total if total else 0.0
+
+
+# --- comparison with a ground truth ----------------------------------------------------
+
+
+def _clusters(labels: Labels) -> dict[Hashable, set[str]]:
+    clusters: dict[Hashable, set[str]] = defaultdict(set)
+    for member, label in labels.items():
+        clusters[label].add(member)
+    return clusters
+
+
+def mno(a: Labels, b: Labels) -> int:
+    """MoJo distance mno(A, B): the minimum number of Move and Join operations turning A
+    into B (both over the same members). Wen & Tzerpos's optimal algorithm: tag every
+    cluster of A with a cluster of B; moves = objects not in their cluster's tag, joins =
+    clusters of A minus distinct tags used. The best tagging is a maximum-weight bipartite
+    assignment between A's and B's clusters, where an A cluster gains |A_i & B_j| for its
+    tag and one more for each distinct tag; since a non-maximal tag never pays (moving to
+    a maximal one saves >= 1 move and costs <= 1 join) it reduces to a maximum matching
+    on the maximal-overlap edges (Hopcroft-Karp)."""
+    members = set(a) & set(b)
+    clusters = _clusters({m: a[m] for m in members})
+    moves = 0
+    graph = nx.Graph()
+    left = []
+    for index, (_label, objects) in enumerate(sorted(clusters.items(), key=lambda x: str(x[0]))):
+        overlap = Counter(b[m] for m in objects)
+        best = max(overlap.values())
+        moves += len(objects) - best
+        node = ("A", index)
+        left.append(node)
+        graph.add_node(node)
+        for tag, count in overlap.items():
+            if count == best:
+                graph.add_edge(node, ("B", str(tag)))
+    matching = nx.bipartite.hopcroft_karp_matching(graph, top_nodes=left) if left else {}
+    matched = sum(1 for node in left if node in matching)
+    return moves + len(left) - matched
+
+
+def max_mno(b: Labels) -> int:
+    """max over all A of mno(A, B) = n - g, where g is the largest number of B clusters
+    that can be given distinct ranks 1..g with |B_rank| >= rank (Wen & Tzerpos 2004):
+    taken over B's cluster sizes in ascending order."""
+    sizes = sorted(len(c) for c in _clusters(b).values())
+    g = 0
+    for size in sizes:
+        if size > g:
+            g += 1
+    return sum(sizes) - g
+
+
+def mojofm(a: Labels, b: Labels) -> float:
+    """MoJoFM(A, B) = (1 - mno(A, B) / max mno(., B)) * 100; A's members not in B are
+    dropped, B's members that A does not cover go into one extra cluster of A."""
+    covered = {m: ("A", a[m]) if m in a else ("unobserved",) for m in b}
+    worst = max_mno(b)
+    if not worst:
+        return 100.0
+    return (1 - mno(covered, b) / worst) * 100
+
+
+def c2c(a: Labels, b: Labels, threshold: float) -> float:
+    """C2C_theta: share (%) of A's clusters that have a B cluster with
+    |A_i & B_j| / max(|A_i|, |B_j|) > theta (A restricted to B's members)."""
+    proposed = _clusters({m: label for m, label in a.items() if m in b})
+    truth = list(_clusters(b).values())
+    if not proposed:
+        return 0.0
+    hits = sum(
+        1
+        for cluster in proposed.values()
+        if any(len(cluster & t) / max(len(cluster), len(t)) > threshold for t in truth)
+    )
+    return 100 * hits / len(proposed)

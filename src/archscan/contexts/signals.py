@@ -1,0 +1,289 @@
+"""The signal graphs the contexts are clustered from, one function per signal.
+
+Every signal is an undirected weighted graph over production files, a dict from an
+ordered pair ``(a, b)`` (``a < b``) to a weight. Fusion (``fuse``) scales each signal to
+the same total mass (one unit per file) before applying the configured weight, so the
+weights in ``[tool.archscan.contexts]`` say how much each signal counts relative to the
+others, whatever its raw scale.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+
+import networkx as nx
+
+from archscan.config import ContextsConfig
+from archscan.records import Changeset, DataAccessResult, FileFacts
+
+Pair = tuple[str, str]
+Weights = dict[Pair, float]
+SIGNALS = ("structure", "co_change", "vocabulary", "data", "package")
+
+
+def _pair(a: str, b: str) -> Pair:
+    return (a, b) if a < b else (b, a)
+
+
+def _add(weights: Weights, a: str, b: str, amount: float) -> None:
+    if a != b and amount > 0:
+        key = _pair(a, b)
+        weights[key] = weights.get(key, 0.0) + amount
+
+
+def deferred_lines(facts: FileFacts | None) -> frozenset[int]:
+    """Lines of the file's function-local (deferred) imports."""
+    if facts is None:
+        return frozenset()
+    return frozenset(i.line for i in facts.imports if i.local)
+
+
+def edge_factor(
+    data: Mapping[str, object], deferred: frozenset[int], config: ContextsConfig
+) -> float:
+    """How much one file dependency counts: type-only and deferred imports are lighter,
+    because they do not tie the two files together at import time."""
+    if data.get("type_only"):
+        return config.type_only_factor
+    lines = data.get("lines") or ()
+    if lines and deferred and all(line in deferred for line in lines):  # type: ignore[attr-defined]
+        return config.local_factor
+    return 1.0
+
+
+def structure_signal(
+    graph: nx.DiGraph,
+    production: frozenset[str],
+    facts: Mapping[str, FileFacts],
+    config: ContextsConfig,
+) -> Weights:
+    weights: Weights = {}
+    deferred = {path: deferred_lines(facts.get(path)) for path in production}
+    for source, target, data in graph.edges(data=True):
+        if source in production and target in production:
+            _add(weights, source, target, edge_factor(data, deferred[source], config))
+    return weights
+
+
+def co_change_signal(
+    changesets: Sequence[Changeset], production: frozenset[str], max_size: int
+) -> Weights:
+    """Raw co-change: every commit adds 1/(n-1) to each pair of its n production files, so
+    that each file of a commit gains one unit in total however large the commit; commits
+    with more than ``max_size`` production files (bulk reformatting, renames) are left out."""
+    weights: Weights = {}
+    for changeset in changesets:
+        files = sorted({f for f in changeset.files if f in production})
+        n = len(files)
+        if n < 2 or (max_size and n > max_size):
+            continue
+        share = 1.0 / (n - 1)
+        for i, a in enumerate(files):
+            for b in files[i + 1 :]:
+                weights[(a, b)] = weights.get((a, b), 0.0) + share
+    return weights
+
+
+_CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
+_STOP_WORDS = """
+get set is has add remove update delete create init new the of to for and from with by on in
+as at do run main test self cls this value values data list dict map str int obj object type
+types impl base abstract default to_string tostring equals hash hashcode string id ids name
+names all one any key keys view views model models form forms serializer serializers table
+tables filter filters handle handler save load find query queries util utils helper helpers
+manager config setup call apply make build clean validate check render process parse format
+field fields meta class
+"""
+_STOP = frozenset(_STOP_WORDS.split())
+
+
+def terms(name: str, skip: frozenset[str] = frozenset()) -> list[str]:
+    """Identifier terms: camelCase and snake_case split, lower-cased, crude plural strip;
+    stop words and ``skip`` (layer names: Controller, Service, Mapper... say which layer a
+    type is in, not which domain) left out."""
+    out = []
+    for word in _CAMEL.findall(name):
+        word = word.lower()
+        if len(word) < 3 or word in _STOP or word.isdigit():
+            continue
+        if word.endswith("ies") and len(word) > 4:
+            word = word[:-3] + "y"
+        elif word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 3:
+            word = word[:-1]
+        if word not in _STOP and word not in skip:
+            out.append(word)
+    return out
+
+
+def layer_terms(layers: Iterable[str]) -> frozenset[str]:
+    """Layer names as terms (singular, as ``terms`` makes them)."""
+    return frozenset(t for name in layers for t in [*terms(name), name.lower()])
+
+
+def file_terms(path: str, facts: FileFacts | None, skip: frozenset[str]) -> Counter[str]:
+    """Terms of the type and function names a file defines (and its own name)."""
+    bag: Counter[str] = Counter(terms(path.rpartition("/")[2].partition(".")[0], skip))
+    if facts is not None:
+        for definition in facts.definitions:
+            bag.update(terms(definition.name, skip))
+        for function in facts.functions:
+            bag.update(terms(function.name, skip))
+    return bag
+
+
+def tfidf(bags: Mapping[str, Counter[str]]) -> dict[str, dict[str, float]]:
+    """Unit-length TF-IDF vectors (sublinear tf, smooth idf); terms in over half the
+    files carry no information about where a file belongs and are dropped."""
+    n = len(bags)
+    df: Counter[str] = Counter()
+    for bag in bags.values():
+        df.update(bag.keys())
+    limit = max(2, n // 2)
+    vectors: dict[str, dict[str, float]] = {}
+    for path, bag in bags.items():
+        vector = {
+            t: (1 + math.log(c)) * (math.log((1 + n) / (1 + df[t])) + 1)
+            for t, c in bag.items()
+            if df[t] <= limit
+        }
+        norm = math.sqrt(sum(v * v for v in vector.values()))
+        vectors[path] = {t: v / norm for t, v in vector.items()} if norm else {}
+    return vectors
+
+
+def vocabulary_signal(
+    vectors: Mapping[str, Mapping[str, float]], neighbours: int, min_similarity: float
+) -> Weights:
+    """Cosine similarity of TF-IDF vectors, only each file's top-k neighbours (sparse).
+    Dot products accumulate through an inverted index capped at common terms."""
+    postings: dict[str, list[tuple[str, float]]] = defaultdict(list)
+    for path in sorted(vectors):
+        for term, value in vectors[path].items():
+            postings[term].append((path, value))
+    cap = max(50, int(math.sqrt(len(vectors)) * 10))
+    weights: Weights = {}
+    for path in sorted(vectors):
+        scores: dict[str, float] = defaultdict(float)
+        for term, value in vectors[path].items():
+            posting = postings[term]
+            if len(posting) > cap:
+                continue
+            for other, other_value in posting:
+                if other != path:
+                    scores[other] += value * other_value
+        best = sorted(
+            ((s, o) for o, s in scores.items() if s >= min_similarity), key=lambda x: (-x[0], x[1])
+        )
+        for score, other in best[:neighbours]:
+            key = _pair(path, other)
+            weights[key] = max(weights.get(key, 0.0), score)
+    return weights
+
+
+def data_signal(data_access: DataAccessResult | None, production: frozenset[str]) -> Weights:
+    """Files touching the same table: 1/(m-1) per pair of the m files using it."""
+    weights: Weights = {}
+    if data_access is None:
+        return weights
+    for table in data_access.tables:
+        files = sorted({*table.declared_in, *table.readers, *table.writers} & production)
+        if len(files) < 2:
+            continue
+        share = 1.0 / (len(files) - 1)
+        for i, a in enumerate(files):
+            for b in files[i + 1 :]:
+                weights[(a, b)] = weights.get((a, b), 0.0) + share
+    return weights
+
+
+def feature_package(path: str, layers: frozenset[str]) -> str:
+    """The nearest enclosing folder that is not named like a layer ("" at the root)."""
+    parts = path.split("/")[:-1]
+    while parts and parts[-1].lower() in layers:
+        parts.pop()
+    return "/".join(parts)
+
+
+def feature_groups(paths: Iterable[str], layers: frozenset[str]) -> dict[str, list[str]]:
+    """Feature-shaped packages: folders not named like layers that have at least one
+    feature-shaped sibling (features come in sets; a lone application root is not one)."""
+    groups: dict[str, list[str]] = defaultdict(list)
+    for path in paths:
+        groups[feature_package(path, layers)].append(path)
+    children: dict[str, set[str]] = defaultdict(set)
+    for package in groups:
+        if package:
+            children[package.rpartition("/")[0]].add(package)
+    # a feature's siblings are the other features under the same parent folder
+    return {
+        package: sorted(members)
+        for package, members in groups.items()
+        if package and len(children[package.rpartition("/")[0]]) >= 2
+    }
+
+
+def package_signal(paths: Iterable[str], layers: frozenset[str]) -> Weights:
+    """The package prior: files of one feature-shaped package are tied together. Small
+    packages become cliques; larger ones a sparse skip ring (i to i + 1, 2, 4, 8) so the
+    prior stays sparse, and each file carries about one unit of prior weight."""
+    weights: Weights = {}
+    for members in feature_groups(paths, layers).values():
+        m = len(members)
+        if m < 2:
+            continue
+        if m <= 16:
+            share = 1.0 / (m - 1)
+            for i, a in enumerate(members):
+                for b in members[i + 1 :]:
+                    _add(weights, a, b, share)
+            continue
+        steps = [1 << j for j in range(min(4, int(math.log2(m - 1)) + 1))]
+        share = 1.0 / (2 * len(steps))
+        for i, a in enumerate(members):
+            for step in steps:
+                _add(weights, a, members[(i + step) % m], share)
+    return weights
+
+
+def fuse(
+    signals: Mapping[str, Weights], weights: Mapping[str, float], nodes: int
+) -> tuple[Weights, dict[Pair, dict[str, float]]]:
+    """Sum of the signals, each scaled to ``nodes`` total mass times its weight. Also
+    returns each pair's contribution by signal (why two files are together)."""
+    fused: Weights = {}
+    parts: dict[Pair, dict[str, float]] = defaultdict(dict)
+    for name in SIGNALS:
+        signal = signals.get(name) or {}
+        total = sum(signal.values())
+        weight = weights.get(name, 0.0)
+        if not total or weight <= 0:
+            continue
+        scale = weight * nodes / total
+        for pair, value in signal.items():
+            amount = value * scale
+            fused[pair] = fused.get(pair, 0.0) + amount
+            parts[pair][name] = amount
+    return fused, parts
+
+
+def sparsify(weights: Weights, neighbours: int) -> Weights:
+    """Keep an edge when it is among the ``neighbours`` strongest of either end: the
+    clustering sees every file's main ties at a fraction of the edges (co-change makes the
+    fused graph dense)."""
+    if not neighbours:
+        return dict(weights)
+    ranked: dict[str, list[tuple[float, Pair]]] = defaultdict(list)
+    for pair, w in weights.items():
+        ranked[pair[0]].append((w, pair))
+        ranked[pair[1]].append((w, pair))
+    kept: set[Pair] = set()
+    for items in ranked.values():
+        if len(items) <= neighbours:
+            kept.update(pair for _, pair in items)
+            continue
+        items.sort(key=lambda item: (-item[0], item[1]))
+        kept.update(pair for _, pair in items[:neighbours])
+    return {pair: weights[pair] for pair in sorted(kept)}

@@ -1,0 +1,338 @@
+"""The contexts stage: production files -> signal graphs -> fused graph -> Leiden ->
+candidate bounded contexts, their coupling, and decomposition quality.
+
+``run_contexts(ContextsInput) -> (ContextsResult, warnings)``; the file graph and the raw
+co-change come in from the earlier stages and are not rebuilt here.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import networkx as nx
+
+from archscan.config import ContextsConfig
+from archscan.contexts import cluster, quality, signals
+from archscan.contexts.assemble import Assembly, build_contexts
+from archscan.contexts.decomposition import Decomposition, match_members
+from archscan.contexts.platform import platform_files
+from archscan.contexts.production import is_production, is_test
+from archscan.records import (
+    AnalysisWarning,
+    ContextsResult,
+    DataAccessResult,
+    DecompositionQuality,
+    FileFacts,
+    GroundTruthScore,
+    HistoryResult,
+    SourceFile,
+)
+
+PLATFORM = "platform"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ContextsInput:
+    files: tuple[SourceFile, ...]
+    facts: Mapping[str, FileFacts]
+    graph: nx.DiGraph  # the file dependency graph of the structure stage
+    modules: Mapping[str, str]  # path -> language-native module (class) name
+    config: ContextsConfig
+    history: HistoryResult | None = None  # its changesets are the raw co-change
+    data_access: DataAccessResult | None = None
+    root: Path | None = None  # to read configuration annotations (JVM), never written
+    requested: int | None = None  # --contexts K
+    decompositions: tuple[Decomposition, ...] = ()  # user decompositions, scored beside ours
+    ground_truths: tuple[Decomposition, ...] = ()
+    cross_scores: bool = False  # also score the decompositions against each other (compare)
+
+
+def _warning(kind: str, message: str) -> AnalysisWarning:
+    return AnalysisWarning("", kind, message)
+
+
+def _empty(signals_used: tuple[str, ...]) -> ContextsResult:
+    return ContextsResult(
+        contexts=(),
+        edges=(),
+        quality=DecompositionQuality(0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0),
+        signals=signals_used,
+    )
+
+
+@dataclass(frozen=True)
+class _Signals:
+    graphs: dict[str, signals.Weights]
+    vectors: dict[str, dict[str, float]]
+    used: tuple[str, ...]
+
+
+def _signals(data: ContextsInput, production: frozenset[str]) -> _Signals:
+    config = data.config
+    layers = frozenset(n.lower() for n in config.layer_names)
+    skip = signals.layer_terms(layers)
+    bags = {p: signals.file_terms(p, data.facts.get(p), skip) for p in sorted(production)}
+    vectors = signals.tfidf(bags)
+    graphs = {
+        "structure": signals.structure_signal(data.graph, production, data.facts, config),
+        "vocabulary": signals.vocabulary_signal(
+            vectors, config.vocabulary_neighbours, config.min_similarity
+        ),
+        "package": signals.package_signal(sorted(production), layers),
+    }
+    if data.history is not None:
+        graphs["co_change"] = signals.co_change_signal(
+            data.history.changesets, production, config.max_changeset_size
+        )
+    if data.data_access is not None:
+        graphs["data"] = signals.data_signal(data.data_access, production)
+    used = tuple(name for name in signals.SIGNALS if graphs.get(name))
+    return _Signals(graphs, vectors, used)
+
+
+def _weights(config: ContextsConfig) -> dict[str, float]:
+    return {
+        "structure": config.structure,
+        "co_change": config.co_change,
+        "vocabulary": config.vocabulary,
+        "data": config.data,
+        "package": config.package,
+    }
+
+
+def _isolated(
+    nodes: Sequence[str], labels: dict[str, int], layers: frozenset[str]
+) -> dict[str, int]:
+    """Files with no tie to any other: into the context holding most of their package,
+    else one context per package."""
+    by_package: dict[str, Counter[int]] = defaultdict(Counter)
+    for node, label in labels.items():
+        by_package[signals.feature_package(node, layers)][label] += 1
+    out = dict(labels)
+    fresh: dict[str, int] = {}
+    next_label = max(labels.values(), default=-1) + 1
+    for node in nodes:
+        package = signals.feature_package(node, layers)
+        counts = by_package.get(package)
+        if counts:
+            out[node] = min(counts, key=lambda c: (-counts[c], c))
+            continue
+        if package not in fresh:
+            fresh[package] = next_label
+            next_label += 1
+        out[node] = fresh[package]
+    return out
+
+
+def _cluster(
+    data: ContextsInput, fused: signals.Weights, nodes: Sequence[str], reserved: int
+) -> tuple[dict[str, int], cluster.Clustering | None]:
+    """Leiden over the non-platform files; ``reserved`` contexts (the platform) count
+    towards a requested number."""
+    config = data.config
+    layers = frozenset(n.lower() for n in config.layer_names)
+    node_set = set(nodes)
+    inner = signals.sparsify(
+        {pair: w for pair, w in fused.items() if pair[0] in node_set and pair[1] in node_set},
+        config.max_neighbours,
+    )
+    clustering = None
+    labels: dict[str, int] = {}
+    if inner:
+        if data.requested:
+            wanted = max(1, data.requested - reserved)
+            clustering = cluster.for_count(inner, wanted, config.seeds, config.seed)
+        else:
+            clustering = cluster.sweep(inner, config.resolutions, config.seeds, config.seed)
+        labels = dict(clustering.labels)
+    labels = _isolated([n for n in nodes if n not in labels], labels, layers)
+    adjacency = cluster.strength(inner)
+    labels = cluster.merge_small(labels, adjacency, max(2, len(nodes) // 200))
+    wanted = max(1, (data.requested or 0) - reserved)
+    if data.requested and len(set(labels.values())) > wanted:
+        labels = cluster.merge_to(labels, adjacency, wanted)
+    return labels, clustering
+
+
+def static_edges(graph: nx.DiGraph, members: Mapping[str, object]) -> list[quality.Edge]:
+    return sorted(
+        (a, b, max(len(d.get("lines") or ()), 1))
+        for a, b, d in graph.edges(data=True)
+        if a in members and b in members and a != b
+    )
+
+
+def measure(
+    name: str,
+    labels: Mapping[str, object],
+    edges: Sequence[quality.Edge],
+    co_change: Mapping[tuple[str, str], float] | None,
+) -> DecompositionQuality:
+    raw, normalised = quality.turbomq(edges, labels)
+    return DecompositionQuality(
+        partitions=len(set(labels.values())),
+        modularity=round(quality.modularity(edges, labels), 4),
+        structural_modularity=round(quality.structural_modularity(edges, labels), 4),
+        icp=round(quality.icp(edges, labels), 4),
+        ifn=round(quality.ifn(edges, labels), 4),
+        ned=round(quality.ned(labels), 4),
+        turbomq=round(raw, 4),
+        co_change_crossing=(
+            None if co_change is None else round(quality.co_change_crossing(co_change, labels), 4)
+        ),
+        name=name,
+        members=len(labels),
+        turbomq_normalised=round(normalised, 4),
+    )
+
+
+def score(
+    name: str,
+    file_labels: Mapping[str, str],
+    truth: Decomposition,
+    files: Sequence[str],
+    modules: Mapping[str, str],
+) -> GroundTruthScore:
+    """MoJoFM and c2c of a file partition against a ground truth over class/file names."""
+    matched = match_members(truth.labels(), files, modules)
+    truth_labels = truth.labels()  # every ground-truth member, found or not
+    proposal = {
+        member: file_labels[path] for member, path in matched.files.items() if path in file_labels
+    }
+    return GroundTruthScore(
+        decomposition=name,
+        ground_truth=truth.source,
+        members=len(proposal),
+        mojofm=round(quality.mojofm(proposal, truth_labels), 2),
+        c2c_50=round(quality.c2c(proposal, truth_labels, 0.5), 2),
+        c2c_33=round(quality.c2c(proposal, truth_labels, 0.33), 2),
+        c2c_10=round(quality.c2c(proposal, truth_labels, 0.1), 2),
+        unknown=matched.unknown,
+    )
+
+
+def _unknown_warning(what: str, source: str, unknown: Sequence[str]) -> AnalysisWarning:
+    shown = ", ".join(unknown[:20]) + (f" (+{len(unknown) - 20} more)" if len(unknown) > 20 else "")
+    return AnalysisWarning(
+        source, "decomposition-unknown", f"{what} names {len(unknown)} unknown member(s): {shown}"
+    )
+
+
+def _user_decomposition(
+    data: ContextsInput,
+    given: Decomposition,
+    co_change: Mapping[tuple[str, str], float] | None,
+    warnings: list[AnalysisWarning],
+) -> tuple[DecompositionQuality, dict[str, str]]:
+    """Quality of a user's decomposition over the files it names (unknown names warned)."""
+    matched = match_members(given.labels(), sorted(data.graph.nodes), data.modules)
+    if matched.unknown:
+        warnings.append(_unknown_warning("decomposition", given.source, matched.unknown))
+    labels = {path: matched.labels[member] for member, path in sorted(matched.files.items())}
+    edges = static_edges(data.graph, labels)
+    return measure(given.source, labels, edges, co_change), labels
+
+
+def _scores(
+    data: ContextsInput,
+    candidates: Sequence[tuple[str, Mapping[str, str]]],
+    warnings: list[AnalysisWarning],
+) -> list[GroundTruthScore]:
+    """Every candidate against every ground truth; with cross_scores, every decomposition
+    also against every other one (the second as the reference)."""
+    graph_files = sorted(data.graph.nodes)
+    truths = list(data.ground_truths)
+    if data.cross_scores:
+        truths += [d for d in data.decompositions if d not in truths]
+    out = []
+    warned: set[str] = set()
+    for truth in truths:
+        for name, labels in candidates:
+            if name == truth.source:
+                continue
+            scored = score(name, labels, truth, graph_files, data.modules)
+            if scored.unknown and truth.source not in warned and truth in data.ground_truths:
+                warned.add(truth.source)
+                warnings.append(_unknown_warning("ground truth", truth.source, scored.unknown))
+            out.append(scored)
+    return out
+
+
+def run_contexts(data: ContextsInput) -> tuple[ContextsResult, list[AnalysisWarning]]:
+    warnings: list[AnalysisWarning] = []
+    in_graph = set(data.graph.nodes)
+    files = [f for f in data.files if f.path in in_graph]
+    production = frozenset(f.path for f in files if is_production(f, data.facts.get(f.path)))
+    tests = sorted(f.path for f in files if is_test(f, data.facts.get(f.path)))
+    if data.history is None:
+        warnings.append(
+            _warning(
+                "contexts-no-history",
+                "no git history: contexts from structure and vocabulary only (no co-change)",
+            )
+        )
+    if not production:
+        warnings.append(_warning("contexts-empty", "no production files: no contexts proposed"))
+        return _empty(()), warnings
+    found = _signals(data, production)
+    fused, parts = signals.fuse(found.graphs, _weights(data.config), len(production))
+    platform = (
+        platform_files(sorted(production), data.config.platform_names, data.root)
+        if data.config.platform
+        else frozenset()
+    )
+    if len(platform) == len(production):
+        platform = frozenset()  # nothing but bootstrap code: cluster it like the rest
+    clustered = sorted(production - platform)
+    labels, clustering = _cluster(data, fused, clustered, 1 if platform else 0)
+    named: dict[str, str | int] = dict(labels)
+    for path in platform:
+        named[path] = PLATFORM
+    co_change = found.graphs.get("co_change") if data.history is not None else None
+    layers = frozenset(n.lower() for n in data.config.layer_names)
+    assembly = Assembly(
+        labels=named,
+        fused=fused,
+        parts=parts,
+        vectors=found.vectors,
+        graph=data.graph,
+        facts=data.facts,
+        history=data.history,
+        tests=tests,
+        runs=clustering.runs if clustering else (),
+        co_change=co_change or {},
+        features=frozenset(signals.feature_groups(sorted(production), layers)),
+        layers=frozenset(n.lower() for n in data.config.layer_names),
+    )
+    contexts, edges, file_context = build_contexts(assembly)
+    if data.requested and len(contexts) != data.requested:
+        warnings.append(
+            _warning(
+                "contexts-count",
+                f"asked for {data.requested} contexts, found {len(contexts)} "
+                f"({len(production)} production files)",
+            )
+        )
+    static = static_edges(data.graph, file_context)
+    proposal = measure("archscan", file_context, static, co_change)
+    candidates: list[tuple[str, Mapping[str, str]]] = [("archscan", file_context)]
+    qualities = []
+    for given in data.decompositions:
+        measured, given_labels = _user_decomposition(data, given, co_change, warnings)
+        qualities.append(measured)
+        candidates.append((given.source, given_labels))
+    scores = _scores(data, candidates, warnings)
+    result = ContextsResult(
+        contexts=contexts,
+        edges=edges,
+        quality=proposal,
+        signals=found.used,
+        resolution=round(clustering.resolution, 4) if clustering else 0.0,
+        requested=data.requested,
+        decompositions=tuple(qualities),
+        scores=tuple(scores),
+    )
+    return result, warnings

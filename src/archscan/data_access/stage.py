@@ -1,0 +1,421 @@
+"""The data-access stage: which files declare, read and write which tables.
+
+Each file is scanned for what its ecosystem declares (models, entities, repositories,
+mapper XML, schema files, SQL in string literals); entity names are then resolved to
+tables across the repository and the result is aggregated per table. Definitions and
+sources of every convention: docs/data-access.md.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from archscan.data_access import dotnet, go, javascript, jvm, mybatis, php, python_orm, ruby
+from archscan.data_access.facts import EntityDecl, FileScan, Use
+from archscan.data_access.sql import SqlTables, parse_sql
+from archscan.languages.base import ProjectView
+from archscan.literals import string_literals
+from archscan.records import AnalysisWarning, DataAccessResult, SourceFile, TableAccess
+
+_CODE_LANGUAGES = {
+    "python",
+    "java",
+    "kotlin",
+    "csharp",
+    "go",
+    "php",
+    "ruby",
+    "javascript",
+    "typescript",
+}
+# A cheap test before the literal scanner runs: files without any SQL keyword pair
+# (most of them) are not scanned for SQL strings at all. One pattern per keyword, each
+# starting with a literal, on the lower-cased text: the regex engine then skips ahead
+# with a fast substring search (an alternation or a case-insensitive pattern is 5x slower).
+_SQL_HINTS = tuple(
+    re.compile(p)
+    for p in (
+        r"select\s[^;]{0,2000}?\bfrom\s",
+        r"insert\s+into\s",
+        r"update\s+[\w.\"`\[\]]+\s+set\s",
+        r"delete\s+from\s",
+        r"merge\s+into\s",
+        r"create\s+table\s",
+        r"alter\s+table\s",
+    )
+)
+# Statements end at a ";" closing a line, or at a T-SQL batch separator (a "GO" line).
+_STATEMENT_START = re.compile(
+    r"^(?=(?:SELECT|INSERT|UPDATE|DELETE|MERGE|CREATE|ALTER|DROP|TRUNCATE|WITH|DECLARE|SET"
+    r"|EXEC|EXECUTE|GRANT|USE|IF|BEGIN|PRINT|DBCC)\b)",
+    re.MULTILINE | re.IGNORECASE,
+)
+_STATEMENT_END = re.compile(r";[ \t]*(?:--[^\n]*)?$|^[ \t]*GO[ \t]*$", re.MULTILINE | re.IGNORECASE)
+# Uses by calls (``Order.where``) resolve only to entities of their own ORM; SQL names
+# resolve to any table or entity.
+_FAMILIES_OF_USE = {
+    "spring-data": {"jpa"},
+    "django": {"django"},
+    "activerecord": {"activerecord"},
+    "eloquent": {"eloquent"},
+    "sequelize": {"sequelize"},
+    "typeorm": {"typeorm"},
+    "prisma": {"prisma"},
+    "gorm": {"gorm"},
+    "ef": {"ef"},
+}
+_PROPAGATING = {"jpa"}  # loading/saving an entity loads/saves its associations
+
+
+@dataclass(frozen=True)
+class DataAccessInput:
+    root: Path
+    files: tuple[SourceFile, ...]  # the discovered files (only these are ever read)
+
+
+def _sql_file(path: str, source: str, scan: FileScan) -> None:
+    """A schema, migration or seed file: statement by statement, so one statement the
+    parser rejects does not hide the rest."""
+    tables = SqlTables()
+    for chunk in _STATEMENT_END.split(source):
+        if not chunk.strip() or not re.search(r"\w", re.sub(r"--[^\n]*", "", chunk)):
+            continue
+        attempt = SqlTables()
+        if parse_sql(chunk, attempt):
+            _merge(tables, attempt)
+            continue
+        # T-SQL scripts often end statements with neither ";" nor GO: try again with
+        # one statement per line that starts with a statement keyword.
+        for piece in _STATEMENT_START.split(chunk):
+            if piece.strip():
+                parse_sql(piece, tables)
+    scan.add_sql(path, tables, ddl=True)
+
+
+def _merge(into: SqlTables, other: SqlTables) -> None:
+    into.reads |= other.reads
+    into.writes |= other.writes
+    into.creates |= other.creates
+    for table, referenced in other.references.items():
+        into.references.setdefault(table, set()).update(referenced)
+    into.statements += other.statements
+
+
+def _mapper_xml(path: str, source: str, scan: FileScan, paths: frozenset[str]) -> None:
+    parsed = mybatis.parse_mapper(source)
+    if isinstance(parsed, str):
+        if parsed:
+            scan.warnings.append(parsed)
+        return
+    namespace, statements = parsed
+    tables = mybatis.mapper_tables(statements)
+    scan.add_sql(path, tables)
+    stem = namespace.replace(".", "/")
+    for candidate in sorted(paths):
+        if candidate.endswith((f"{stem}.java", f"{stem}.kt")) and (
+            candidate == f"{stem}.java" or candidate.endswith((f"/{stem}.java", f"/{stem}.kt"))
+        ):
+            interface = SqlTables(reads=set(tables.reads), writes=set(tables.writes))
+            scan.add_sql(candidate, interface)
+
+
+def _may_hold_sql(source: str) -> bool:
+    lower = source.lower()
+    return any(hint.search(lower) for hint in _SQL_HINTS)
+
+
+class _Scanner:
+    """Scans files one by one with the repository-wide facts some conventions need."""
+
+    def __init__(self, view: ProjectView, sources: dict[str, str]) -> None:
+        self.view = view
+        self.sources = sources
+        py = {p: s for p, s in sources.items() if p.endswith(".py") and "django" in s}
+        labels = python_orm.app_labels({p: s for p, s in py.items() if p.endswith("apps.py")})
+        classes = [
+            c
+            for p, s in sorted(py.items())
+            if python_orm.is_models_module(p, s)
+            for c in python_orm.python_classes(p, s)
+        ]
+        self.django = python_orm.django_entities(classes, labels)
+        self.dbsets: dict[str, dict[str, str]] = {}
+        for path, source in sorted(sources.items()):
+            if path.endswith(".cs") and "DbSet<" in source:
+                for context, sets in dotnet.dbset_names(source).items():
+                    self.dbsets.setdefault(context, {}).update(sets)
+
+    def scan(self, file: SourceFile) -> FileScan:
+        scan = FileScan()
+        path, source = file.path, self.sources[file.path]
+        language = file.language or ""
+        lower = path.lower()
+        if lower.endswith(".sql"):
+            _sql_file(path, source, scan)
+            return scan
+        if lower.endswith(".xml"):
+            if "<mapper" in source:
+                _mapper_xml(path, source, scan, self.view.paths)
+            return scan
+        if lower.endswith(".prisma"):
+            javascript.scan_prisma(path, source, scan)
+            return scan
+        self._code(path, language, source, scan)
+        if language in _CODE_LANGUAGES and _may_hold_sql(source):
+            scan.add_sql_literals(path, string_literals(source, language))
+        return scan
+
+    def _code(self, path: str, language: str, source: str, scan: FileScan) -> None:
+        if language == "python":
+            if "__tablename__" in source or "Table(" in source:
+                tablename = "__tablename__" in source
+                classes = python_orm.python_classes(path, source) if tablename else []
+                python_orm.sqlalchemy_scan(path, source, classes, scan)
+            python_orm.manager_uses(path, source, scan)
+        elif language in ("java", "kotlin"):
+            jvm.scan_jvm(path, source, scan)
+        elif language == "ruby":
+            if path.endswith("schema.rb"):
+                ruby.scan_schema(path, source, scan)
+            else:
+                ruby.scan_models(path, source, scan)
+            ruby.scan_calls(path, source, scan)
+        elif language == "csharp":
+            dotnet.scan_csharp(path, source, scan, self.dbsets)
+        elif language == "php":
+            php.scan_php(path, source, scan)
+        elif language in ("javascript", "typescript"):
+            javascript.scan_code(path, source, scan)
+        elif language == "go":
+            go.scan_go(path, source, scan)
+
+
+_SUFFIXES = (
+    ".py", ".java", ".kt", ".kts", ".xml", ".rb", ".cs", ".php", ".js", ".jsx", ".mjs",
+    ".cjs", ".ts", ".tsx", ".prisma", ".go", ".sql",
+)  # fmt: skip
+
+
+def _read_sources(view: ProjectView) -> dict[str, str]:
+    sources = {}
+    for file in view.files:
+        if file.path.lower().endswith(_SUFFIXES):
+            text = view.read_text(file.path)
+            if text is not None:
+                sources[file.path] = text
+    return sources
+
+
+def _shared_prefix(a: str, b: str) -> int:
+    """Number of leading folders two paths share (nearness of two files)."""
+    count = 0
+    for left, right in zip(a.split("/")[:-1], b.split("/")[:-1], strict=False):
+        if left != right:
+            break
+        count += 1
+    return count
+
+
+class _Resolver:
+    """Entity names -> tables, across files and families. Of several entities with one
+    name (a modular monolith's modules each have an ``InternalCommand``), the one in
+    the nearest folder wins, so each module's code resolves to its own module's table."""
+
+    def __init__(self, entities: list[EntityDecl]) -> None:
+        self.by_name: dict[str, list[EntityDecl]] = defaultdict(list)
+        overrides: dict[tuple[str, str], list[EntityDecl]] = defaultdict(list)
+        for entity in entities:
+            if entity.override:
+                overrides[(entity.family, entity.name)].append(entity)
+        self.entities: list[EntityDecl] = []
+        for entity in entities:
+            if entity.override:
+                continue
+            near = _nearest(overrides.get((entity.family, entity.name), []), entity.path)
+            if near is not None and near.table != entity.table:
+                entity = EntityDecl(**{**entity.__dict__, "table": near.table})
+            self.entities.append(entity)
+        for entity in self.entities:
+            for key in (entity.name, *entity.aliases):
+                self.by_name[key].append(entity)
+                self.by_name[key.lower()].append(entity)
+
+    def find(
+        self, name: str, families: set[str] | None = None, near: str = ""
+    ) -> EntityDecl | None:
+        candidates = self.by_name.get(name) or self.by_name.get(name.lower()) or []
+        if families is not None:
+            candidates = [c for c in candidates if c.family in families]
+        return _nearest(candidates, near)
+
+    def table(self, entity: EntityDecl, depth: int = 0) -> str:
+        if entity.table or depth > 10:
+            return entity.table
+        parent = self.find(entity.parent, {entity.family}, entity.path) if entity.parent else None
+        return self.table(parent, depth + 1) if parent is not None else ""
+
+    def related(self, entity: EntityDecl, writes: bool) -> set[str]:
+        """Tables reached from an entity of a propagating ORM: associations (reads) or
+        cascaded associations (writes), transitively, with their join tables."""
+        seen: set[tuple[str, str]] = set()
+        tables: set[str] = set()
+        pending = [entity]
+        while pending:
+            current = pending.pop()
+            if (current.path, current.name) in seen:
+                continue
+            seen.add((current.path, current.name))
+            tables.add(self.table(current))
+            tables.update(current.join_tables)
+            for name in current.cascades if writes else current.relations:
+                target = self.find(name, {current.family}, current.path)
+                if target is not None:
+                    pending.append(target)
+        tables.discard("")
+        return tables
+
+
+def _nearest(candidates: list[EntityDecl], near: str) -> EntityDecl | None:
+    ordered = sorted(
+        candidates, key=lambda e: (-_shared_prefix(e.path, near), not e.table, e.path, e.name)
+    )
+    return ordered[0] if ordered else None
+
+
+@dataclass
+class _Table:
+    entities: set[str]
+    declared_in: set[str]
+    readers: set[str]
+    writers: set[str]
+    references: set[str]
+
+
+def _aggregate(scans: Iterable[FileScan], resolver: _Resolver) -> dict[str, _Table]:
+    tables: dict[str, _Table] = defaultdict(lambda: _Table(set(), set(), set(), set(), set()))
+    for entity in resolver.entities:
+        table = resolver.table(entity)
+        if not table:
+            continue
+        tables[table].entities.add(entity.name)
+        tables[table].declared_in.add(entity.path)
+        for name in entity.relations:
+            target = resolver.find(name, {entity.family}, entity.path)
+            other = resolver.table(target) if target is not None else ""
+            if other in ("", table) or name in entity.indirect:
+                continue
+            if name in entity.inverse:
+                tables[other].references.add(table)
+            else:
+                tables[table].references.add(other)
+        for ref in entity.table_refs:
+            tables[table].references.add(ref)
+        for join in entity.join_tables:
+            tables[join].references.add(table)
+            for name in entity.indirect:
+                target = resolver.find(name, {entity.family}, entity.path)
+                if target is not None and resolver.table(target):
+                    tables[join].references.add(resolver.table(target))
+    known = set(tables)
+    for scan in scans:
+        for use in scan.uses:
+            for table in _use_tables(use, resolver, known):
+                _record_use(tables[table], use)
+        for table, referenced in scan.references:
+            tables[table].references.add(referenced)
+            tables.setdefault(referenced, _Table(set(), set(), set(), set(), set()))
+    tables = _merge_schemas(dict(tables))
+    for table, item in tables.items():
+        item.references.discard(table)
+    return tables
+
+
+def _merge_schemas(tables: dict[str, _Table]) -> dict[str, _Table]:
+    """One table named with and without its schema (``ordering.orders`` in SQL,
+    ``orders`` in an entity) is one table when the short name is unambiguous: it keeps
+    the qualified name, unless only the short one is declared. ``meetings.members`` and
+    ``administration.members`` stay apart (a modular monolith's schemas)."""
+    qualified: dict[str, list[str]] = defaultdict(list)
+    for name in tables:
+        if "." in name:
+            qualified[name.rpartition(".")[2]].append(name)
+    renames: dict[str, str] = {}
+    for short, names in qualified.items():
+        if len(names) != 1 or short not in tables:
+            continue
+        full = names[0]
+        keep_short = bool(tables[short].declared_in) and not tables[full].declared_in
+        renames[full if keep_short else short] = short if keep_short else full
+    if not renames:
+        return tables
+    merged: dict[str, _Table] = {}
+    for name, item in tables.items():
+        target = merged.setdefault(
+            renames.get(name, name), _Table(set(), set(), set(), set(), set())
+        )
+        target.entities |= item.entities
+        target.declared_in |= item.declared_in
+        target.readers |= item.readers
+        target.writers |= item.writers
+        target.references |= {renames.get(ref, ref) for ref in item.references}
+    return merged
+
+
+def _record_use(table: _Table, use: Use) -> None:
+    if use.mode == "declare":
+        table.declared_in.add(use.path)
+    elif use.mode == "read":
+        table.readers.add(use.path)
+    else:
+        table.writers.add(use.path)
+
+
+def _use_tables(use: Use, resolver: _Resolver, known: set[str]) -> set[str]:
+    if use.table:
+        if use.table in known or use.mode == "declare":
+            return {use.table}
+        entity = resolver.find(use.table, near=use.path)  # JPQL/HQL name entities
+        return {resolver.table(entity) or use.table} if entity else {use.table}
+    entity = resolver.find(use.entity, _FAMILIES_OF_USE.get(use.family), use.path)
+    if entity is None:
+        return set()
+    if entity.family in _PROPAGATING and use.mode != "declare":
+        return resolver.related(entity, writes=use.mode == "write")
+    table = resolver.table(entity)
+    return {table} if table else set()
+
+
+def run_data_access(data: DataAccessInput) -> tuple[DataAccessResult, tuple[AnalysisWarning, ...]]:
+    view = ProjectView(data.root, data.files, {})
+    sources = _read_sources(view)
+    scanner = _Scanner(view, sources)
+    scans: list[FileScan] = []
+    warnings: list[AnalysisWarning] = []
+    for file in data.files:
+        if file.path not in sources:
+            continue
+        scan = scanner.scan(file)
+        scans.append(scan)
+        warnings += [AnalysisWarning(file.path, "data-access", m) for m in scan.warnings]
+    entities = scanner.django + [e for s in scans for e in s.entities]
+    tables = _aggregate(scans, _Resolver(entities))
+    result = DataAccessResult(
+        tables=tuple(
+            TableAccess(
+                name=name,
+                entities=tuple(sorted(item.entities)),
+                declared_in=tuple(sorted(item.declared_in)),
+                readers=tuple(sorted(item.readers)),
+                writers=tuple(sorted(item.writers)),
+                references=tuple(sorted(item.references)),
+            )
+            for name, item in sorted(tables.items())
+        ),
+        sql_statements=sum(s.sql_statements for s in scans),
+        sql_unparsed=sum(s.sql_unparsed for s in scans),
+    )
+    return result, tuple(warnings)

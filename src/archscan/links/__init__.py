@@ -1,0 +1,1 @@
+"""Links between deployables: gRPC, HTTP, topics, manifests (docs/data-access.md)."""

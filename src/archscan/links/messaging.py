@@ -1,0 +1,191 @@
+"""Message topics and queues in code: who publishes, who consumes.
+
+A file takes part in a messaging system when it names the system's client library
+(Kafka: kafka, sarama, Confluent.Kafka, kafkajs; RabbitMQ: amqp, rabbit, pika, bunny;
+NATS: nats; SQS: sqs). Its role comes from the client calls it makes (producer: a
+producer object, ``produce``/``send``/``publish``; consumer: a consumer object,
+``subscribe``/``consume``/``poll``, listener annotations). Topic and queue names are
+string literals in the places the client libraries take them:
+
+- explicit calls: ``subscribe("t")`` / ``subscribe(listOf("t"))``, ``ProducerRecord("t"``,
+  ``producer.send("t"``, ``produce("t"``, ``@KafkaListener(topics = "t")``,
+  ``basic_publish(..., routing_key="q")``, ``queue_declare(queue="q")``,
+  ``basic_consume(queue="q")``, ``sendToQueue("q"``, ``assertQueue("q"``,
+  ``@RabbitListener(queues = "q")``, ``nc.publish("s"``, ``nc.subscribe("s"``,
+  ``QueueName="q"``, ``@SqsListener("q")``;
+- names assigned to an identifier that says topic or queue (``Topic = "orders"``,
+  ``val topic = System.getenv("KAFKA_TOPIC") ?: "orders"``: the last literal, since the
+  ones before are environment variable names), and ``return "t"`` inside a function
+  named like ``getTopic``.
+The file's role applies to the names it holds; a file naming a topic without client
+calls of its own (a constants file) lends the name to the other files of its service.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+# Matched on the lower-cased text: substring tests first (fast), words where needed.
+_SYSTEMS = {
+    "kafka": (("kafka", "sarama"), None),
+    "rabbitmq": (
+        ("amqp", "rabbit", "pika", "bunny"),
+        re.compile(r"amqp|rabbit|\bpika\b|\bbunny\b"),
+    ),
+    "nats": (("nats",), re.compile(r"\bnats\b")),
+    "sqs": (("sqs",), re.compile(r"sqs")),
+}
+# Substring tests in the usual spellings first: most files name no messaging system, and
+# `in` is ten times faster than lower-casing the text and far faster than a regex.
+_NEEDLES = tuple(
+    spelled
+    for needles, _ in _SYSTEMS.values()
+    for needle in needles
+    for spelled in (needle, needle.capitalize(), needle.upper())
+)
+_PRODUCER = re.compile(
+    r"Producer|\bproduce\w*\s*\(|\.send\s*\(|\bpublish\w*\s*\(|\bPublish\w*\s*\(|basic_publish"
+    r"|sendToQueue|send_message|SendMessage"
+)
+_CONSUMER = re.compile(
+    r"Consumer|\bsubscribe\s*\(|\bSubscribe\s*\(|\bconsume\w*\s*\(|\bpoll\s*\(|Listener\b"
+    r"|basic_consume|receive_message|ReceiveMessage|QueueSubscribe"
+)
+_NAME = r"[\"'`]([\w.\-/:]+)[\"'`]"
+_EXPLICIT = (
+    (
+        "consumer",
+        re.compile(
+            r"\bsubscribe\s*\(\s*(?:\{\s*topics?\s*:\s*\[?\s*)?(?:listOf\(|List\.of\(|Arrays\.asList\(|\[)?\s*"
+            + _NAME,
+            re.IGNORECASE,
+        ),
+    ),
+    ("consumer", re.compile(r"@KafkaListener\s*\([^)]*?topics\s*=\s*\{?\s*" + _NAME)),
+    ("consumer", re.compile(r"@RabbitListener\s*\([^)]*?queues\s*=\s*\{?\s*" + _NAME)),
+    ("consumer", re.compile(r"@SqsListener\s*\(\s*(?:value\s*=\s*)?\{?\s*" + _NAME)),
+    ("consumer", re.compile(r"basic_consume\s*\([^)]*?queue\s*=\s*" + _NAME)),
+    ("consumer", re.compile(r"\.consume\s*\(\s*" + _NAME)),
+    ("producer", re.compile(r"ProducerRecord\s*(?:<[^>]*>)?\s*\(\s*" + _NAME)),
+    (
+        "producer",
+        re.compile(
+            r"\.(?:send|produce|Produce|ProduceAsync|publish|Publish)\s*\(\s*(?:\{\s*topic\s*:\s*)?"
+            + _NAME
+        ),
+    ),
+    ("producer", re.compile(r"basic_publish\s*\([^)]*?routing_key\s*=\s*" + _NAME)),
+    ("producer", re.compile(r"sendToQueue\s*\(\s*" + _NAME)),
+    (
+        "",
+        re.compile(r"(?:queue_declare|assertQueue|QueueDeclare)\s*\(\s*(?:queue\s*=\s*)?" + _NAME),
+    ),
+    ("", re.compile(r"\bQueueName\s*[=:]\s*" + _NAME)),
+)
+_ASSIGNED = re.compile(
+    r"^[^\n]*?\b\w*(?:topic|queue|subject)\w*\b[^\n=:]*[=:][^\n]*$", re.IGNORECASE | re.MULTILINE
+)
+_LITERAL = re.compile(_NAME)
+_TOPIC_FUNCTION = re.compile(
+    r"\b(?:func|def|fun|function)\s+\w*(?:topic|queue)\w*\s*\(", re.IGNORECASE
+)
+_RETURN = re.compile(r"^\s*return\s+" + _NAME, re.MULTILINE)
+_ENV_NAME = re.compile(r"^[A-Z0-9_]+$")
+_COMMENT_LINE = re.compile(r"^\s*(//|#|\*|/\*)")
+
+
+@dataclass
+class MessagingFacts:
+    """What one file does with topics and queues."""
+
+    systems: set[str] = field(default_factory=set)
+    producer: bool = False
+    consumer: bool = False
+    # name -> (role "producer" | "consumer" | "" for the file's own roles, line)
+    names: dict[tuple[str, str], int] = field(default_factory=dict)
+
+
+def _plausible(name: str) -> bool:
+    return bool(name) and not _ENV_NAME.match(name) and "://" not in name and len(name) <= 200
+
+
+def _add(facts: MessagingFacts, name: str, role: str, line: int) -> None:
+    if _plausible(name):
+        facts.names.setdefault((name, role), line)
+
+
+def messaging_facts(text: str) -> MessagingFacts | None:
+    if not any(needle in text for needle in _NEEDLES):
+        return None
+    lower = text.lower()
+    systems = {
+        name
+        for name, (needles, pattern) in _SYSTEMS.items()
+        if any(n in lower for n in needles) and (pattern is None or pattern.search(lower))
+    }
+    if not systems:
+        return None
+    facts = MessagingFacts(systems=systems)
+    facts.producer = bool(_PRODUCER.search(text))
+    facts.consumer = bool(_CONSUMER.search(text))
+    for role, pattern in _EXPLICIT:
+        for found in pattern.finditer(text):
+            _add(facts, found.group(1), role, text.count("\n", 0, found.start()) + 1)
+    for found in _ASSIGNED.finditer(text):
+        if _COMMENT_LINE.match(found.group(0)):
+            continue
+        literals = _LITERAL.findall(found.group(0))
+        if literals:
+            _add(facts, literals[-1], "", text.count("\n", 0, found.start()) + 1)
+    for found in _TOPIC_FUNCTION.finditer(text):
+        window = text[found.end() : found.end() + 600]
+        for ret in _RETURN.finditer(window):
+            line = text.count("\n", 0, found.end() + ret.start()) + 1
+            _add(facts, ret.group(1), "", line)
+    return facts
+
+
+# Typed events on a message bus (MassTransit ``IConsumer<T>``, NServiceBus
+# ``IHandleMessages<T>``, the eShop-style ``IIntegrationEventHandler<T>`` and
+# ``AddSubscription<T, THandler>``): the event type is the topic (these buses route by
+# type name). A file publishes T when it constructs ``new T(`` and publishes or sends.
+_CONSUMES_TYPE = re.compile(
+    r"\b(?:IConsumer|IHandleMessages|IIntegrationEventHandler|IEventHandler|INotificationHandler"
+    r"|AddSubscription|Subscribe)\s*<\s*(\w+)\s*[,>]"
+)
+# No leading \b: a pattern starting with a literal is searched fast; the character
+# before "new" is checked in code.
+_CREATES_TYPE = re.compile(r"new\s+(\w+(?:Event|Message|Command))\s*[({]")
+_CONSUMER_MARKERS = (
+    "IConsumer<",
+    "IHandleMessages<",
+    "IIntegrationEventHandler<",
+    "IEventHandler<",
+    "INotificationHandler<",
+    "AddSubscription<",
+    "Subscribe<",
+)
+_PUBLISHES = re.compile(r"Publish|Send\w*Async|AddAndSaveEvent|Enqueue|Raise", re.IGNORECASE)
+
+
+@dataclass
+class TypedEvents:
+    consumed: dict[str, int] = field(default_factory=dict)  # type -> line
+    created: dict[str, int] = field(default_factory=dict)
+    publishes: bool = False
+
+
+def typed_events(text: str) -> TypedEvents | None:
+    events = TypedEvents()
+    if any(marker in text for marker in _CONSUMER_MARKERS):
+        for found in _CONSUMES_TYPE.finditer(text):
+            events.consumed.setdefault(found.group(1), text.count("\n", 0, found.start()) + 1)
+    for found in _CREATES_TYPE.finditer(text):
+        if found.start() and (text[found.start() - 1].isalnum() or text[found.start() - 1] == "_"):
+            continue
+        events.created.setdefault(found.group(1), text.count("\n", 0, found.start()) + 1)
+    events.publishes = bool(events.created) and bool(_PUBLISHES.search(text))
+    if not events.consumed and not events.publishes:
+        return None
+    return events

@@ -1,0 +1,384 @@
+"""Candidate bounded contexts on real git repositories built in tmp_path, and bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+from archscan.config import Config, ConfigError, parse_config
+from archscan.contexts.decomposition import DecompositionError, read_decomposition
+from archscan.contexts.stage import ContextsInput, run_contexts
+from archscan.pipeline import RunOptions, run
+from archscan.records import FileFacts, SourceFile
+from helpers import analyse
+
+FEATURES = {
+    "billing": ("Invoice", "invoice", "payment"),
+    "shipping": ("Parcel", "parcel", "carrier"),
+    "catalog": ("Product", "product", "price"),
+}
+
+
+def _feature(repo, name: str, entity: str, noun: str, verb: str) -> None:  # type: ignore[no-untyped-def]
+    repo.write(f"shop/{name}/__init__.py", "")
+    repo.write(
+        f"shop/{name}/models.py",
+        f"class {entity}:\n    def {noun}_total(self):\n        return 1\n\n"
+        f"class {entity}Line:\n    def {verb}_amount(self):\n        return 2\n",
+    )
+    repo.write(
+        f"shop/{name}/services.py",
+        f"from shop.{name}.models import {entity}, {entity}Line\n\n"
+        f"def create_{noun}():\n    return {entity}()\n\n"
+        f"def {verb}_{noun}(x):\n    return {entity}Line() if x else None\n",
+    )
+    repo.write(
+        f"shop/{name}/views.py",
+        f"from shop.{name}.services import create_{noun}, {verb}_{noun}\n"
+        f"from shop.{name}.models import {entity}\n\n"
+        f"def {noun}_page():\n    return create_{noun}()\n\n"
+        f"def {verb}_{noun}_page():\n    return {verb}_{noun}(1)\n",
+    )
+    repo.write(
+        f"shop/{name}/repository.py",
+        f"from shop.{name}.models import {entity}Line\n\n"
+        f"def store_{noun}(line):\n    return {entity}Line()\n",
+    )
+
+
+def _shop(make_repo):  # type: ignore[no-untyped-def]
+    repo = make_repo()
+    repo.write("shop/__init__.py", "")
+    for name, (entity, noun, verb) in FEATURES.items():
+        _feature(repo, name, entity, noun, verb)
+    # one cross-feature call: billing prices products
+    repo.write(
+        "shop/billing/pricing.py",
+        "from shop.catalog.models import Product\nfrom shop.billing.models import Invoice\n\n"
+        "def invoice_price():\n    return Product(), Invoice()\n",
+    )
+    repo.write("shop/settings.py", "DEBUG = False\n")
+    repo.write("manage.py", "import shop.settings\n")
+    repo.write(
+        "tests/test_billing.py",
+        "from shop.billing.services import create_invoice\n\ndef test_it():\n"
+        "    assert create_invoice()\n",
+    )
+    repo.commit("start", date="2024-01-01T12:00:00+00:00")
+    for day, (name, (_entity, noun, _verb)) in enumerate(FEATURES.items(), 2):
+        for path in ("models.py", "services.py", "views.py"):
+            repo.write(
+                f"shop/{name}/{path}",
+                (repo.root / f"shop/{name}/{path}").read_text() + f"\n# {noun} change\n",
+            )
+        author = f"{name.title()} Dev <{name}@example.com>"
+        repo.commit(f"{name} work", author=author, date=f"2024-01-0{day}T12:00:00+00:00")
+        repo.write(
+            f"shop/{name}/repository.py",
+            (repo.root / f"shop/{name}/repository.py").read_text() + "\n# again\n",
+        )
+        repo.write(
+            f"shop/{name}/models.py",
+            (repo.root / f"shop/{name}/models.py").read_text() + "\n# again\n",
+        )
+        repo.commit(f"{name} more", author=author, date=f"2024-01-0{day}T13:00:00+00:00")
+    return repo
+
+
+def _context_of(analysis, path: str) -> str:  # type: ignore[no-untyped-def]
+    for context in analysis.contexts.contexts:
+        if path in context.files:
+            return context.id
+    raise AssertionError(f"{path} in no context")
+
+
+def test_feature_modules_come_out_as_separate_contexts(make_repo) -> None:  # type: ignore[no-untyped-def]
+    repo = _shop(make_repo)
+    analysis = analyse(repo.root)
+    result = analysis.contexts
+    assert result is not None
+    assert set(result.signals) >= {"structure", "co_change", "vocabulary"}
+    feature_ids = {}
+    for name in FEATURES:
+        ids = {
+            _context_of(analysis, f"shop/{name}/{p}")
+            for p in ("models.py", "services.py", "views.py", "repository.py")
+        }
+        assert len(ids) == 1, (name, ids)
+        feature_ids[name] = ids.pop()
+    assert len(set(feature_ids.values())) == 3
+    platform = [c for c in result.contexts if c.platform]
+    assert platform and {"shop/settings.py", "manage.py"} <= set(platform[0].files)
+    billing = next(c for c in result.contexts if c.id == feature_ids["billing"])
+    assert billing.tests == ("tests/test_billing.py",)
+    assert "billing" in billing.name
+    assert billing.owners[0][0] == "Billing Dev"
+    catalog = next(c for c in result.contexts if c.id == feature_ids["catalog"])
+    used = {i.path: i for i in catalog.interface}
+    assert used["shop/catalog/models.py"].symbols == ("Product",)
+    edge = next(
+        e
+        for e in result.edges
+        if e.source == feature_ids["billing"] and e.target == feature_ids["catalog"]
+    )
+    assert edge.dependencies == 1
+    assert all(f.startswith("shop/") or f == "manage.py" for c in result.contexts for f in c.files)
+    assert result.quality.partitions == len(result.contexts)
+    assert 0 < result.quality.modularity <= 1
+
+
+def test_requested_number_of_contexts(make_repo) -> None:  # type: ignore[no-untyped-def]
+    repo = _shop(make_repo)
+    analysis = run(repo.root, Config(), RunOptions(use_cache=False, jobs=1, contexts=2))
+    assert analysis.contexts is not None
+    assert len(analysis.contexts.contexts) == 2
+    assert analysis.contexts.requested == 2
+    many = run(repo.root, Config(), RunOptions(use_cache=False, jobs=1, contexts=500))
+    assert many.contexts is not None and len(many.contexts.contexts) < 500
+    assert any(w.kind == "contexts-count" for w in many.warnings)
+
+
+def test_no_history_says_so(make_repo) -> None:  # type: ignore[no-untyped-def]
+    repo = _shop(make_repo)
+    analysis = run(repo.root, Config(), RunOptions(use_cache=False, jobs=1, history=False))
+    assert analysis.contexts is not None and analysis.contexts.contexts
+    assert "co_change" not in analysis.contexts.signals
+    assert analysis.contexts.quality.co_change_crossing is None
+    assert any(w.kind == "contexts-no-history" for w in analysis.warnings)
+
+
+def test_decomposition_and_ground_truth_files(make_repo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    repo = _shop(make_repo)
+    truth = tmp_path / "truth.rsf"
+    truth.write_text(
+        "".join(
+            f"contain {name} shop.{name}.{p}\n"
+            for name in FEATURES
+            for p in ("models", "services", "views", "repository")
+        )
+        + "contain billing Nowhere\n"
+    )
+    given = tmp_path / "given.csv"
+    given.write_text(
+        "file,service\n"
+        + "".join(
+            f"shop/{name}/{p}.py,{'one' if name != 'catalog' else 'two'}\n"
+            for name in FEATURES
+            for p in ("models", "services")
+        )
+        + "missing.py,one\n"
+    )
+    options = RunOptions(
+        use_cache=False,
+        jobs=1,
+        decompositions=(read_decomposition(given),),
+        ground_truths=(read_decomposition(truth),),
+    )
+    result = run(repo.root, Config(), options).contexts
+    assert result is not None
+    ours = next(s for s in result.scores if s.decomposition == "archscan")
+    assert ours.mojofm == pytest.approx(100.0 * (1 - 1 / 10))  # Nowhere: one join
+    assert ours.unknown == ("Nowhere",)
+    theirs = next(s for s in result.scores if s.decomposition == str(given))
+    assert theirs.mojofm < ours.mojofm
+    assert result.decompositions[0].partitions == 2
+    assert result.decompositions[0].members == 6
+
+
+def test_decomposition_formats(tmp_path: Path) -> None:
+    csv_file = tmp_path / "d.csv"
+    csv_file.write_text("class,service\na.B,x\nC,y\nC,z\n")
+    decomposition = read_decomposition(csv_file)
+    assert decomposition.labels() == {"a.B": "x", "C": "z"}  # MoJo keeps the last line
+    assert decomposition.duplicates == ("C",)
+    rsf = tmp_path / "d.rsf"
+    rsf.write_text("contain x a.B\ncontain y C\n")
+    assert read_decomposition(rsf).labels() == {"a.B": "x", "C": "y"}
+    for text in ("just words here\n", ""):
+        bad = tmp_path / "bad.txt"
+        bad.write_text(text)
+        with pytest.raises(DecompositionError):
+            read_decomposition(bad)
+    broken = tmp_path / "broken.rsf"
+    broken.write_text("contain x\n")
+    with pytest.raises(DecompositionError):
+        read_decomposition(broken)
+
+
+def test_contexts_config_is_validated() -> None:
+    assert parse_config({"contexts": {"vocabulary": 0, "seeds": 3}}).contexts.seeds == 3
+    with pytest.raises(ConfigError, match="vocabulry"):
+        parse_config({"contexts": {"vocabulry": 1.0}})
+    with pytest.raises(ConfigError):
+        parse_config({"contexts": {"resolutions": []}})
+    with pytest.raises(ConfigError):
+        parse_config({"contexts": {"structure": -1}})
+
+
+# --- bad input, straight through the stage with real records -----------------------
+
+
+def _stage(paths: list[str], edges: list[tuple[str, str]]):  # type: ignore[no-untyped-def]
+    files = tuple(SourceFile(p, "python", 10) for p in paths)
+    facts = {p: FileFacts(p, "python", 1) for p in paths}
+    graph = nx.DiGraph()
+    graph.add_nodes_from(paths)
+    graph.add_edges_from(edges, kind="import", lines=(1,), type_only=False)
+    return run_contexts(
+        ContextsInput(files=files, facts=facts, graph=graph, modules={}, config=Config().contexts)
+    )
+
+
+def test_one_file() -> None:
+    result, _ = _stage(["app/core.py"], [])
+    assert [c.files for c in result.contexts] == [("app/core.py",)]
+
+
+def test_no_edges_groups_by_package() -> None:
+    paths = [f"{pkg}/m{i}.py" for pkg in ("alpha", "beta") for i in range(3)]
+    result, _ = _stage(paths, [])
+    assert sorted(c.files for c in result.contexts) == [
+        tuple(f"alpha/m{i}.py" for i in range(3)),
+        tuple(f"beta/m{i}.py" for i in range(3)),
+    ]
+
+
+def test_twenty_thousand_disconnected_files() -> None:
+    paths = [f"p{i // 100}/f{i}.py" for i in range(20_000)]
+    result, _ = _stage(paths, [])
+    assert sum(len(c.files) for c in result.contexts) == 20_000
+    assert len(result.contexts) == 200
+
+
+def test_one_giant_cycle() -> None:
+    paths = [f"ring/m{i:03d}.py" for i in range(300)]
+    edges = [(paths[i], paths[(i + 1) % 300]) for i in range(300)]
+    result, _ = _stage(paths, edges)
+    assert sum(len(c.files) for c in result.contexts) == 300
+    assert all(len(c.files) >= 2 for c in result.contexts)
+    assert result.quality.icp < 0.2  # a ring cuts into few arcs, not scattered files
+
+
+def test_only_tests(make_repo) -> None:  # type: ignore[no-untyped-def]
+    repo = make_repo()
+    repo.write("tests/test_a.py", "def test_a():\n    assert True\n")
+    repo.write("tests/test_b.py", "from tests import test_a\n")
+    repo.commit()
+    analysis = analyse(repo.root)
+    assert analysis.contexts is not None and analysis.contexts.contexts == ()
+    assert any(w.kind == "contexts-empty" for w in analysis.warnings)
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "archscan", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "200"},
+    )
+
+
+def test_cli_contexts_and_compare(make_repo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    repo = _shop(make_repo)
+    shown = _cli("contexts", str(repo.root), "--cache-dir", str(tmp_path / "c"))
+    assert shown.returncode == 0, shown.stderr
+    assert "billing" in shown.stdout and "structural modularity" in shown.stdout
+    given = tmp_path / "given.csv"
+    given.write_text("shop/billing/models.py,a\nshop/catalog/models.py,b\nGhost,b\n")
+    compared = _cli("compare", "archscan", str(given), "--repo", str(repo.root))
+    assert compared.returncode == 0, compared.stderr
+    assert "Ghost" in compared.stderr and "MoJoFM" in compared.stdout
+    bad = tmp_path / "bad.txt"
+    bad.write_text("not a decomposition\n")
+    failed = _cli("contexts", str(repo.root), "--decomposition", str(bad))
+    assert failed.returncode == 2 and "unknown decomposition format" in failed.stderr
+    out = tmp_path / "out"
+    done = _cli("analyze", str(repo.root), "--out", str(out), "--quiet", "--contexts", "3")
+    assert done.returncode == 0, done.stderr
+    data = json.loads((out / "archscan.json").read_text())
+    assert len(data["contexts"]) == 3 and data["decomposition_quality"]["requested"] == 3
+
+
+def _java_feature(repo, feature: str, entity: str) -> None:  # type: ignore[no-untyped-def]
+    base = f"src/main/java/com/acme/{feature}"
+    package = f"package com.acme.{feature};\n\n"
+    repo.write(
+        f"{base}/{entity}.java",
+        package + f"public class {entity} {{\n"
+        f"    public long get{entity}Id() {{ return 1; }}\n}}\n",
+    )
+    repo.write(
+        f"{base}/{entity}Repository.java",
+        package + f"public interface {entity}Repository"
+        f" {{\n    {entity} find{entity}(long id);\n}}\n",
+    )
+    repo.write(
+        f"{base}/{entity}Service.java",
+        package + f"public class {entity}Service {{\n"
+        f"    private {entity}Repository repository;\n"
+        f"    public {entity} load{entity}(long id) {{ return repository.find{entity}(id); }}\n"
+        "}\n",
+    )
+    repo.write(
+        f"{base}/{entity}Controller.java",
+        package + f"public class {entity}Controller {{\n"
+        f"    private {entity}Service service;\n"
+        f"    public {entity} show{entity}(long id) {{ return service.load{entity}(id); }}\n"
+        "}\n",
+    )
+
+
+def test_java_feature_packages_and_spring_bootstrap(make_repo) -> None:  # type: ignore[no-untyped-def]
+    repo = make_repo()
+    for feature, entity in (("billing", "Invoice"), ("shipping", "Parcel"), ("catalog", "Product")):
+        _java_feature(repo, feature, entity)
+    repo.write(
+        "src/main/java/com/acme/AcmeApplication.java",
+        "package com.acme;\n\nimport com.acme.billing.InvoiceService;\n\n"
+        "public class AcmeApplication {\n    private InvoiceService billing;\n}\n",
+    )
+    repo.write(
+        "src/main/java/com/acme/WebSetup.java",
+        "package com.acme;\n\nimport org.springframework.context.annotation.Configuration;\n\n"
+        "@Configuration\npublic class WebSetup {\n}\n",
+    )
+    repo.commit()
+    analysis = analyse(repo.root)
+    result = analysis.contexts
+    assert result is not None
+    by_feature = {}
+    for feature in ("billing", "shipping", "catalog"):
+        ids = {
+            _context_of(analysis, f)
+            for c in result.contexts
+            for f in c.files
+            if f"/acme/{feature}/" in f
+        }
+        assert len(ids) == 1, (feature, ids)
+        by_feature[feature] = ids.pop()
+    assert len(set(by_feature.values())) == 3
+    platform = next(c for c in result.contexts if c.platform)
+    assert set(platform.files) == {
+        "src/main/java/com/acme/AcmeApplication.java",
+        "src/main/java/com/acme/WebSetup.java",
+    }
+    assert any("billing" in c.name for c in result.contexts)
+
+
+def test_report_md_lists_contexts_and_says_when_there_is_no_history(
+    make_repo, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    repo = _shop(make_repo)
+    out = tmp_path / "out"
+    done = _cli("analyze", str(repo.root), "--out", str(out), "--quiet", "--no-history")
+    assert done.returncode == 0, done.stderr
+    report = (out / "report.md").read_text()
+    assert "## Candidate bounded contexts" in report
+    assert "No git history: the contexts come from structure and vocabulary only" in report
+    assert "| archscan |" in report
