@@ -98,17 +98,23 @@ def test_formats_come_from_the_registry() -> None:
 
 class _Recording(SilentProgress):
     def __init__(self) -> None:
-        self.updates: list[tuple[int, int | None]] = []
+        self.totals: list[int] = []
+        self.advanced = 0
 
-    def update(self, completed: int, total: int | None) -> None:
-        self.updates.append((completed, total))
+    def set_total(self, total: int) -> None:
+        self.totals.append(total)
+
+    def advance(self, amount: int = 1) -> None:
+        self.advanced += amount
 
 
 def test_history_progress_counts_commits_read_out_of_the_total(tmp_path: Path) -> None:
     shop = make_shop(tmp_path / "shop")
     progress = _Recording()
-    run(shop, Config(), RunOptions(use_cache=False, jobs=1), progress)
-    assert progress.updates[-1] == (19, 19)  # the example shop's 19 commits
+    run(shop, Config(), RunOptions(cache_dir=tmp_path / "cache", jobs=1), progress)
+    # (the default, cached history) the example shop's 19 commits, read by the name pass and the line pass
+    assert progress.totals == [2 * 19]
+    assert progress.advanced >= 2 * 19  # parse progress advances the same bar
 
 
 def test_top_risks_name_production_hotspots_only() -> None:

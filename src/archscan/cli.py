@@ -43,6 +43,7 @@ from archscan.report.registry import (
     write_reports,
 )
 from archscan.terminal import clean, shorten_path
+from archscan.timings import TimedProgress
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -121,10 +122,10 @@ class RichProgress:
         if self._bar is not None:
             self._bar.advance(self._task, amount)
 
-    def update(self, completed: int, total: int | None) -> None:
-        """Absolute progress (history: commits read out of the total once known)."""
+    def set_total(self, total: int) -> None:
+        """The phase's total once known (the history phase: commits to read)."""
         if self._bar is not None:
-            self._bar.update(self._task, completed=completed, total=total)
+            self._bar.update(self._task, total=total)
 
 
 def _version(value: bool) -> None:
@@ -315,13 +316,16 @@ def analyze(
         ),
     ] = None,
     no_cache: Annotated[
-        bool, typer.Option("--no-cache", help="Do not use the parse cache.")
+        bool, typer.Option("--no-cache", help="Do not use the parse and history caches.")
     ] = False,
     templates: _TEMPLATES = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress, no summary.")] = False,
     rules: Annotated[
         Path | None, typer.Option("--rules", help="Assessment thresholds (YAML) to apply.")
     ] = None,
+    timings: Annotated[
+        bool, typer.Option("--timings", help="Print the time of each phase (on stderr).")
+    ] = False,
     contexts: Annotated[
         int | None, typer.Option("--contexts", min=1, help="Ask for this many contexts.")
     ] = None,
@@ -350,11 +354,16 @@ def analyze(
         decompositions=_decompositions(decomposition),
         ground_truths=_decompositions(ground_truth),
     )
-    analysis = run(repo, settings, options, RichProgress(enabled=not quiet))
-    # Reporters render the document as archscan.json holds it, so that ``archscan
-    # report`` on the saved file writes the same bytes.
-    data = json.loads(dumps(analysis))
-    written = _write(data, formats, target, templates)
+    progress = TimedProgress(RichProgress(enabled=not quiet))
+    analysis = run(repo, settings, options, progress)
+    with progress.timed("Writing reports"):
+        # Reporters render the document as archscan.json holds it, so that ``archscan
+        # report`` on the saved file writes the same bytes.
+        data = json.loads(dumps(analysis))
+        written = _write(data, formats, target, templates)
+    if timings:
+        for line in progress.lines():
+            stderr.print(line, markup=False)
     if not quiet:
         _summary(data)
         for file in written:
@@ -867,6 +876,95 @@ def assess(
     options = RunOptions(jobs=jobs, cache_dir=cache_dir, history=not no_history)
     analysis = run(repo, settings, options, RichProgress(enabled=not quiet))
     _print_assessment(analysis_to_dict(analysis))
+
+
+@app.command()
+def portfolio(
+    repos: Annotated[Path, typer.Argument(help="A text file: one repository path a line.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the roll-up and reports.")],
+    scheduler: Annotated[
+        str, typer.Option("--scheduler", help="A Dask scheduler (tcp://HOST:PORT); default local.")
+    ] = "",
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Analyses at once (0 = cores).")] = 0,
+    timeout: Annotated[float, typer.Option("--timeout", help="Seconds per repository.")] = 3600,
+    memory_mb: Annotated[
+        int, typer.Option("--memory-mb", help="Memory limit per analysis in MiB (0 = none).")
+    ] = 4096,
+    no_history: Annotated[
+        bool, typer.Option("--no-history", help="Skip git history mining.")
+    ] = False,
+    cache_dir: Annotated[
+        Path | None, typer.Option("--cache-dir", help="Cache folder (default: user cache).")
+    ] = None,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Do not use the parse and history caches.")
+    ] = False,
+    fresh: Annotated[
+        bool, typer.Option("--fresh", help="Start over: ignore the manifest of an earlier run.")
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No per-repository lines.")] = False,
+) -> None:
+    """Assess many repositories; write DIR/portfolio.json, .csv and .html (resumable)."""
+    from archscan.portfolio.runner import PortfolioError, PortfolioRequest, run_portfolio
+
+    request = PortfolioRequest(
+        repos_file=repos,
+        out=out.resolve(),
+        jobs=jobs,
+        timeout=timeout,
+        memory_mb=memory_mb,
+        history=not no_history,
+        cache_dir=str(cache_dir.resolve()) if cache_dir else "",
+        use_cache=not no_cache,
+        scheduler=scheduler,
+        fresh=fresh,
+    )
+
+    def done(outcome: Any) -> None:
+        if not quiet:
+            note = f": {outcome.error}" if outcome.error else ""
+            line = f"{outcome.status:<8} {outcome.seconds:7.1f} s  {outcome.path}{note}"
+            stderr.print(line, markup=False)
+
+    try:
+        document = run_portfolio(request, done)
+    except PortfolioError as exc:
+        raise UsageError(str(exc)) from exc
+    statuses = ", ".join(f"{k}: {v}" for k, v in document["summary"]["statuses"].items())
+    stdout.print(f"{document['summary']['repositories']} repositories ({statuses})", markup=False)
+    stdout.print(f"wrote {request.out / 'portfolio.json'}", markup=False)
+
+
+cache_app = typer.Typer(help="The parse and history caches: info, clear.", no_args_is_help=True)
+app.add_typer(cache_app, name="cache")
+_CACHE_DIR = Annotated[
+    Path | None, typer.Option("--cache-dir", help="Cache folder (default: user cache).")
+]
+
+
+@cache_app.command("info")
+def cache_info_command(cache_dir: _CACHE_DIR = None) -> None:
+    """What the caches hold (files, entries, size)."""
+    from archscan.cache import default_cache_dir
+    from archscan.cache_admin import cache_info
+
+    table = Table(title=f"archscan caches in {cache_dir or default_cache_dir()}")
+    for column in ("cache", "entries", "size", "file", "what"):
+        table.add_column(column, justify="right" if column in ("entries", "size") else "left")
+    for row in cache_info(cache_dir or default_cache_dir()):
+        entries = "-" if row.entries is None else str(row.entries)
+        table.add_row(row.name, entries, f"{row.bytes / 1e6:.1f} MB", row.path, row.detail)
+    stdout.print(table)
+
+
+@cache_app.command("clear")
+def cache_clear_command(cache_dir: _CACHE_DIR = None) -> None:
+    """Delete the parse and history caches."""
+    from archscan.cache import default_cache_dir
+    from archscan.cache_admin import clear_caches
+
+    removed = clear_caches(cache_dir or default_cache_dir())
+    stdout.print(f"removed {len(removed)} file(s)", markup=False)
 
 
 def _interrupted() -> None:

@@ -222,3 +222,23 @@ def index_damage(root: Path) -> str | None:
     if hashlib.new(digest_name.decode() or "sha1", data[:-size]).digest() != trailer:
         return "the index checksum does not match (truncated or corrupt)"
     return None
+
+
+def run_git_status(
+    root: Path, args: Sequence[str], input: bytes | None = None
+) -> tuple[int, bytes]:
+    """Run git to completion; (exit status, stdout), even when it failed part-way: a log
+    that stops at an unreadable commit has still written the commits before it."""
+    try:
+        proc = subprocess.run(
+            git_command(root, args),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env=git_env(),
+            input=input,
+            stdin=None if input is not None else subprocess.DEVNULL,
+            check=False,
+        )
+    except FileNotFoundError as exc:
+        raise GitError("git is not installed") from exc
+    return proc.returncode, proc.stdout

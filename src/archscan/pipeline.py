@@ -9,11 +9,12 @@ the CLI can draw a progress bar and tests can run silently.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import sqlite3
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from archscan import gitio
 from archscan.assess.plan import PlanInput, run_extraction_plan
@@ -28,6 +29,7 @@ from archscan.contexts.stage import ContextsInput, run_contexts
 from archscan.data_access.stage import DataAccessInput, run_data_access
 from archscan.discover import discover
 from archscan.graph import file_graph
+from archscan.history.excludes import line_excludes
 from archscan.history.stage import HistoryInput, load_team_map, run_history
 from archscan.languages import registry
 from archscan.languages.base import ResolverSettings
@@ -42,8 +44,11 @@ from archscan.records import (
     FileFacts,
     HistoryResult,
     RepositoryInfo,
+    Resolution,
+    SourceFile,
     TeamsResult,
 )
+from archscan.resolution_cache import open_resolution_cache, resolution_key
 from archscan.resolve import resolve_all
 from archscan.roles import RolesInput, RolesResult, run_roles
 from archscan.teams import TeamsInput, run_teams
@@ -58,7 +63,7 @@ class Progress(Protocol):
 
     def advance(self, amount: int = 1) -> None: ...
 
-    def update(self, completed: int, total: int | None) -> None: ...
+    def set_total(self, total: int) -> None: ...
 
 
 class SilentProgress:
@@ -69,7 +74,7 @@ class SilentProgress:
     def advance(self, amount: int = 1) -> None:
         return None
 
-    def update(self, completed: int, total: int | None) -> None:
+    def set_total(self, total: int) -> None:
         return None
 
 
@@ -120,7 +125,7 @@ def _history(
     config: Config,
     boundaries: Boundaries,
     roles: RolesResult,
-    jobs: int,
+    options: RunOptions,
     progress: Progress,
 ) -> tuple[HistoryResult | None, list[AnalysisWarning]]:
     """Behavioural half: history of the discovered files, by the same boundaries as the
@@ -133,13 +138,70 @@ def _history(
         facts=facts,
         component_of=component_of,
         config=config.history,
-        jobs=jobs,
+        jobs=options.jobs or os.cpu_count() or 1,
         subfolder=repository.is_git and _is_subfolder(root),
         in_view=roles.in_view,
-        progress=progress.update,
+        cache_dir=(options.cache_dir or default_cache_dir()) if options.use_cache else None,
+        line_excludes=line_excludes(discovered, config),
+        progress=_HistoryProgress(progress),
     )
     result, warnings = run_history(data)
     return result, list(warnings)
+
+
+class _HistoryProgress:
+    """Commits read out of the total, on the pipeline's progress bar (when it has one)."""
+
+    def __init__(self, progress: Progress) -> None:
+        self._progress = progress
+
+    def set_total(self, total: int) -> None:
+        set_total = getattr(self._progress, "set_total", None)
+        if set_total is not None:
+            set_total(total)
+
+    def advance(self, amount: int = 1) -> None:
+        self._progress.advance(amount)
+
+
+def _resolve(
+    root: Path,
+    files: tuple[SourceFile, ...],
+    discovered: DiscoveryResult,
+    facts: dict[str, FileFacts],
+    settings: ResolverSettings,
+    boundaries: Boundaries,
+    options: RunOptions,
+) -> Resolution:
+    """Resolution, or the stored result of the same inputs (an unchanged re-run)."""
+    if not options.use_cache:
+        return resolve_all(root, files, facts, settings, boundaries.of)
+    store = open_resolution_cache(options.cache_dir or default_cache_dir())
+    if store is None:
+        return resolve_all(root, files, facts, settings, boundaries.of)
+    try:
+        # the boundaries scope resolution: their groups and assignment are inputs too
+        scope = repr((boundaries.kind, boundaries.groups, sorted(boundaries.assignment.items())))
+        key = resolution_key(files, discovered.skipped, settings, scope)
+        found = _quietly(lambda: store.get(key))
+        if found is not None:
+            return found
+        resolution = resolve_all(root, files, facts, settings, boundaries.of)
+        _quietly(lambda: store.put(key, resolution))
+        return resolution
+    finally:
+        store.close()
+
+
+T = TypeVar("T")
+
+
+def _quietly(action: Callable[[], T]) -> T | None:
+    """A cache that fails (locked, full disk, damaged) is a miss, never an error."""
+    try:
+        return action()
+    except sqlite3.Error:
+        return None
 
 
 def _is_subfolder(root: Path) -> bool:
@@ -251,7 +313,7 @@ def run(
         )
     settings = ResolverSettings(python_source_roots=config.python.source_roots)
     with progress.phase("Resolving dependencies"):
-        resolution = resolve_all(root, files, parsed.facts, settings, boundaries.of)
+        resolution = _resolve(root, files, discovered, parsed.facts, settings, boundaries, options)
     with progress.phase("Measuring structure"):
         nodes = [f.path for f in files if registry.has_plugin(f.language)]
         graph = file_graph(nodes, resolution.dependencies)
@@ -287,7 +349,7 @@ def run(
                 config,
                 boundaries,
                 roles,
-                jobs,
+                options,
                 progress,
             )
         warnings += history_warnings

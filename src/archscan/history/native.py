@@ -60,14 +60,28 @@ class FileStats:
     deleted_by: Counter[str] = field(default_factory=Counter)
 
 
+PAIR_BUDGET = 3_000_000  # pair increments at most: ~110 bytes each in the Counter
+
+
 @dataclass
 class CouplingCounts:
-    """Revisions per file and shared revisions per pair, over the coupling changesets."""
+    """Revisions per file and shared revisions per pair, over the coupling changesets.
+
+    Pairs are counted at :meth:`finish`, only among files with at least ``min_shared``
+    revisions: a pair reported needs ``min_shared`` shared revisions, so no reported
+    number changes, while a huge commit of files that hardly ever change (a mass rename,
+    a licence header) no longer makes millions of pairs. Past ``pair_budget`` pair
+    increments the largest changesets are left out of the pairs (``capped`` counts them).
+    """
 
     max_changeset_size: int
+    min_shared: int = 1
+    pair_budget: int = PAIR_BUDGET
     revisions: Counter[str] = field(default_factory=Counter)
     shared: Counter[tuple[str, str]] = field(default_factory=Counter)
     soc: Counter[str] = field(default_factory=Counter)
+    capped: int = 0  # changesets left out of the pairs by the budget
+    _pending: list[list[str]] = field(default_factory=list)
 
     def add(self, files: Iterable[str]) -> None:
         members = sorted(set(files))  # pairs (a, b) with a < b
@@ -81,7 +95,28 @@ class CouplingCounts:
             return
         self.revisions.update(members)
         if others:
-            self.shared.update(combinations(members, 2))
+            self._pending.append(members)
+
+    def finish(self) -> None:
+        revisions, least = self.revisions, self.min_shared
+        eligible = []
+        for members in self._pending:
+            kept = [name for name in members if revisions[name] >= least]
+            if len(kept) > 1:
+                eligible.append(kept)
+        self._pending = []
+        # the budget drops the largest changesets first (ties: the older ones first)
+        order = sorted(range(len(eligible)), key=lambda i: (len(eligible[i]), -i))
+        budget = self.pair_budget
+        for i in order:
+            size = len(eligible[i])
+            budget -= size * (size - 1) // 2
+            if budget < 0:
+                self.capped += 1
+                eligible[i] = []
+        for kept in eligible:
+            if kept:
+                self.shared.update(combinations(kept, 2))
 
 
 def day_of(timestamp: int) -> int:
@@ -176,6 +211,7 @@ class Aggregator:
         for key in sorted(self.changesets, key=repr):
             self.coupling.add(self.changesets[key])
         self.changesets.clear()
+        self.coupling.finish()
 
 
 @dataclass

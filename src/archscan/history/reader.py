@@ -159,6 +159,8 @@ def _parse_name_record(record: bytes) -> CommitInfo | None:
     )
 
 
+parse_name_record = _parse_name_record  # the public name of the record parser
+
 _NAME_FORMAT = "--format=%x00%x1e%H%x00%aN%x00%aE%x00%at%x00"
 
 
@@ -204,17 +206,57 @@ def stream_commits(root: Path, query: LogQuery) -> Iterator[CommitInfo]:
             raise HistoryReadError(lines[-1] if lines else "git log failed")
 
 
-def _log_for_ids(root: Path, args: list[str], ids: Sequence[str]) -> bytes:
-    """``git log --stdin`` over the given commit ids, whole (a chunk is small)."""
+def _log_for_ids(root: Path, args: list[str], ids: Sequence[str]) -> tuple[int, bytes]:
+    """``git log --stdin`` over the given commit ids, whole (a chunk is small): the exit
+    status and what it wrote (all commits before the one it failed on, if it failed)."""
     try:
-        return gitio.run_git(root, args, input=("\n".join(ids) + "\n").encode())
+        return gitio.run_git_status(root, args, input=("\n".join(ids) + "\n").encode())
     except gitio.GitError as exc:
         raise HistoryReadError(str(exc)) from exc
 
 
-def _name_chunk(root: Path, ids: Sequence[str], query: LogQuery) -> bytes:
+def record_id(record: bytes) -> str:
+    """The commit id a record starts with."""
+    return record[: record.find(b"\x00")].decode("ascii", "replace")
+
+
+ChunkRun = Callable[[Sequence[str]], tuple[int, bytes]]
+
+
+def resume_past_failures(
+    run: ChunkRun, ids: Sequence[str], alone: Callable[[str], list[bytes] | None]
+) -> tuple[list[bytes], list[str]]:
+    """Records of ``ids`` read by ``run``; where git stops at an unreadable commit, the
+    records before it are kept and the log resumes after it (no bisection: one or two
+    git calls per unreadable commit). ``alone`` reads one commit the chunk stopped at
+    (None: unreadable). Returns (records, unreadable ids)."""
+    position = {commit: i for i, commit in enumerate(ids)}
+    records: list[bytes] = []
+    failed: list[str] = []
+    start = 0
+    while start < len(ids):
+        status, out = run(ids[start:])
+        got = list(_joined(_records([out])))
+        if status == 0:
+            records += got
+            break
+        if got:
+            got.pop()  # the last record may have been cut short by the failure
+        records += got
+        # the commit after the last whole record: the one git failed on (or cut short)
+        start = position[record_id(got[-1])] + 1 if got else start
+        single = alone(ids[start])
+        if single is None:
+            failed.append(ids[start])
+        else:
+            records += single
+        start += 1
+    return records, failed
+
+
+def _name_args(query: LogQuery) -> list[str]:
     message = "%B" if query.messages else "%s"
-    args = [
+    return [
         "log",
         "-z",
         "--name-status",
@@ -225,24 +267,30 @@ def _name_chunk(root: Path, ids: Sequence[str], query: LogQuery) -> bytes:
         _NAME_FORMAT + message,
         *query.paths(),
     ]
-    return _log_for_ids(root, args, ids)
 
 
-def _name_resilient(root: Path, ids: Sequence[str], query: LogQuery, degraded: list[str]) -> bytes:
-    """A chunk; when rename detection fails (a blob missing from a partial clone), halve
-    until the commit, which is then read without rename detection (names need no blobs)."""
-    try:
-        return _name_chunk(root, ids, query)
-    except HistoryReadError:
-        if len(ids) == 1 and query.follow_renames:
-            degraded.append(ids[0])
-            return _name_chunk(root, ids, replace(query, follow_renames=False))
-        if len(ids) == 1:
-            raise
-    middle = len(ids) // 2
-    return _name_resilient(root, ids[:middle], query, degraded) + _name_resilient(
-        root, ids[middle:], query, degraded
+def name_records(
+    root: Path, ids: Sequence[str], query: LogQuery, degraded: list[str]
+) -> list[bytes]:
+    """Raw name-pass records of a chunk. A commit whose renames cannot be detected (a
+    blob missing from a partial clone) is read without rename detection (names need no
+    blobs) and appended to ``degraded``."""
+    args = _name_args(query)
+    plain = _name_args(replace(query, follow_renames=False))
+
+    def alone(commit: str) -> list[bytes] | None:
+        status, out = _log_for_ids(root, args, [commit])
+        if status != 0:
+            status, out = _log_for_ids(root, plain, [commit])
+            if status != 0:
+                raise HistoryReadError(f"cannot read commit {commit}")
+            degraded.append(commit)
+        return list(_joined(_records([out])))
+
+    records, _failed = resume_past_failures(
+        lambda chunk: _log_for_ids(root, args, chunk), ids, alone
     )
+    return records
 
 
 def stream_commits_parallel(
@@ -254,11 +302,11 @@ def stream_commits_parallel(
     """
     lost: list[str] = [] if degraded is None else degraded
 
-    def work(root: Path, chunk: Sequence[str], query: LogQuery) -> bytes:
-        return _name_resilient(root, chunk, query, lost)
+    def work(root: Path, chunk: Sequence[str], query: LogQuery) -> list[bytes]:
+        return name_records(root, chunk, query, lost)
 
-    for output in _in_order(work, root, ids, query, jobs):
-        for record in _joined(_records([output])):
+    for records in _in_order(work, root, ids, query, jobs):
+        for record in records:
             info = _parse_name_record(record)
             if info is not None:
                 yield info
@@ -325,8 +373,8 @@ def _numstat_files(fields: list[bytes]) -> list[tuple[str, str, int, int]]:
 LineChanges = dict[str, list[tuple[str, str, int, int]]]  # commit -> files
 
 
-def _numstat_chunk(root: Path, ids: Sequence[str], query: LogQuery) -> LineChanges:
-    args = [
+def _numstat_args(query: LogQuery) -> list[str]:
+    return [
         "log",
         "-z",
         "--numstat",
@@ -336,27 +384,35 @@ def _numstat_chunk(root: Path, ids: Sequence[str], query: LogQuery) -> LineChang
         "--format=%x00%x1e%H",
         *query.paths(),
     ]
-    result: LineChanges = {}
-    for record in _joined(_records([_log_for_ids(root, args, ids)])):
-        fields = record.split(b"\x00")
-        result[fields[0].decode("ascii", "replace")] = _numstat_files(fields[1:])
-    return result
 
 
-def _numstat_resilient(
+def numstat_records(
+    root: Path, ids: Sequence[str], query: LogQuery, failed: list[str]
+) -> list[bytes]:
+    """Raw line-pass records of a chunk; unreadable commits (a partial clone's missing
+    blob) are appended to ``failed`` and the log resumes after them."""
+    args = _numstat_args(query)
+
+    def alone(commit: str) -> list[bytes] | None:
+        status, out = _log_for_ids(root, args, [commit])
+        return list(_joined(_records([out]))) if status == 0 else None
+
+    records, lost = resume_past_failures(lambda chunk: _log_for_ids(root, args, chunk), ids, alone)
+    failed.extend(lost)
+    return records
+
+
+def numstat_of(record: bytes) -> list[tuple[str, str, int, int]]:
+    return _numstat_files(record.split(b"\x00")[1:])
+
+
+def _numstat_chunk(
     root: Path, ids: Sequence[str], query: LogQuery, failed: list[str]
 ) -> LineChanges:
-    """A chunk; when git fails (a partial clone's missing blob), halve until the bad commit."""
-    try:
-        return _numstat_chunk(root, ids, query)
-    except HistoryReadError:
-        if len(ids) == 1:
-            failed.append(ids[0])
-            return {}
-    middle = len(ids) // 2
-    first = _numstat_resilient(root, ids[:middle], query, failed)
-    first.update(_numstat_resilient(root, ids[middle:], query, failed))
-    return first
+    return {
+        record_id(record): numstat_of(record)
+        for record in numstat_records(root, ids, query, failed)
+    }
 
 
 def line_changes(
@@ -365,6 +421,6 @@ def line_changes(
     """Line counts of the given commits, chunk by chunk in order, diffed in parallel."""
 
     def work(root: Path, chunk: Sequence[str], query: LogQuery) -> LineChanges:
-        return _numstat_resilient(root, chunk, query, failed)
+        return _numstat_chunk(root, chunk, query, failed)
 
     yield from _in_order(work, root, ids, query, jobs)

@@ -13,11 +13,13 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
+from typing import Protocol
 
 from archscan import gitio
 from archscan.config import HistoryConfig
-from archscan.history import metrics
+from archscan.history import incremental, metrics
 from archscan.history.native import (
+    PAIR_BUDGET,
     Aggregator,
     CouplingCounts,
     LineAggregator,
@@ -56,8 +58,19 @@ class HistoryInput:
     # coupling, components and bus factors cover only these files; every file keeps
     # its own history row.
     in_view: Callable[[str], bool] | None = None
-    # (commits read, total once the id list is known): the progress bar's "n/total"
-    progress: Callable[[int, int | None], None] | None = None
+    # the history cache's folder (None: every commit is read from git)
+    cache_dir: Path | None = None
+    # pathspec magic left out of the line pass: paths never reported (short globs)
+    line_excludes: tuple[str, ...] = ()
+    progress: HistoryProgress | None = None
+
+
+class HistoryProgress(Protocol):
+    """Commits read out of the total (the total is known once rev-list has run)."""
+
+    def set_total(self, total: int) -> None: ...
+
+    def advance(self, amount: int = 1) -> None: ...
 
 
 def _warning(kind: str, message: str) -> AnalysisWarning:
@@ -123,7 +136,6 @@ def _head_date(root: Path, commit: str) -> date | None:
         return None
 
 
-PROGRESS_EVERY = 250  # commits between progress reports (cheap: no per-commit call)
 HEAD_START = 2000  # newest commits streamed by one git process while rev-list runs
 
 
@@ -156,24 +168,22 @@ def _commits(data: HistoryInput, plan: _NamePlan) -> Iterator[CommitInfo]:
         yield from stream_commits_parallel(data.root, rest, query, data.jobs, plan.degraded)
 
 
-def _aggregator(data: HistoryInput, plan: _NamePlan) -> Aggregator:
+def _new_aggregator(data: HistoryInput) -> Aggregator:
     config = data.config
-    aggregator = Aggregator(
+    return Aggregator(
         keep=data.paths.__contains__,
         is_bot=bot_matcher(config.bots + config.extra_bots),
         coupling_by=config.coupling_by,
         window_days=config.window_days,
         ticket=compile_user_regex(config.ticket_pattern),
-        coupling=CouplingCounts(config.max_changeset_size),
+        coupling=CouplingCounts(config.max_changeset_size, max(config.min_shared_revs, 1)),
     )
-    report = data.progress
-    read = 0
-    for read, commit in enumerate(_commits(data, plan), start=1):
+
+
+def _aggregator(data: HistoryInput, plan: _NamePlan) -> Aggregator:
+    aggregator = _new_aggregator(data)
+    for commit in _commits(data, plan):
         aggregator.add(commit)
-        if report is not None and read % PROGRESS_EVERY == 0:
-            report(read, len(plan.ids.result()) if plan.ids.done() else None)
-    if report is not None:
-        report(read, read)
     aggregator.finish()
     return aggregator
 
@@ -195,15 +205,34 @@ def _name_pass(
         except HistoryReadError as exc:
             warnings.append(_warning("history-unreadable", f"git log failed: {exc}"))
             return None
-    if plan.degraded:
+    _warn_degraded(plan.degraded, warnings)
+    return aggregator, query
+
+
+def _warn_degraded(degraded: list[str], warnings: list[AnalysisWarning]) -> None:
+    if degraded:
         warnings.append(
             _warning(
                 "history-renames",
-                f"renames not detected in {len(plan.degraded)} commit(s) whose objects are "
-                f"missing (a partial clone?); first: {plan.degraded[0]}",
+                f"renames not detected in {len(degraded)} commit(s) whose objects are "
+                f"missing (a partial clone?); e.g. {min(degraded)}",
             )
         )
-    return aggregator, query
+
+
+def _warn_failed(failed: list[str], warnings: list[AnalysisWarning]) -> None:
+    if failed:
+        warnings.append(
+            _warning(
+                "history-missing-objects",
+                f"line counts unavailable for {len(failed)} commit(s) (objects missing from "
+                f"the object store, e.g. a partial clone); e.g. {min(failed)}",
+            )
+        )
+
+
+def _line_query(data: HistoryInput, query: LogQuery) -> LogQuery:
+    return replace(query, pathspec=(*query.pathspec, *data.line_excludes))
 
 
 def _line_pass(
@@ -215,17 +244,70 @@ def _line_pass(
 ) -> None:
     lines = LineAggregator(aggregator)
     failed: list[str] = []
-    for chunk in line_changes(data.root, ids, query, data.jobs, failed):
+    for chunk in line_changes(data.root, ids, _line_query(data, query), data.jobs, failed):
         for commit, files in chunk.items():
             lines.add(commit, files)
-    if failed:
-        warnings.append(
-            _warning(
-                "history-missing-objects",
-                f"line counts unavailable for {len(failed)} commit(s) (objects missing from "
-                f"the object store, e.g. a partial clone); first: {failed[0]}",
-            )
-        )
+    _warn_failed(failed, warnings)
+
+
+def _cached_passes(
+    data: HistoryInput, cache_dir: Path, warnings: list[AnalysisWarning]
+) -> Aggregator | None:
+    """Both passes through the history cache: git reads only the commits not stored;
+    every record is replayed newest first, so renames resolve as in a cold run."""
+    query = _query(data.config, data.config.follow_renames, data.subfolder)
+    line_query = _line_query(data, query)
+    ids = commit_ids(data.root, _query(data.config, False, data.subfolder))
+    progress = data.progress
+    if progress is not None:
+        progress.set_total(len(ids) * (2 if data.config.line_counts else 1))
+    cached = incremental.open_reader(
+        cache_dir, data.root, data.jobs, progress.advance if progress else _ignore
+    )
+    try:
+        aggregator = _replay(data, cached, ids, query, line_query, warnings)
+    finally:
+        cached.close()
+    if cached.problem:
+        warnings.append(_warning("history-cache", f"history cache {cached.problem}"))
+    return aggregator
+
+
+def _ignore(amount: int = 1) -> None:
+    return None
+
+
+def _replay(
+    data: HistoryInput,
+    cached: incremental.CachedReader,
+    ids: list[str],
+    query: LogQuery,
+    line_query: LogQuery,
+    warnings: list[AnalysisWarning],
+) -> Aggregator | None:
+    shape = incremental.shapes(data.root, query, line_query)
+    degraded: list[str] = []
+    try:
+        names = incremental.read_names(cached, shape.names, ids, query, degraded)
+    except HistoryReadError as exc:
+        warnings.append(_warning("history-unreadable", f"git log failed: {exc}"))
+        return None
+    _warn_degraded(degraded, warnings)
+    aggregator = _new_aggregator(data)
+    for entry in names:
+        if entry is not None:
+            aggregator.add(incremental.commit_of(entry))
+    aggregator.finish()
+    del names
+    if data.config.line_counts:
+        failed: list[str] = []
+        lines = incremental.read_lines(cached, shape.lines, ids, line_query, failed)
+        replay = LineAggregator(aggregator)
+        for line in lines:
+            if line is not None:
+                replay.add(line[0], line[1])
+        _warn_failed(failed, warnings)
+    return aggregator
 
 
 def _preconditions(data: HistoryInput, warnings: list[AnalysisWarning]) -> date | None:
@@ -258,22 +340,33 @@ def _pinned_branch(data: HistoryInput) -> HistoryInput:
     return replace(data, config=replace(data.config, branch=commit or ""))
 
 
-def run_history(data: HistoryInput) -> tuple[HistoryResult | None, Sequence[AnalysisWarning]]:
-    warnings: list[AnalysisWarning] = []
-    head = _preconditions(data, warnings)
-    if head is None:
-        return None, warnings
-    data = _pinned_branch(data)
+def _uncached_passes(data: HistoryInput, warnings: list[AnalysisWarning]) -> Aggregator | None:
     # The commit ids (cheap: no diffs) split both passes into chunks for parallel git;
     # they are listed while the name pass already streams the newest commits.
     with ThreadPoolExecutor(max_workers=1) as pool:
         ids = pool.submit(commit_ids, data.root, _query(data.config, False, data.subfolder))
         passed = _name_pass(data, ids, warnings)
         if passed is None:
-            return None, warnings
+            return None
         aggregator, query = passed
         if data.config.line_counts:
             _line_pass(data, aggregator, query, ids.result(), warnings)
+    return aggregator
+
+
+def run_history(data: HistoryInput) -> tuple[HistoryResult | None, Sequence[AnalysisWarning]]:
+    warnings: list[AnalysisWarning] = []
+    head = _preconditions(data, warnings)
+    if head is None:
+        return None, warnings
+    data = _pinned_branch(data)
+    aggregator = (
+        _uncached_passes(data, warnings)
+        if data.cache_dir is None
+        else _cached_passes(data, data.cache_dir, warnings)
+    )
+    if aggregator is None:
+        return None, warnings
     config = data.config
     settings = metrics.MetricSettings(
         knowledge_island_share=config.knowledge_island_share,
@@ -292,6 +385,15 @@ def run_history(data: HistoryInput) -> tuple[HistoryResult | None, Sequence[Anal
         settings,
         _team_map(data.root, config, warnings),
     )
+    if aggregator.coupling.capped:
+        warnings.append(
+            _warning(
+                "history-coupling-capped",
+                f"temporal coupling left out the {aggregator.coupling.capped} largest "
+                f"changeset(s): their pairs would pass {PAIR_BUDGET:,} (memory bound; "
+                "lower max_changeset_size to choose which)",
+            )
+        )
     files = metrics.file_histories(context)
     in_view = data.in_view or (lambda path: True)
     viewed = [f for f in files if in_view(f.path)]

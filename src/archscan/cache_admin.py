@@ -1,0 +1,91 @@
+"""``archscan cache info|clear``: what the caches hold and how to drop them."""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import suppress
+from dataclasses import dataclass
+from pathlib import Path
+
+from archscan.history import store
+
+FACTS_FILE = "facts.sqlite"
+RESOLUTIONS_FILE = "resolutions.sqlite"
+
+
+@dataclass(frozen=True)
+class CacheRow:
+    name: str  # parse | history
+    path: str
+    bytes: int
+    entries: int | None  # None: absent or unreadable
+    detail: str
+
+
+def _size(path: Path) -> int:
+    total = 0
+    for suffix in ("", "-wal", "-shm"):
+        with suppress(OSError):
+            total += Path(f"{path}{suffix}").stat().st_size
+    return total
+
+
+def _facts_row(directory: Path) -> CacheRow:
+    path = directory / FACTS_FILE
+    entries: int | None = None
+    detail = "absent"
+    if path.exists():
+        try:
+            with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5) as db:
+                entries = int(db.execute("SELECT COUNT(*) FROM facts").fetchone()[0])
+            detail = "parsed files (by blob id and parser version)"
+        except sqlite3.Error as exc:
+            detail = f"unreadable ({exc}); rebuilt on the next run"
+    return CacheRow("parse", str(path), _size(path), entries, detail)
+
+
+def _history_row(directory: Path) -> CacheRow:
+    path = directory / store.FILE_NAME
+    if not path.exists():
+        return CacheRow("history", str(path), 0, None, "absent")
+    try:
+        opened = store.HistoryStore(path)
+    except (sqlite3.Error, store.ForeignFormat) as exc:
+        return CacheRow("history", str(path), _size(path), None, f"unusable ({exc})")
+    try:
+        info = opened.info()
+    finally:
+        opened.close()
+    records = ", ".join(f"{table} {count}" for table, count in sorted(info.records.items()))
+    detail = f"commit records: {records}; {info.shapes} repository/option shape(s)"
+    return CacheRow("history", str(path), info.bytes, sum(info.records.values()), detail)
+
+
+def _resolution_row(directory: Path) -> CacheRow:
+    path = directory / RESOLUTIONS_FILE
+    entries: int | None = None
+    detail = "absent"
+    if path.exists():
+        try:
+            with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5) as db:
+                entries = int(db.execute("SELECT COUNT(*) FROM resolutions").fetchone()[0])
+            detail = "whole resolution results (by every input they depend on)"
+        except sqlite3.Error as exc:
+            detail = f"unreadable ({exc}); rebuilt on the next run"
+    return CacheRow("resolution", str(path), _size(path), entries, detail)
+
+
+def cache_info(directory: Path) -> list[CacheRow]:
+    return [_facts_row(directory), _history_row(directory), _resolution_row(directory)]
+
+
+def clear_caches(directory: Path) -> list[Path]:
+    """Delete both caches' files; the paths removed."""
+    removed = store.clear(directory)
+    for name in (FACTS_FILE, RESOLUTIONS_FILE):
+        for suffix in ("", "-wal", "-shm"):
+            path = directory / f"{name}{suffix}"
+            with suppress(FileNotFoundError):
+                path.unlink()
+                removed.append(path)
+    return removed

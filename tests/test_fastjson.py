@@ -1,0 +1,58 @@
+"""The fast JSON writer is byte-identical to json.dumps(indent=2, ensure_ascii=True)."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+from typing import Any
+
+from archscan.config import Config
+from archscan.pipeline import RunOptions, run
+from archscan.report import fastjson
+from archscan.report.json_report import analysis_to_dict, dumps
+
+TRICKY = [
+    "plain",
+    'caf\u00e9 \u2028 \U0001f600 \x7f \x00 \x1f \t\n\r\b\f " \\ /',
+    "ratio: 0.5",
+    "1e-05",
+    "\udcff",  # a lone surrogate (an undecodable path): json.dumps writes it escaped
+]
+FLOATS = [0.0, -0.0, 1e-05, 1.5e-07, 0.1, 1 / 3, 1e16, 1e21, 123456.789, 5e-324, -2.5e-10]
+
+
+def _value(rng: random.Random, depth: int) -> Any:
+    kind = rng.randrange(7 if depth < 4 else 4)
+    if kind == 0:
+        return rng.choice(FLOATS) * rng.choice([1, -1, 10, 0.001])
+    if kind == 1:
+        return rng.choice([0, 1, -7, 2**40, True, False, None])
+    if kind in (2, 3):
+        return rng.choice(TRICKY) + str(rng.randrange(100))
+    if kind == 4:
+        return [_value(rng, depth + 1) for _ in range(rng.randrange(4))]
+    if kind == 5:
+        return {rng.choice(TRICKY[:4]) + str(i): _value(rng, depth + 1) for i in range(3)}
+    return {}
+
+
+def test_random_documents_are_byte_identical() -> None:
+    rng = random.Random(7)
+    for _ in range(300):
+        doc = {"root": _value(rng, 0), "list": [_value(rng, 1) for _ in range(3)]}
+        assert fastjson.dumps(doc) == json.dumps(doc, indent=2, ensure_ascii=True)
+
+
+def test_real_analysis_is_byte_identical(make_repo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    repo = make_repo()
+    for i in range(4):
+        repo.write("core/a.py", "".join(f"def f{j}(x):\n    return x\n" for j in range(i + 1)))
+        repo.write("core/caf\u00e9.py", f"from core import a\nname = 'h\u00e9llo {i}'\n")
+        repo.write("web/b.py", f"import core.a\nb = {i}\n")
+        repo.commit(f"c{i}", "Jos\u00e9 <jose@example.com>", f"2024-02-0{i + 1}T12:00:00+00:00")
+    analysis = run(repo.root, Config(), RunOptions(cache_dir=tmp_path / "c", jobs=1))
+    data = analysis_to_dict(analysis)
+    expected = json.dumps(data, indent=2, ensure_ascii=True) + "\n"
+    assert "\\u00e9" in expected  # the analysis really has non-ASCII text
+    assert dumps(analysis) == expected
