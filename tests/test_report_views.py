@@ -112,7 +112,7 @@ def test_history_progress_counts_commits_read_out_of_the_total(tmp_path: Path) -
     shop = make_shop(tmp_path / "shop")
     progress = _Recording()
     run(shop, Config(), RunOptions(cache_dir=tmp_path / "cache", jobs=1), progress)
-    # (the default, cached history) the example shop's 19 commits, read by the name pass and the line pass
+    # the cached (default) history: the shop's 19 commits, by the name and the line pass
     assert progress.totals == [2 * 19]
     assert progress.advanced >= 2 * 19  # parse progress advances the same bar
 
