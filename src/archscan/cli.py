@@ -272,6 +272,22 @@ _TEMPLATES = Annotated[
 ]
 
 
+# Options shared by analyze and contexts.
+_CONTEXTS = Annotated[
+    int | None, typer.Option("--contexts", min=1, metavar="K", help="Ask for this many contexts.")
+]
+_DECOMPOSITION = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--decomposition", metavar="FILE", help="CSV/RSF of file-or-class,service to score."
+    ),
+]
+_GROUND_TRUTH = Annotated[
+    list[Path] | None,
+    typer.Option("--ground-truth", metavar="FILE", help="CSV/RSF ground truth: MoJoFM and c2c."),
+]
+
+
 @app.command()
 def analyze(
     path: Annotated[
@@ -326,17 +342,9 @@ def analyze(
     timings: Annotated[
         bool, typer.Option("--timings", help="Print the time of each phase (on stderr).")
     ] = False,
-    contexts: Annotated[
-        int | None, typer.Option("--contexts", min=1, help="Ask for this many contexts.")
-    ] = None,
-    decomposition: Annotated[
-        list[Path] | None,
-        typer.Option("--decomposition", help="CSV/RSF of file-or-class,service to score."),
-    ] = None,
-    ground_truth: Annotated[
-        list[Path] | None,
-        typer.Option("--ground-truth", help="CSV/RSF ground truth: MoJoFM and c2c."),
-    ] = None,
+    contexts: _CONTEXTS = None,
+    decomposition: _DECOMPOSITION = None,
+    ground_truth: _GROUND_TRUTH = None,
 ) -> None:
     """Analyse a repository: dependency graph, structural metrics, history, reports."""
     formats = _formats(format)
@@ -633,17 +641,9 @@ _CONTEXT_WARNINGS = (
 def contexts_command(
     path: Annotated[Path, typer.Argument(help="The repository to analyse.")],
     config: _CONFIG = None,
-    contexts: Annotated[
-        int | None, typer.Option("--contexts", min=1, help="Ask for this many contexts.")
-    ] = None,
-    decomposition: Annotated[
-        list[Path] | None,
-        typer.Option("--decomposition", help="CSV/RSF of file-or-class,service to score."),
-    ] = None,
-    ground_truth: Annotated[
-        list[Path] | None,
-        typer.Option("--ground-truth", help="CSV/RSF ground truth: MoJoFM and c2c."),
-    ] = None,
+    contexts: _CONTEXTS = None,
+    decomposition: _DECOMPOSITION = None,
+    ground_truth: _GROUND_TRUTH = None,
     no_history: Annotated[bool, typer.Option("--no-history", help="No git history.")] = False,
     top: Annotated[int, typer.Option("--top", "-n", help="Rows to show.")] = 30,
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes (0 = cores).")] = 0,
@@ -683,7 +683,9 @@ def compare(
     config: _CONFIG = None,
     ground_truth: Annotated[
         list[Path] | None,
-        typer.Option("--ground-truth", help="CSV/RSF ground truth: MoJoFM and c2c."),
+        typer.Option(
+            "--ground-truth", metavar="FILE", help="CSV/RSF ground truth: MoJoFM and c2c."
+        ),
     ] = None,
     no_history: Annotated[bool, typer.Option("--no-history", help="No git history.")] = False,
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes (0 = cores).")] = 0,
