@@ -31,9 +31,21 @@ def _glob_items(pattern: str) -> list[str]:
     return [f":(exclude,glob){base}", f":(exclude,glob){base}/**"]
 
 
+def _cheap_for_git(pattern: str) -> bool:
+    """git's own glob matcher backtracks: a configured pattern with several ``**`` (or
+    many stars) can make it run for minutes on a deep path, so only simple patterns
+    (no ``**``, at most two ``*``) are handed to git; the rest are still excluded by
+    archscan itself, in linear time, and merely cost the line pass some diffing."""
+    return "**" not in pattern and pattern.count("*") <= 2
+
+
 def _matched_patterns(patterns: Sequence[str], paths: Iterable[str]) -> list[str]:
     """The patterns that matched at least one skipped path (unused ones cost git time)."""
-    pending = [p for p in patterns if p.strip() and not _GIT_GLOB_SPECIAL & set(p)]
+    pending = [
+        p
+        for p in patterns
+        if p.strip() and not _GIT_GLOB_SPECIAL & set(p) and _cheap_for_git(p.strip())
+    ]
     used: list[str] = []
     for path in paths:
         for pattern in pending:
