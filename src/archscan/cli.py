@@ -305,7 +305,7 @@ def analyze(
     ] = None,
     format: Annotated[
         str, typer.Option("--format", "-f", metavar="LIST", help=_FORMAT_HELP)
-    ] = "json,md",
+    ] = "json,md,html",
     config: Annotated[
         Path | None,
         typer.Option("--config", "-c", metavar="FILE", help="Configuration file (TOML)."),
