@@ -63,7 +63,9 @@ def test_local_pool_then_resume_then_dask_cluster(portfolio_list: Path, tmp_path
     rows = {Path(r["path"]).name: r for r in local["repositories"]}
     assert "no_such_key" in rows["broken"]["error"]
     assert rows["svc1"]["files"] == 3 and rows["svc1"]["languages"] == ["python"]
-    assert rows["svc0"]["verdict"] is None  # no assessment section yet: read defensively
+    # each repository's own assessment: a two-file, one-author library stays a monolith
+    assert rows["svc0"]["verdict"] == "stay-monolith"
+    assert rows["broken"]["verdict"] is None  # no analysis, no verdict
     assert rows["svc0"]["commits"] == 2
     own = tmp_path / "local" / report_dir_name(rows["svc1"]["path"]) / "archscan.json"
     assert json.loads(own.read_text())["summary"]["files"] == 3
