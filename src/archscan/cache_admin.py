@@ -30,18 +30,24 @@ def _size(path: Path) -> int:
     return total
 
 
-def _facts_row(directory: Path) -> CacheRow:
-    path = directory / FACTS_FILE
+def _sqlite_row(name: str, path: Path, table: str, what: str) -> CacheRow:
+    """A cache that is one SQLite table: its entries, or why it cannot be read."""
     entries: int | None = None
     detail = "absent"
     if path.exists():
         try:
             with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5) as db:
-                entries = int(db.execute("SELECT COUNT(*) FROM facts").fetchone()[0])
-            detail = "parsed files (by blob id and parser version)"
+                entries = int(db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
+            detail = what
         except sqlite3.Error as exc:
             detail = f"unreadable ({exc}); rebuilt on the next run"
-    return CacheRow("parse", str(path), _size(path), entries, detail)
+    return CacheRow(name, str(path), _size(path), entries, detail)
+
+
+def _facts_row(directory: Path) -> CacheRow:
+    return _sqlite_row(
+        "parse", directory / FACTS_FILE, "facts", "parsed files (by blob id and parser version)"
+    )
 
 
 def _history_row(directory: Path) -> CacheRow:
@@ -62,17 +68,12 @@ def _history_row(directory: Path) -> CacheRow:
 
 
 def _resolution_row(directory: Path) -> CacheRow:
-    path = directory / RESOLUTIONS_FILE
-    entries: int | None = None
-    detail = "absent"
-    if path.exists():
-        try:
-            with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5) as db:
-                entries = int(db.execute("SELECT COUNT(*) FROM resolutions").fetchone()[0])
-            detail = "whole resolution results (by every input they depend on)"
-        except sqlite3.Error as exc:
-            detail = f"unreadable ({exc}); rebuilt on the next run"
-    return CacheRow("resolution", str(path), _size(path), entries, detail)
+    return _sqlite_row(
+        "resolution",
+        directory / RESOLUTIONS_FILE,
+        "resolutions",
+        "whole resolution results (by every input they depend on)",
+    )
 
 
 def cache_info(directory: Path) -> list[CacheRow]:

@@ -7,7 +7,7 @@ ignored) and values are type-checked. The result is an immutable :class:`Config`
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -458,24 +458,21 @@ def parse_config(table: Mapping[str, Any], source: str = "") -> Config:
         if isinstance(size, bool) or not isinstance(size, int) or size <= 0:
             raise ConfigError("'max_file_size' must be a positive integer (bytes)")
         config = replace(config, max_file_size=size)
-    if "components" in table:
-        config = replace(config, components=_components(table["components"]))
-    if "thresholds" in table:
-        config = replace(config, thresholds=_thresholds(table["thresholds"]))
-    if "python" in table:
-        config = replace(config, python=_python(table["python"]))
-    if "history" in table:
-        config = replace(config, history=_history(table["history"]))
-    if "assessment" in table:
-        config = replace(config, assessment=_assessment(table["assessment"], source))
-    if "contexts" in table:
-        config = replace(config, contexts=_contexts(table["contexts"]))
-    if "rules" in table:
-        config = replace(config, rules=_rules(table["rules"]))
-    if "check" in table:
-        config = replace(config, check=_check(table["check"]))
-    if "roles" in table:
-        config = replace(config, roles=_roles(table["roles"]))
+    # Each table is validated by the reader of the record that declares it.
+    readers: dict[str, Callable[[Any], Any]] = {
+        "components": _components,
+        "thresholds": _thresholds,
+        "python": _python,
+        "history": _history,
+        "assessment": lambda value: _assessment(value, source),
+        "contexts": _contexts,
+        "rules": _rules,
+        "check": _check,
+        "roles": _roles,
+    }
+    for key, read in readers.items():
+        if key in table:
+            config = replace(config, **{key: read(table[key])})
     return config
 
 
