@@ -13,8 +13,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from archscan.portfolio.runner import PortfolioRequest, run_portfolio
-from archscan.portfolio.tasks import Outcome, report_dir_name
+from archscan.portfolio.runner import PortfolioRequest, largest_first, run_portfolio
+from archscan.portfolio.tasks import Outcome, Task, _can_fork, report_dir_name, run_task
 
 SCHEMA = Path(__file__).parent.parent / "src" / "archscan" / "report" / "portfolio.schema.json"
 
@@ -106,3 +106,37 @@ def test_cli_refuses_to_write_into_a_listed_repository(make_repo, tmp_path: Path
     assert result.returncode == 2
     assert b"refusing to write into the analysed repository" in result.stderr
     assert not (repo.root / "r").exists()
+
+
+def test_a_forked_analysis_writes_what_a_fresh_process_writes(  # type: ignore[no-untyped-def]
+    make_repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = _repo(make_repo, "svc", 3)
+    assert _can_fork()  # the local pool forks its analyses from the fork server
+    warm_up = Task(str(repo.root), str(tmp_path / "first"), 120, 4096, use_cache=False)
+    assert run_task(warm_up).status == "ok"  # the fork server is running from here on
+    # the environment and folder of the caller, not those the fork server started with
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.chdir(tmp_path)
+    forked = Task(str(repo.root), "forked", 120, 4096)  # relative: the caller's folder
+    outcome = run_task(forked)
+    assert outcome.status == "ok", outcome.error
+    assert any((tmp_path / "xdg" / "archscan").iterdir())  # its cache went where told
+    fresh = tmp_path / "fresh"
+    argv = [sys.executable, "-m", "archscan", "analyze", str(repo.root), "--out", str(fresh)]
+    subprocess.run([*argv, "--quiet", "--format", "json,md", "--jobs", "1"], check=True)
+    for name in ("archscan.json", "report.md"):
+        assert (tmp_path / "forked" / name).read_bytes() == (fresh / name).read_bytes()
+
+
+def test_the_largest_repositories_start_first(make_repo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    small = _repo(make_repo, "small", 2)
+    large = make_repo("large")
+    for n in range(30):
+        for i in range(20):
+            large.write(f"pkg/m{i}.py", f"x = {n} * {i}\n" * 50)
+        large.commit(f"c{n}", "Ann <ann@example.com>", "2024-01-01T12:00:00+00:00")
+    subprocess.run(["git", "-C", str(large.root), "gc", "-q"], check=True)
+    subprocess.run(["git", "-C", str(small.root), "gc", "-q"], check=True)
+    tasks = [Task(str(r.root), str(tmp_path / r.root.name), 60, 0) for r in (small, large)]
+    assert [Path(t.path).name for t in largest_first(tasks)] == ["large", "small"]

@@ -1,7 +1,7 @@
 """``archscan portfolio REPOS.txt --out DIR``: assess many repositories, roll them up.
 
 By default a local pool: at most ``jobs`` analyses at once, each in its own process
-with a timeout and a memory limit (tasks.py). With ``scheduler`` (``tcp://HOST:PORT``)
+with a timeout and a memory limit (tasks.py), the largest repositories first. With ``scheduler`` (``tcp://HOST:PORT``)
 the same tasks run on a Dask distributed cluster. Each finished repository is recorded
 in the manifest at once; a repository that fails, times out or kills its worker is
 reported in the roll-up and never stops the others.
@@ -9,6 +9,7 @@ reported in the roll-up and never stops the others.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -84,6 +85,28 @@ def _tasks(request: PortfolioRequest, paths: Sequence[str]) -> list[Task]:
     ]
 
 
+def _history_bytes(path: str) -> int:
+    """A cheap size of a repository's work: its packed history and its index (lstat
+    only; a worktree's ``.git`` file or an odd layout counts as 0)."""
+    git = os.path.join(path, ".git")
+    if os.path.islink(git):  # never follow a link out of the repository
+        return 0
+    total = 0
+    with contextlib.suppress(OSError):
+        total += os.lstat(os.path.join(git, "index")).st_size
+    with contextlib.suppress(OSError), os.scandir(os.path.join(git, "objects", "pack")) as it:
+        total += sum(
+            e.stat(follow_symlinks=False).st_size for e in it if e.is_file(follow_symlinks=False)
+        )
+    return total
+
+
+def largest_first(tasks: Sequence[Task]) -> list[Task]:
+    """The biggest repositories start first, so that the last to finish is a small one
+    and no core idles at the end while one large analysis runs alone."""
+    return sorted(tasks, key=lambda task: -_history_bytes(task.path))
+
+
 def _local(tasks: Sequence[Task], jobs: int) -> Iterator[Outcome]:
     with ThreadPoolExecutor(max_workers=max(jobs, 1)) as pool:
         futures = [pool.submit(run_task, task) for task in tasks]
@@ -151,7 +174,7 @@ def run_portfolio(request: PortfolioRequest, on_done: OnDone | None = None) -> d
     manifest = Manifest(request.out, fresh=request.fresh)
     try:
         done = manifest.finished(paths)
-        pending = _tasks(request, [p for p in paths if p not in done])
+        pending = largest_first(_tasks(request, [p for p in paths if p not in done]))
         jobs = request.jobs or os.cpu_count() or 1
         outcomes = _dask(pending, request.scheduler) if request.scheduler else _local(pending, jobs)
         for outcome in outcomes:

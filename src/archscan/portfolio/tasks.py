@@ -1,5 +1,7 @@
 """One repository's assessment as a task: a child process with a timeout and a memory
 limit, so that one repository that crashes, hangs or swells never stops the others.
+In the local pool the child is forked from a fork server that has imported archscan
+once; on a Dask worker (a daemon process) it is a fresh interpreter (child.py).
 
 A task and its outcome are small frozen records (picklable), so the same function runs
 in the local pool and on a Dask worker; the outcome carries the roll-up row, so the
@@ -8,14 +10,21 @@ coordinator never needs to read a worker's files.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import multiprocessing
 import os
+import re
 import signal
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
+from multiprocessing.context import ForkServerContext
 from pathlib import Path
 from typing import Any
 
@@ -51,22 +60,40 @@ def report_dir_name(path: str) -> str:
     return f"{safe}-{hashlib.sha256(path.encode('utf-8', 'surrogateescape')).hexdigest()[:8]}"
 
 
-def _command(task: Task) -> list[str]:
-    command = [sys.executable, "-m", "archscan.portfolio.child", str(task.memory_mb)]
-    command += ["analyze", task.path, "--out", task.report_dir]
-    command += ["--quiet", "--format", "json,md", "--jobs", str(task.jobs)]
+def _arguments(task: Task) -> list[str]:
+    arguments = ["analyze", task.path, "--out", task.report_dir]
+    arguments += ["--quiet", "--format", "json,md", "--jobs", str(task.jobs)]
     if not task.history:
-        command.append("--no-history")
+        arguments.append("--no-history")
     if task.cache_dir:
-        command += ["--cache-dir", task.cache_dir]
+        arguments += ["--cache-dir", task.cache_dir]
     if not task.use_cache:
-        command.append("--no-cache")
-    return command
+        arguments.append("--no-cache")
+    return arguments
+
+
+def command(task: Task) -> list[str]:
+    """The analysis as a fresh interpreter runs it (also what a single run costs)."""
+    return [
+        sys.executable,
+        "-m",
+        "archscan.portfolio.child",
+        str(task.memory_mb),
+        *_arguments(task),
+    ]
+
+
+# A rich console started on a terminal colours its lines even when they go to a file.
+_ESCAPES = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\))")
 
 
 def _last_line(text: bytes) -> str:
-    lines = text.decode("utf-8", "replace").strip().splitlines()
+    plain = _ESCAPES.sub("", text.decode("utf-8", "replace"))
+    lines = plain.strip().splitlines()
     return (lines[-1] if lines else "")[:_ERROR_CHARS]
+
+
+Finished = tuple[int, bytes] | None  # (exit status, stderr); None: timed out, killed
 
 
 def run_task(task: Task) -> Outcome:
@@ -77,25 +104,16 @@ def run_task(task: Task) -> Outcome:
     if not os.path.isdir(task.path):
         return Outcome(task.path, "missing", "not a directory", 0.0, row_of(task.path, None))
     os.makedirs(task.report_dir, exist_ok=True)
-    proc = subprocess.Popen(
-        _command(task),
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        start_new_session=True,  # its own group: a timeout kills git and parse workers too
-    )
-    try:
-        _out, err = proc.communicate(timeout=task.timeout)
-    except subprocess.TimeoutExpired:
-        _kill_group(proc)
-        seconds = time.perf_counter() - start
+    finished = _run_forked(task) if _can_fork() else _run_fresh(task)
+    seconds = time.perf_counter() - start
+    if finished is None:
         message = f"no result after {task.timeout:g} s"
         return Outcome(task.path, "timeout", message, seconds, row_of(task.path, None))
-    seconds = time.perf_counter() - start
-    if proc.returncode != 0:
-        error = _last_line(err) or f"exit status {proc.returncode}"
-        if proc.returncode < 0:
-            error = f"killed by signal {-proc.returncode} ({error})"
+    returncode, err = finished
+    if returncode != 0:
+        error = _last_line(err) or f"exit status {returncode}"
+        if returncode < 0:
+            error = f"killed by signal {-returncode} ({error})"
         return Outcome(task.path, "failed", error, seconds, row_of(task.path, None))
     document = _read_document(Path(task.report_dir) / "archscan.json")
     if document is None:
@@ -105,12 +123,66 @@ def run_task(task: Task) -> Outcome:
     return Outcome(task.path, "ok", "", seconds, row_of(task.path, document))
 
 
-def _kill_group(proc: subprocess.Popen[bytes]) -> None:
+def _run_fresh(task: Task) -> Finished:
+    proc = subprocess.Popen(
+        command(task),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,  # its own group: a timeout kills git and parse workers too
+    )
     try:
-        os.killpg(proc.pid, signal.SIGKILL)
+        _out, err = proc.communicate(timeout=task.timeout)
+    except subprocess.TimeoutExpired:
+        _kill_group(proc.pid, proc.kill)
+        proc.communicate()
+        return None
+    return proc.returncode, err
+
+
+def _can_fork() -> bool:
+    """A Dask worker is a daemon process, which may not start multiprocessing children."""
+    return "forkserver" in multiprocessing.get_all_start_methods() and not (
+        multiprocessing.current_process().daemon
+    )
+
+
+@cache
+def _fork_context() -> ForkServerContext:
+    """One fork server per coordinator, archscan imported once in it (warm.py): each
+    analysis forks from it and skips the interpreter start-up and imports."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["archscan.portfolio.warm"])
+    return context
+
+
+def _run_forked(task: Task) -> Finished:
+    from archscan.portfolio.child import run_forked
+
+    handle, log_path = tempfile.mkstemp(prefix="archscan-portfolio-", suffix=".log")
+    os.close(handle)
+    try:
+        arguments = (_arguments(task), task.memory_mb, log_path, dict(os.environ), os.getcwd())
+        proc = _fork_context().Process(target=run_forked, args=arguments)
+        proc.start()
+        proc.join(task.timeout)
+        if proc.exitcode is None:
+            _kill_group(proc.pid or 0, proc.kill)
+            proc.join()
+            return None
+        returncode = proc.exitcode
+        proc.close()
+        return returncode, Path(log_path).read_bytes()
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(log_path)
+
+
+def _kill_group(pid: int, kill: Callable[[], None]) -> None:
+    try:
+        os.killpg(pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
-        proc.kill()
-    proc.communicate()
+        kill()  # not yet a group of its own
 
 
 def _read_document(path: Path) -> dict[str, Any] | None:
