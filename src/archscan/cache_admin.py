@@ -7,15 +7,17 @@ from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
+from archscan import stage_cache
 from archscan.history import store
 
 FACTS_FILE = "facts.sqlite"
 RESOLUTIONS_FILE = "resolutions.sqlite"
+STAGES_FILE = stage_cache.FILE_NAME
 
 
 @dataclass(frozen=True)
 class CacheRow:
-    name: str  # parse | history
+    name: str  # parse | history | resolution | stages
     path: str
     bytes: int
     entries: int | None  # None: absent or unreadable
@@ -76,14 +78,35 @@ def _resolution_row(directory: Path) -> CacheRow:
     )
 
 
+def _stages_row(directory: Path) -> CacheRow:
+    """The per-file results of the later stages, counted per stage."""
+    path = directory / STAGES_FILE
+    row = _sqlite_row("stages", path, "entries", "per-file stage results (by blob id)")
+    if row.entries is None:
+        return row
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5) as db:
+            counts = db.execute("SELECT stage, COUNT(*) FROM entries GROUP BY stage").fetchall()
+    except sqlite3.Error:
+        return row
+    per_stage = ", ".join(f"{stage} {count}" for stage, count in sorted(counts))
+    detail = f"{row.detail}: {per_stage}" if per_stage else row.detail
+    return CacheRow(row.name, row.path, row.bytes, row.entries, detail)
+
+
 def cache_info(directory: Path) -> list[CacheRow]:
-    return [_facts_row(directory), _history_row(directory), _resolution_row(directory)]
+    return [
+        _facts_row(directory),
+        _history_row(directory),
+        _resolution_row(directory),
+        _stages_row(directory),
+    ]
 
 
 def clear_caches(directory: Path) -> list[Path]:
-    """Delete both caches' files; the paths removed."""
+    """Delete every cache's files; the paths removed."""
     removed = store.clear(directory)
-    for name in (FACTS_FILE, RESOLUTIONS_FILE):
+    for name in (FACTS_FILE, RESOLUTIONS_FILE, STAGES_FILE):
         for suffix in ("", "-wal", "-shm"):
             path = directory / f"{name}{suffix}"
             with suppress(FileNotFoundError):
