@@ -163,3 +163,19 @@ def test_a_changed_file_the_resolver_read_is_a_miss(make_repo, tmp_path: Path) -
     assert edited.resolution.modules[controller] == "Api::UsersController"
     assert dumps(edited) == dumps(_uncached(repo.root))
     assert (cache / RESOLUTIONS).exists()
+
+
+def test_compiled_templates_render_the_same_bytes(tmp_path: Path) -> None:
+    from archscan.report.registry import REPORTERS, RenderOptions
+    from report_support import fixed_document
+
+    cache = tmp_path / "cache"
+    for name in ("md", "html"):
+        reporter = REPORTERS[name]
+        expected = reporter.render(fixed_document(), RenderOptions())
+        compiled = reporter.render(fixed_document(), RenderOptions(cache_dir=cache))
+        (stored,) = (cache / "templates" / name).iterdir()
+        assert reporter.render(fixed_document(), RenderOptions(cache_dir=cache)) == expected
+        assert compiled == expected
+        stored.write_bytes(b"damaged")  # a damaged entry: compiled again
+        assert reporter.render(fixed_document(), RenderOptions(cache_dir=cache)) == expected

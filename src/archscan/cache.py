@@ -47,15 +47,18 @@ def parser_fingerprint() -> str:
 
 @contextmanager
 def paused_gc() -> Iterator[None]:
-    """No cyclic garbage collection while many records are unpickled: the objects they
-    create are long-lived and hold no cycles, yet each batch of allocations triggers a
-    collection over all of them (measured: unpickling 4,400 FileFacts takes 0.19 s with
-    the collector running, 0.08 s without)."""
+    """No cyclic garbage collection while many records are unpickled, and what exists
+    then is frozen (``gc.freeze``: left out of later collections). The records are
+    long-lived and hold no cycles (reference counting still frees them), yet the
+    collector would scan them again and again as the run allocates: unpickling saleor's
+    4,400 FileFacts, then allocating as a run does, costs 0.52 s of CPU with the
+    collector, the same when it is only paused, 0.18-0.35 s frozen (measured)."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        gc.freeze()
         if enabled:
             gc.enable()
 

@@ -13,11 +13,12 @@ from archscan.history import store
 FACTS_FILE = "facts.sqlite"
 RESOLUTIONS_FILE = "resolutions.sqlite"
 STAGES_FILE = stage_cache.FILE_NAME
+TEMPLATES_DIR = "templates"  # report/markdown.py bytecode_cache
 
 
 @dataclass(frozen=True)
 class CacheRow:
-    name: str  # parse | history | resolution | stages
+    name: str  # parse | history | resolution | stages | templates
     path: str
     bytes: int
     entries: int | None  # None: absent or unreadable
@@ -94,12 +95,30 @@ def _stages_row(directory: Path) -> CacheRow:
     return CacheRow(row.name, row.path, row.bytes, row.entries, detail)
 
 
+def _template_files(directory: Path) -> list[Path]:
+    """The compiled report templates (Jinja's bytecode cache, one folder per reporter)."""
+    return sorted((directory / TEMPLATES_DIR).glob("*/__jinja2_*.cache"))
+
+
+def _templates_row(directory: Path) -> CacheRow:
+    files = _template_files(directory)
+    size = 0
+    for path in files:
+        with suppress(OSError):
+            size += path.stat().st_size
+    detail = "compiled report templates (by template source)" if files else "absent"
+    return CacheRow(
+        "templates", str(directory / TEMPLATES_DIR), size, len(files) if files else None, detail
+    )
+
+
 def cache_info(directory: Path) -> list[CacheRow]:
     return [
         _facts_row(directory),
         _history_row(directory),
         _resolution_row(directory),
         _stages_row(directory),
+        _templates_row(directory),
     ]
 
 
@@ -112,4 +131,8 @@ def clear_caches(directory: Path) -> list[Path]:
             with suppress(FileNotFoundError):
                 path.unlink()
                 removed.append(path)
+    for path in _template_files(directory):
+        with suppress(OSError):
+            path.unlink()
+            removed.append(path)
     return removed

@@ -25,6 +25,7 @@ from rich.table import Table
 from rich.text import Text
 
 from archscan import __version__
+from archscan.cache import default_cache_dir
 from archscan.check import EXIT_INTERNAL
 from archscan.cli_check import register_check_commands
 from archscan.config import Config, ConfigError, load_config
@@ -368,7 +369,8 @@ def analyze(
         # Reporters render the document as archscan.json holds it, so that ``archscan
         # report`` on the saved file writes the same bytes.
         data = json.loads(dumps(analysis))
-        written = _write(data, formats, target, templates)
+        compiled = None if no_cache else (cache_dir or default_cache_dir())
+        written = _write(data, formats, target, templates, compiled)
     if timings:
         for line in progress.lines():
             stderr.print(line, markup=False)
@@ -384,12 +386,18 @@ def _check_templates(templates: Path | None) -> None:
 
 
 def _write(
-    data: dict[str, Any], formats: tuple[str, ...], target: Path, templates: Path | None
+    data: dict[str, Any],
+    formats: tuple[str, ...],
+    target: Path,
+    templates: Path | None,
+    cache_dir: Path | None = None,
 ) -> list[Path]:
+    """Render the formats; compiled templates are kept in ``cache_dir`` (None: none)."""
     from archscan.report.pdf import PdfError
 
+    options = RenderOptions(templates=templates, cache_dir=cache_dir)
     try:
-        return write_reports(data, formats, target, RenderOptions(templates=templates))
+        return write_reports(data, formats, target, options)
     except PdfError as exc:
         raise UsageError(str(exc)) from exc
 
@@ -417,7 +425,7 @@ def report(
     target = (out or document.resolve().parent).resolve()
     if "json" in formats and (target / "archscan.json").resolve() == document.resolve():
         formats = tuple(f for f in formats if f != "json")  # already there, same bytes
-    for file in _write(data, formats, target, templates):
+    for file in _write(data, formats, target, templates, default_cache_dir()):
         stdout.print(Text(f"wrote {file}"))
 
 
@@ -947,7 +955,6 @@ _CACHE_DIR = Annotated[
 @cache_app.command("info")
 def cache_info_command(cache_dir: _CACHE_DIR = None) -> None:
     """What the caches hold (files, entries, size)."""
-    from archscan.cache import default_cache_dir
     from archscan.cache_admin import cache_info
 
     table = Table(title=f"archscan caches in {cache_dir or default_cache_dir()}")
@@ -962,7 +969,6 @@ def cache_info_command(cache_dir: _CACHE_DIR = None) -> None:
 @cache_app.command("clear")
 def cache_clear_command(cache_dir: _CACHE_DIR = None) -> None:
     """Delete the parse and history caches."""
-    from archscan.cache import default_cache_dir
     from archscan.cache_admin import clear_caches
 
     removed = clear_caches(cache_dir or default_cache_dir())

@@ -21,6 +21,8 @@ Document = dict[str, Any]
 @dataclass(frozen=True)
 class RenderOptions:
     templates: Path | None = None  # a branded copy of report_templates/ (overrides by name)
+    # Compiled templates are kept in cache_dir/templates (None: compiled on every run).
+    cache_dir: Path | None = None
 
 
 @dataclass(frozen=True)
