@@ -368,9 +368,10 @@ def analyze(
     with progress.timed("Writing reports"):
         # Reporters render the document as archscan.json holds it, so that ``archscan
         # report`` on the saved file writes the same bytes.
-        data = json.loads(dumps(analysis))
+        text = dumps(analysis)
+        data = json.loads(text)
         compiled = None if no_cache else (cache_dir or default_cache_dir())
-        written = _write(data, formats, target, templates, compiled)
+        written = _write(data, formats, target, templates, compiled, {"json": text})
     if timings:
         for line in progress.lines():
             stderr.print(line, markup=False)
@@ -391,13 +392,15 @@ def _write(
     target: Path,
     templates: Path | None,
     cache_dir: Path | None = None,
+    rendered: dict[str, str] | None = None,
 ) -> list[Path]:
-    """Render the formats; compiled templates are kept in ``cache_dir`` (None: none)."""
+    """Render the formats; compiled templates are kept in ``cache_dir`` (None: none);
+    ``rendered``: formats whose text is already at hand (archscan.json)."""
     from archscan.report.pdf import PdfError
 
     options = RenderOptions(templates=templates, cache_dir=cache_dir)
     try:
-        return write_reports(data, formats, target, options)
+        return write_reports(data, formats, target, options, rendered)
     except PdfError as exc:
         raise UsageError(str(exc)) from exc
 
