@@ -46,6 +46,9 @@ def _chart_repo(repo: GitRepo) -> GitRepo:
         "apiVersion: v1\nkind: Pod\nmetadata:\n  name: probe\n",
     )
     repo.write(f"{chart}/README.md", "# the shop chart\n")
+    # a chart in a test fixture is a test: no deployable, names nothing
+    repo.write("tests/fixtures/demo/Chart.yaml", "name: demo\n")
+    repo.write("tests/fixtures/demo/templates/x.yaml", DEPLOYMENT.replace("orders", "probe"))
     for name in ("orders", "billing", "payments", "probe"):
         repo.write(f"services/{name}/app.py", "x = 1\n")
     repo.commit()
@@ -77,6 +80,7 @@ def test_a_helm_chart_is_a_deployable_and_its_templates_name_the_services(
     assert roles["shop-chart/templates/tests/test-connection.yaml"] == "test"
     assert roles["shop-chart/values.yaml"] == "build"
     assert roles["shop-chart/README.md"] == "docs"
+    assert roles["tests/fixtures/demo/templates/x.yaml"] == "test"
     assert analysis.boundaries is not None
     assert analysis.boundaries.of("shop-chart/values.yaml") == "shop"
     # the Helm test hook's Pod (templates/tests/) deploys no service of the system
@@ -165,7 +169,8 @@ def test_pnpm_workspace_globs_with_excludes_and_a_hostile_pattern(
     repo = make_repo()
     repo.write(
         "pnpm-workspace.yaml",
-        "packages:\n  - 'apps/**'\n  - '**/**/**/**/**/**/zz'\n  - '!**/fixtures/**'\n  - 7\n",
+        "packages:\n  - 'apps/**'\n  - '**/**/**'\n  - '**/**/**/**/**/**/zz'\n"
+        "  - '!**/fixtures/**'\n  - 7\n",
     )
     deep = "/".join(f"d{n}" for n in range(30))
     for folder in ("apps/web", "apps/admin/panel", "apps/web/fixtures/demo", f"apps/{deep}"):
@@ -181,6 +186,8 @@ def test_pnpm_workspace_globs_with_excludes_and_a_hostile_pattern(
     }
     assert analysis.boundaries is not None
     assert analysis.boundaries.of("apps/web/fixtures/demo/main.js") == "web"
+    messages = [w.message for w in analysis.warnings if w.kind == "boundaries"]
+    assert messages == ["workspace pattern '**/**/**/**/**/**/zz' matches no package folder"]
 
 
 def test_a_workspace_package_name_in_two_services_resolves_inside_the_importers(

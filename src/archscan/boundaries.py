@@ -9,8 +9,12 @@ Order (docs/boundaries.md):
    ``setup.cfg``), Django apps (``apps.py``, or ``models.py`` beside ``migrations/``)
    and projects (``manage.py``; ``settings.py`` beside ``urls.py``),
    Rails engines (``lib/<name>/engine.rb``), Cargo crates, Composer/Bundler/Mix
-   projects, services (a folder with its own ``Dockerfile``) and docker-compose
-   services (their build context and Dockerfile, ``${VAR}`` taken from ``.env``);
+   projects, services (a folder with its own ``Dockerfile``), docker-compose
+   services (their build context and Dockerfile, ``${VAR}`` taken from ``.env``),
+   Helm charts (``Chart.yaml`` + ``templates/``, read statically by manifests.py) and
+   the Kubernetes workloads and chart templates that name service folders; workspace
+   members (npm/yarn/pnpm/lerna globs) are named by their package, other package.json
+   files below a workspace establish nothing;
    a file belongs to the deepest unit above it, and a file outside every unit to the
    only unit below its nearest ancestor that holds one (a service's ``tests/`` beside
    its ``src/``). Used when at least two units hold code;
@@ -293,15 +297,19 @@ def _link_service(units: dict[str, _Unit], folder: str, name: str, evidence: str
 def _charts(view: ProjectView, files: Sequence[SourceFile]) -> dict[str, manifests.Chart]:
     """Helm charts: folders with a Chart.yaml and templates/ (a library chart, without
     templates, deploys nothing)."""
-    paths = {f.path for f in files if f.role not in _NO_EVIDENCE_ROLES}
+    paths = sorted(f.path for f in files if f.role not in _NO_EVIDENCE_ROLES)
+    with_templates: set[str] = set()  # folders that hold a templates/ folder
+    for path in paths:
+        parts = path.split("/")
+        for index, part in enumerate(parts[:-1]):
+            if part == "templates":
+                with_templates.add("/".join(parts[:index]) or ".")
     found: dict[str, manifests.Chart] = {}
-    for path in sorted(paths):
-        if _name(path) != "Chart.yaml" or _in_tooling(path):
-            continue
+    for path in paths:
         folder = _parent(path)
-        prefix = "" if folder == "." else folder + "/"
-        if not any(p.startswith(prefix + "templates/") for p in paths):
+        if _name(path) != "Chart.yaml" or _in_tooling(path) or folder not in with_templates:
             continue
+        prefix = "" if folder == "." else folder + "/"
         values = _values(view, prefix + "values.yaml")
         name = manifests.chart_name(view.read_text(path) or "", folder)
         found[folder] = manifests.Chart(folder, name, values)

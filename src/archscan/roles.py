@@ -592,8 +592,6 @@ def _chart_file(path: str, chart: str) -> bool:
     """A Helm chart's own file (``chart`` is the folder of its Chart.yaml): templates,
     subcharts, values, .helmignore; its README and licence stay docs."""
     inner = path[len(chart) + 1 :] if chart != "." else path
-    if inner.startswith("templates/tests/"):
-        return False  # Helm test hooks (`helm test`): tests, by the folder rule
     if _DOC_NAMES.match(_name(path)):
         return False
     if inner.startswith(("templates/", "charts/", "crds/")):
@@ -617,8 +615,6 @@ def detect_role(
     """(role, why) of one file by the conventions above (configuration not applied);
     ``chart``: the folder of the Helm chart holding the file, if any."""
     folders = _folders(path)
-    if chart is not None and language is None and _chart_file(path, chart):
-        return "build", "Helm chart file"
     why = vendored_reason(path, head)
     if why:
         return "vendored", why
@@ -628,6 +624,8 @@ def detect_role(
         return "test", "test folder or file name"
     if _is_migration(path, folders):
         return "migration", "migration folder or file name"
+    if chart is not None and language is None and _chart_file(path, chart):
+        return "build", "Helm chart file"  # its templates/ are no data templates
     if _is_build_name(_name(path).lower(), language):
         return "build", "build file name"  # gradlew and lock files say "generated"
     why = generated_reason(path, head, facts)
