@@ -194,6 +194,8 @@ def test_a_workspace_package_name_in_two_services_resolves_inside_the_importers(
     make_repo: Callable[..., GitRepo],
 ) -> None:
     repo = make_repo()
+    # the services are members of the root's workspace, their libraries of their own
+    repo.write("package.json", '{"name": "root", "workspaces": ["svc-*"]}\n')
     for service in ("svc-a", "svc-b"):
         repo.write(f"{service}/Dockerfile", "FROM node\n")
         repo.write(
@@ -203,7 +205,14 @@ def test_a_workspace_package_name_in_two_services_resolves_inside_the_importers(
         repo.write(f"{service}/libs/util/index.ts", "export const u = 1;\n")
         repo.write(f"{service}/src/main.ts", "import { u } from '@x/util';\nexport { u };\n")
     repo.commit()
-    edges = edge_set(analyse(repo.root))
+    analysis = analyse(repo.root)
+    assert {g.root: g.kind for g in _groups(analysis).values()} == {  # type: ignore[attr-defined]
+        "svc-a": "dockerfile",
+        "svc-b": "dockerfile",
+        "svc-a/libs/util": "npm-workspace",
+        "svc-b/libs/util": "npm-workspace",
+    }
+    edges = edge_set(analysis)
     assert ("svc-a/src/main.ts", "svc-a/libs/util/index.ts") in edges
     assert ("svc-b/src/main.ts", "svc-b/libs/util/index.ts") in edges
     assert ("svc-b/src/main.ts", "svc-a/libs/util/index.ts") not in edges

@@ -219,26 +219,26 @@ def _apply_workspaces(
 ) -> None:
     """npm/yarn/pnpm/lerna workspaces: each member package (matched by the workspace
     globs, ``!`` excludes honoured) is a deployable named by its package name; a
-    package.json below a workspace that is no member (a sub-entry point such as
+    package.json below a workspace that is no member of any (a sub-entry point such as
     ``packages/vue/server-renderer``, a project template) establishes nothing."""
     manifests_by_folder, _broken = read_manifests(view)
-    for workspace in find_workspaces(view, manifests_by_folder):
-        root = workspace.directory or "."
+    workspaces = find_workspaces(view, manifests_by_folder)
+    members = {m: w for w in workspaces for m in w.members}  # nested ones last: they win
+    roots = {w.directory or "." for w in workspaces}
+    for workspace in workspaces:
         for source, pattern in workspace.unmatched:
             message = f"workspace pattern {pattern!r} matches no package folder"
             warnings.append(AnalysisWarning(source, "boundaries", message))
-        members = set(workspace.members)
-        for folder, unit in list(units.items()):
-            inside = root == "." or folder.startswith(root + "/")
-            if folder == root or not inside or "npm" not in unit.kinds:
-                continue
-            if folder in members:
-                unit.kinds.add("npm-workspace")
-                unit.evidence.update(workspace.sources)
-                name = manifests_by_folder[folder].get("name")
-                if isinstance(name, str) and name and not unit.name:
-                    unit.name = name
-                continue
+    for folder, unit in list(units.items()):
+        if "npm" not in unit.kinds or folder in roots:
+            continue
+        if folder in members:
+            unit.kinds.add("npm-workspace")
+            unit.evidence.update(members[folder].sources)
+            name = manifests_by_folder[folder].get("name")
+            if isinstance(name, str) and name and not unit.name:
+                unit.name = name
+        elif _owner(_parent(folder), roots) is not None:
             unit.kinds.discard("npm")
             unit.evidence.discard(f"{folder}/package.json")
             if not unit.kinds:

@@ -615,6 +615,8 @@ def detect_role(
     """(role, why) of one file by the conventions above (configuration not applied);
     ``chart``: the folder of the Helm chart holding the file, if any."""
     folders = _folders(path)
+    manifest = is_manifest(path, head)
+    head = head if language is not None else b""  # generator markers: in code only
     why = vendored_reason(path, head)
     if why:
         return "vendored", why
@@ -631,7 +633,7 @@ def detect_role(
     why = generated_reason(path, head, facts)
     if why:
         return "generated", why
-    if is_manifest(path, head):
+    if manifest:
         return "build", "Kubernetes manifest (apiVersion and kind)"
     role = _static_role(path, folders, language)
     return role, ""
