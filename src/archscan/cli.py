@@ -20,7 +20,6 @@ import typer
 import typer.core
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
@@ -44,7 +43,9 @@ from archscan.report.registry import (
 from archscan.terminal import clean, shorten_path
 from archscan.timings import TimedProgress
 
-if TYPE_CHECKING:  # imported where used: a warm run from the run cache needs neither
+if TYPE_CHECKING:  # imported where used: a warm run from the run cache needs none
+    from rich.progress import Progress
+
     from archscan.pipeline import RunOptions
     from archscan.records import Analysis
     from archscan.run_cache import RunCache
@@ -110,6 +111,14 @@ class RichProgress:
         if not self._enabled:
             yield
             return
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
         with Progress(
             TextColumn("{task.description}"),
             BarColumn(),
@@ -1075,6 +1084,10 @@ def main() -> None:
 
     typer reports its own usage errors (exit 2); archscan's errors arrive here.
     """
+    # typer coerces every option through pydantic, whose first use scans the entry
+    # points of every installed distribution for pydantic plugins: archscan has none,
+    # and the scan is a tenth of a warm run from the run cache.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
         signal.signal(signal.SIGINT, _on_ctrl_c)
     for stream in (sys.stdout, sys.stderr):

@@ -87,7 +87,8 @@ def _implausible(mode: str, oid: str, path: str) -> bool:
     """An entry git could not have written: a zero-filled or torn index record."""
     if mode not in _MODES or oid in _NO_OBJECT or not path:
         return True
-    return any(part in ("", ".", "..") for part in path.split("/"))
+    parts = path.split("/")
+    return "" in parts or "." in parts or ".." in parts
 
 
 def _git_entries(root: Path) -> tuple[list[tuple[str, str]], list[AnalysisWarning]]:

@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from stat import S_IFMT, S_ISLNK, S_ISREG
-from typing import Any
+from typing import Any, NamedTuple
 
 from archscan import __version__, gitio
 from archscan.cache import blob_id
@@ -121,8 +121,10 @@ class Lookup:
     note: str  # "hit", "miss (...)", "off (...)": for --timings
 
 
-@dataclass(frozen=True)
-class _Stat:
+class _Stat(NamedTuple):
+    """What git's index compares too: a change of any means the content is read again.
+    (A tuple, not a dataclass: one is built per file of every run.)"""
+
     size: int
     mtime_ns: int
     ctime_ns: int
@@ -464,7 +466,7 @@ class RunCache:
                 self._db.execute("UPDATE runs SET used=? WHERE key=?", (time.time(), key.digest))
         except (sqlite3.Error, ValueError):
             return None
-        return StoredRun(tuple((name, bytes(found[name])) for name in names), summary)
+        return StoredRun(tuple((name, found[name]) for name in names), summary)
 
     def _put(self, key: RunKey, files: list[tuple[str, bytes]], summary: str, size: int) -> None:
         if self._db is None:
@@ -527,6 +529,14 @@ def _raw(path: str) -> bytes:
     return path.encode("utf-8", "surrogateescape")
 
 
+_PROBES = (
+    ("runs", "key, root, summary, names, bytes, used"),
+    ("outputs", "key, name"),
+    ("stats", "root, path, size, mtime_ns, ctime_ns, ino, dev, digest, hashed_ns"),
+    ("latest", "root, parts"),
+)
+
+
 def _connect(path: Path) -> sqlite3.Connection:
     """Open the store and prove it usable: readable header, this layout."""
     db = sqlite3.connect(str(path), timeout=10)
@@ -551,8 +561,9 @@ def _connect(path: Path) -> sqlite3.Connection:
             " hashed_ns INTEGER, PRIMARY KEY (root, path)) WITHOUT ROWID"
         )
         db.execute("CREATE TABLE IF NOT EXISTS latest (root BLOB PRIMARY KEY, parts TEXT)")
-        for table in ("runs", "outputs", "stats", "latest"):
-            db.execute(f"SELECT * FROM {table} LIMIT 1").fetchall()
+        # one row of each (the key columns: an output's bytes are megabytes)
+        for table, columns in _PROBES:
+            db.execute(f"SELECT {columns} FROM {table} LIMIT 1").fetchall()
     except sqlite3.DatabaseError:
         db.close()
         raise
