@@ -217,3 +217,28 @@ def confidence(members: Sequence[str], runs: Sequence[Run]) -> float:
         counts = Counter(run.labels.get(x, -1 - i) for i, x in enumerate(members))
         total += sum(c * (c - 1) for c in counts.values()) / (m * (m - 1))
     return total / len(runs)
+
+
+def absorb_private(
+    labels: Partition, edges: Sequence[tuple[str, str]], entries: frozenset[str]
+) -> Partition:
+    """A community without an entry point (``entries``: inbound interfaces such as
+    controllers, and files nothing imports) that only one other community uses is that
+    community's private part (a nano-service if cut out), not a context: merge it there.
+    A community with an entry point of its own stays, however small."""
+    labels = dict(labels)
+    used = {b for a, b in edges if a != b}
+    while True:
+        users: dict[int, set[int]] = defaultdict(set)
+        for a, b in edges:
+            ca, cb = labels.get(a), labels.get(b)
+            if ca is not None and cb is not None and ca != cb:
+                users[cb].add(ca)
+        entry = {c for node, c in labels.items() if node not in used or node in entries}
+        private = sorted(c for c, found in users.items() if len(found) == 1 and c not in entry)
+        if not private:
+            return labels
+        (owner,) = users[private[0]]
+        for node, c in labels.items():
+            if c == private[0]:
+                labels[node] = owner
