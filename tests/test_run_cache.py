@@ -14,7 +14,8 @@ from typer.testing import CliRunner
 
 from archscan.cache import blob_id
 from archscan.cli import app
-from archscan.run_cache import FILE_NAME, RACY_NS, _Stat, _StatCache
+from archscan.config import Config
+from archscan.run_cache import FILE_NAME, RACY_NS, RunCache, RunRequest, _Stat, _StatCache
 from conftest import GitRepo
 
 FORMATS = "json,md,html"
@@ -206,3 +207,20 @@ def test_a_racily_clean_entry_is_hashed_again(tmp_path: Path) -> None:
     racy = _StatCache({"a.py": (stat, wrong, changed + RACY_NS // 2)})
     assert racy.digest(str(path), "a.py", stat) == blob_id(b"x = 1\n")
     assert racy.edited == 1 and "a.py" in racy.changed
+
+
+def test_a_run_whose_inputs_changed_while_it_ran_is_not_stored(
+    make_repo: Callable[..., GitRepo], tmp_path: Path
+) -> None:
+    repo = _shop(make_repo())
+    request = RunRequest(root=repo.root.resolve(), config=Config(), formats=("json",))
+    report = tmp_path / "archscan.json"
+    report.write_text("{}\n")
+    store = RunCache(tmp_path / "cache")
+    lookup = store.lookup(request)
+    (repo.root / "shop/orders/models.py").write_text("class Order:\n    paid = 1\n")
+    assert not store.store(request, lookup.key, [report], {})  # edited during the run
+    lookup = store.lookup(request)
+    assert store.store(request, lookup.key, [report], {})
+    assert store.lookup(request).stored is not None
+    store.close()

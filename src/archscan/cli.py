@@ -408,9 +408,14 @@ def analyze(
         analysis = _run(repo, settings, _run_options(request, jobs, cache_dir, no_cache), progress)
         with progress.timed("Writing reports"):
             data, written = _write_analysis(analysis, formats, target, templates)
-        if store is not None and lookup is not None and not unstorable(analysis.warnings):
-            with progress.timed("Storing the run"):
-                store.store(lookup.key, written, summary_document(data))
+        if store is not None and lookup is not None and not lookup.key.uncacheable:
+            why = unstorable(analysis.warnings)
+            if not why:
+                with progress.timed("Storing the run"):
+                    kept = store.store(request, lookup.key, written, summary_document(data))
+                why = "" if kept else "an input changed while it ran, or the cache failed"
+            if why:
+                lookup = replace(lookup, note=f"{lookup.note}; not stored: {why}")
     if store is not None:
         store.close()
     if timings:

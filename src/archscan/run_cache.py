@@ -360,6 +360,7 @@ class RunCache:
     def __init__(self, directory: Path) -> None:
         self.path = directory / FILE_NAME
         self.warnings: list[str] = []
+        self._stats: dict[str, tuple[_Stat, str, int]] = {}
         directory.mkdir(parents=True, exist_ok=True)
         self._db: sqlite3.Connection | None = None
         try:
@@ -388,6 +389,7 @@ class RunCache:
         stats = _StatCache(self._known_stats(str(request.root)))
         key = run_key(request, stats)
         self._save_stats(key.root, stats)
+        self._stats = {**stats.known, **stats.changed}  # for the check before storing
         if key.uncacheable:
             return Lookup(key, None, f"off ({key.uncacheable})")
         stored = self._get(key)
@@ -395,20 +397,33 @@ class RunCache:
             return Lookup(key, stored, "hit")
         return Lookup(key, None, f"miss ({self._why(key)})")
 
-    def store(self, key: RunKey, outputs: Iterable[Path], summary: Mapping[str, Any]) -> None:
-        """Keep a finished run's report files (read back: the bytes as written)."""
+    def store(
+        self,
+        request: RunRequest,
+        key: RunKey,
+        outputs: Iterable[Path],
+        summary: Mapping[str, Any],
+    ) -> bool:
+        """Keep a finished run's report files (read back: the bytes as written), unless
+        an input changed while it ran (a file edited, a commit made): its reports may
+        then mix both states, and a later run with the first state must not get them.
+        True when stored."""
         if key.uncacheable or self._db is None:
-            return
+            return False
+        if run_key(request, _StatCache(dict(self._stats))).digest != key.digest:
+            return False
         try:
             files = [(path.name, path.read_bytes()) for path in outputs]
         except OSError:
-            return
+            return False
         text = json.dumps(summary, ensure_ascii=True)  # file names may hold surrogates
         size = sum(len(data) for _name, data in files) + len(text)
         try:
             self._put(key, files, text, size)
         except sqlite3.DatabaseError as exc:
             self._rebuild(exc)
+            return False
+        return True
 
     def close(self) -> None:
         if self._db is not None:
