@@ -356,12 +356,11 @@ def analyze(
     ] = 0,
     cache_dir: Annotated[
         Path | None,
-        typer.Option(
-            "--cache-dir", metavar="DIR", help="Parse cache folder (default: user cache)."
-        ),
+        typer.Option("--cache-dir", metavar="DIR", help="Cache folder (default: user cache)."),
     ] = None,
     no_cache: Annotated[
-        bool, typer.Option("--no-cache", help="Do not use the parse and history caches.")
+        bool,
+        typer.Option("--no-cache", help="Analyse anew: no stored run, parse or history cache."),
     ] = False,
     templates: _TEMPLATES = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress, no summary.")] = False,
@@ -1038,7 +1037,9 @@ def portfolio(
     stdout.print(f"wrote {request.out / 'portfolio.json'}", markup=False)
 
 
-cache_app = typer.Typer(help="The parse and history caches: info, clear.", no_args_is_help=True)
+cache_app = typer.Typer(
+    help="The caches (runs, parse, history, resolution): info, clear.", no_args_is_help=True
+)
 app.add_typer(cache_app, name="cache")
 _CACHE_DIR = Annotated[
     Path | None, typer.Option("--cache-dir", help="Cache folder (default: user cache).")
@@ -1062,7 +1063,7 @@ def cache_info_command(cache_dir: _CACHE_DIR = None) -> None:
 
 @cache_app.command("clear")
 def cache_clear_command(cache_dir: _CACHE_DIR = None) -> None:
-    """Delete the parse and history caches."""
+    """Delete the caches (runs, parse, history, resolution)."""
     from archscan.cache import default_cache_dir
     from archscan.cache_admin import clear_caches
 
