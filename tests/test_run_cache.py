@@ -7,6 +7,7 @@ import os
 import sqlite3
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -223,4 +224,25 @@ def test_a_run_whose_inputs_changed_while_it_ran_is_not_stored(
     lookup = store.lookup(request)
     assert store.store(request, lookup.key, [report], {})
     assert store.lookup(request).stored is not None
+    store.close()
+
+
+def test_a_file_over_the_size_limit_is_known_by_its_head(
+    make_repo: Callable[..., GitRepo], tmp_path: Path
+) -> None:
+    """Discovery skips it (binary or too large) by its first bytes alone: the rest of
+    it shapes no report, and is never read to fingerprint it."""
+    repo = _shop(make_repo())
+    big = repo.root / "data/big.txt"
+    repo.write("data/big.txt", "x" * 20_000)
+    repo.commit("big")
+    request = RunRequest(
+        root=repo.root.resolve(), config=replace(Config(), max_file_size=1000), formats=("json",)
+    )
+    store = RunCache(tmp_path / "cache")
+    first = store.lookup(request).key.digest
+    big.write_text("x" * 19_999 + "y")  # beyond the head: the same skip, the same key
+    assert store.lookup(request).key.digest == first
+    big.write_bytes(b"\0" + b"x" * 19_999)  # binary now: another skip reason
+    assert store.lookup(request).key.digest != first
     store.close()

@@ -20,7 +20,7 @@ from archscan.globs import compile_glob, matches
 from archscan.languages.registry import language_for
 from archscan.records import AnalysisWarning, DiscoveryResult, SkippedFile, SourceFile
 
-_SNIFF_BYTES = 8192
+SNIFF_BYTES = 8192  # what is read of a file to tell binary from text
 
 
 def _is_binary(head: bytes) -> bool:
@@ -218,7 +218,7 @@ def _classify(
         if not S_ISREG(stat.st_mode):
             return SkippedFile(rel, "symlink" if S_ISLNK(stat.st_mode) else "missing")
         with open(full, "rb") as handle:
-            head = handle.read(_SNIFF_BYTES)
+            head = handle.read(SNIFF_BYTES)
     except FileNotFoundError:
         return SkippedFile(rel, "missing")
     except OSError:

@@ -46,7 +46,7 @@ from archscan import __version__, gitio
 from archscan.cache import blob_id
 from archscan.config import Config
 from archscan.contexts.decomposition import Decomposition
-from archscan.discover import Listing, list_entries, unread_reasons
+from archscan.discover import SNIFF_BYTES, Listing, list_entries, unread_reasons
 from archscan.outputs import write_bytes_atomic
 from archscan.records import AnalysisWarning
 from archscan.resources import data_dir
@@ -141,17 +141,21 @@ class _StatCache:
     seen: set[str] = field(default_factory=set)
     edited: int = 0
 
-    def digest(self, full: str, rel: str, stat: _Stat) -> str:
+    def digest(self, full: str, rel: str, stat: _Stat, head_only: bool = False) -> str:
+        """The blob id of the file (``head:`` and that of its first bytes when only
+        those are read: a file over the size limit is skipped, binary or too large,
+        by what its head says)."""
         self.seen.add(rel)
         entry = self.known.get(rel)
-        if entry is not None and entry[0] == stat:
+        kind = "head:" if head_only else ""
+        if entry is not None and entry[0] == stat and entry[1].startswith("head:") == head_only:
             digest, hashed_ns = entry[1], entry[2]
             if max(stat.mtime_ns, stat.ctime_ns) < hashed_ns - RACY_NS:
                 return digest
         hashed_ns = time.time_ns()  # before reading: a change after it gets a later mtime
         try:
             with open(full, "rb") as handle:
-                digest = blob_id(handle.read())
+                digest = kind + blob_id(handle.read(SNIFF_BYTES if head_only else -1))
         except OSError as exc:
             return f"unreadable:{exc.errno}"
         if entry is not None and entry[1] != digest:
@@ -262,7 +266,9 @@ def _history_part(root: Path, config: Config) -> str:
     history = config.history
     lines: list[str] = []
     if history.all_refs:
-        refs = gitio.run_git(root, ["for-each-ref", "--format=%(objectname) %(refname)"])
+        refs = gitio.run_git(
+            root, ["for-each-ref", "--format=%(objectname) %(refname)"], check=False
+        )
         lines.append(refs.decode("utf-8", "surrogateescape"))
     if history.branch:
         lines.append(f"branch {gitio.resolve_commit(root, history.branch)}")
@@ -312,7 +318,8 @@ def _content_part(root: Path, listing: Listing, config: Config, stats: _StatCach
         if stat is None or not S_ISREG(mode):
             yield f"{rel}\0mode {S_IFMT(mode) if mode >= 0 else mode}"
             continue
-        yield f"{rel}\0{stat.size}\0{stats.digest(full, rel, stat)}"
+        oversized = stat.size > config.max_file_size
+        yield f"{rel}\0{stat.size}\0{stats.digest(full, rel, stat, oversized)}"
 
 
 def run_key(request: RunRequest, stats: _StatCache) -> RunKey:
@@ -387,7 +394,11 @@ class RunCache:
 
     def lookup(self, request: RunRequest) -> Lookup:
         stats = _StatCache(self._known_stats(str(request.root)))
-        key = run_key(request, stats)
+        try:
+            key = run_key(request, stats)
+        except (OSError, ValueError, gitio.GitError) as exc:  # an input unreadable: a miss
+            key = RunKey("", str(request.root), {}, f"its inputs cannot be read ({exc})")
+            return Lookup(key, None, f"off ({key.uncacheable})")
         self._save_stats(key.root, stats)
         self._stats = {**stats.known, **stats.changed}  # for the check before storing
         if key.uncacheable:
@@ -410,7 +421,10 @@ class RunCache:
         True when stored."""
         if key.uncacheable or self._db is None:
             return False
-        if run_key(request, _StatCache(dict(self._stats))).digest != key.digest:
+        try:
+            if run_key(request, _StatCache(dict(self._stats))).digest != key.digest:
+                return False
+        except (OSError, ValueError, gitio.GitError):
             return False
         try:
             files = [(path.name, path.read_bytes()) for path in outputs]
