@@ -7,7 +7,7 @@ from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
-from archscan import stage_cache
+from archscan import run_cache, stage_cache
 from archscan.history import store
 
 FACTS_FILE = "facts.sqlite"
@@ -112,11 +112,21 @@ def _templates_row(directory: Path) -> CacheRow:
     )
 
 
+def _runs_row(directory: Path) -> CacheRow:
+    return _sqlite_row(
+        "runs",
+        directory / run_cache.FILE_NAME,
+        "runs",
+        f"whole-run reports (by every input; at most {run_cache.KEPT}) and the stat cache",
+    )
+
+
 def cache_info(directory: Path) -> list[CacheRow]:
     return [
         _facts_row(directory),
         _history_row(directory),
         _resolution_row(directory),
+        _runs_row(directory),
         _stages_row(directory),
         _templates_row(directory),
     ]
@@ -125,7 +135,7 @@ def cache_info(directory: Path) -> list[CacheRow]:
 def clear_caches(directory: Path) -> list[Path]:
     """Delete every cache's files; the paths removed."""
     removed = store.clear(directory)
-    for name in (FACTS_FILE, RESOLUTIONS_FILE, STAGES_FILE):
+    for name in (FACTS_FILE, RESOLUTIONS_FILE, run_cache.FILE_NAME, STAGES_FILE):
         for suffix in ("", "-wal", "-shm"):
             path = directory / f"{name}{suffix}"
             with suppress(FileNotFoundError):
