@@ -25,7 +25,9 @@ from archscan.contexts.stage import score
 from archscan.graph import package_of
 from archscan.pipeline import RunOptions, run
 
-SIGNALS = ("structure", "co_change", "vocabulary", "package")
+SIGNALS = ("structure", "co_change", "vocabulary", "data", "package")
+# steps of the method that can be switched off, one at a time
+STEPS = ("platform", "absorb_private")
 
 
 def _row(label: str, result: object) -> str:
@@ -91,10 +93,11 @@ def main() -> int:
             ablated = run(args.repo, config, options).contexts
             assert ablated is not None
             print(_row(f"without {signal} ({len(ablated.contexts)} ctx)", ablated.scores[0]))
-        config = replace(Config(), contexts=replace(Config().contexts, platform=False))
-        ablated = run(args.repo, config, options).contexts
-        assert ablated is not None
-        print(_row(f"without platform ({len(ablated.contexts)} ctx)", ablated.scores[0]))
+        for step in STEPS:
+            config = replace(Config(), contexts=replace(Config().contexts, **{step: False}))
+            ablated = run(args.repo, config, options).contexts
+            assert ablated is not None
+            print(_row(f"without {step} ({len(ablated.contexts)} ctx)", ablated.scores[0]))
     return 0
 
 

@@ -40,6 +40,7 @@ def main() -> int:
         modules=analysis.resolution.modules,
         config=config.contexts,
         history=analysis.history,
+        data_access=analysis.data_access,
         root=args.repo.resolve(),
     )
     best = float("inf")
@@ -47,6 +48,8 @@ def main() -> int:
         started = time.perf_counter()
         result, _warnings = run_contexts(data)
         best = min(best, time.perf_counter() - started)
+    # the same inputs as the pipeline's own stage: the same contexts
+    assert analysis.contexts is not None and result.contexts == analysis.contexts.contexts
     files = sum(len(c.files) for c in result.contexts)
     print(f"repository: {args.repo} @ {analysis.repository.head}")
     print(f"whole pipeline {total:.1f} s; contexts stage best of {args.repeat}: {best:.2f} s")

@@ -11,7 +11,8 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from archscan.config import Config, ConfigError, parse_config
+from archscan.config import Config, ConfigError, ContextsConfig, parse_config
+from archscan.contexts import signals
 from archscan.contexts.decomposition import DecompositionError, read_decomposition
 from archscan.contexts.stage import ContextsInput, run_contexts
 from archscan.pipeline import RunOptions, run
@@ -219,6 +220,10 @@ def test_contexts_config_is_validated() -> None:
         parse_config({"contexts": {"resolutions": []}})
     with pytest.raises(ConfigError):
         parse_config({"contexts": {"structure": -1}})
+    parsed = parse_config({"contexts": {"absorb_private": False, "entry_names": ["*Job.java"]}})
+    assert parsed.contexts.entry_names == ("*Job.java",) and not parsed.contexts.absorb_private
+    with pytest.raises(ConfigError, match="absorb_private"):
+        parse_config({"contexts": {"absorb_private": "yes"}})
 
 
 # --- bad input, straight through the stage with real records -----------------------
@@ -382,3 +387,60 @@ def test_report_md_lists_contexts_and_says_when_there_is_no_history(
     assert "## Candidate bounded contexts" in report
     assert "No git history: the contexts come from structure and vocabulary only" in report
     assert "| archscan |" in report
+
+
+def _java(repo, path: str, body: str) -> None:  # type: ignore[no-untyped-def]
+    package = path.rpartition("/")[0].removeprefix("src/main/java/").replace("/", ".")
+    repo.write(path, f"package {package};\n\n{body}")
+
+
+def test_a_part_without_entry_point_used_by_one_context_joins_it(make_repo) -> None:  # type: ignore[no-untyped-def]
+    """billing/numbering (a sequence generator only the invoice service uses, nothing of
+    its own that is reached from outside) is billing's private part; shipping has its own
+    controller and stays a context although billing uses it too."""
+    repo = make_repo()
+    base = "src/main/java/com/acme"
+    _java_feature(repo, "billing", "Invoice")
+    _java_feature(repo, "shipping", "Parcel")
+    _java(
+        repo,
+        f"{base}/numbering/SequenceRepository.java",
+        "public interface SequenceRepository {\n    long nextSequenceNumber(String name);\n}\n",
+    )
+    _java(
+        repo,
+        f"{base}/numbering/SequenceNumbers.java",
+        "public class SequenceNumbers {\n    private SequenceRepository sequences;\n"
+        '    public long nextSequence() { return sequences.nextSequenceNumber("x"); }\n}\n',
+    )
+    _java(
+        repo,
+        f"{base}/billing/InvoiceNumbers.java",
+        "import com.acme.numbering.SequenceNumbers;\nimport com.acme.shipping.ParcelService;\n\n"
+        "public class InvoiceNumbers {\n    private SequenceNumbers numbers;\n"
+        "    private ParcelService parcels;\n}\n",
+    )
+    repo.commit()
+    numbering = f"{base}/numbering/SequenceNumbers.java"
+    kept = analyse(repo.root, Config(contexts=ContextsConfig(absorb_private=False)))
+    assert _context_of(kept, numbering) != _context_of(kept, f"{base}/billing/Invoice.java")
+    analysis = analyse(repo.root)
+    assert _context_of(analysis, numbering) == _context_of(analysis, f"{base}/billing/Invoice.java")
+    assert _context_of(analysis, f"{base}/numbering/SequenceRepository.java") == _context_of(
+        analysis, numbering
+    )
+    assert _context_of(analysis, f"{base}/shipping/ParcelController.java") != _context_of(
+        analysis, numbering
+    )
+
+
+def test_a_signal_weighs_by_the_files_it_ties() -> None:
+    """A package prior over 2 of 100 files gets the mass of 2 files, not of 100."""
+    few = {("a", "b"): 3.0}
+    many = {(f"f{i:03}", f"f{i + 1:03}"): 1.0 for i in range(99)}
+    fused, parts = signals.fuse(
+        {"package": few, "structure": many}, {"package": 1.0, "structure": 1.0}
+    )
+    assert fused[("a", "b")] == pytest.approx(2.0)
+    assert sum(fused[p] for p in many) == pytest.approx(100.0)
+    assert parts[("a", "b")] == {"package": pytest.approx(2.0)}

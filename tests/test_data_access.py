@@ -206,6 +206,42 @@ def test_mybatis_mapper_xml_and_its_interface(tmp_path: Path) -> None:
     assert result.sql_unparsed == 1  # the one line of prose in the schema file
 
 
+_MAPPED = """<?xml version="1.0" encoding="UTF-8"?>
+<mapper namespace="org.shop.mapper.ItemMapper">
+  <resultMap id="itemRow" type="org.shop.domain.Item"><id property="id" column="ID"/></resultMap>
+  <select id="one" resultMap="itemRow">SELECT * FROM ITEM I, PRODUCT P WHERE I.P = P.ID</select>
+  <select id="products" resultType="product">SELECT * FROM PRODUCT</select>
+  <select id="count" resultType="int">SELECT COUNT(*) FROM INVENTORY</select>
+  <insert id="add" parameterType="Order">INSERT INTO ORDERS (ID) VALUES (#{id})</insert>
+  <update id="take" parameterType="Stock">UPDATE INVENTORY SET QTY = QTY - 1</update>
+</mapper>
+"""
+
+
+def test_mybatis_mapped_classes_are_the_entities_of_their_main_tables(tmp_path: Path) -> None:
+    domain = "src/main/java/org/shop/domain"
+    tables, _, warnings = _scan(
+        tmp_path,
+        {
+            "src/main/resources/org/shop/mapper/ItemMapper.xml": _MAPPED,
+            "src/main/java/org/shop/mapper/ItemMapper.java": "public interface ItemMapper {}\n",
+            f"{domain}/Item.java": "public class Item {}\n",
+            f"{domain}/Product.java": "public class Product {}\n",
+            f"{domain}/Order.java": "public class Order {}\n",
+            # two classes named Stock: an alias cannot say which, so neither is taken
+            f"{domain}/Stock.java": "public class Stock {}\n",
+            "src/main/java/org/shop/legacy/Stock.java": "public class Stock {}\n",
+        },
+    )
+    assert warnings == []
+    # a join maps rows to the first FROM table; an alias matches the class in any case
+    assert tables["item"].entities == ("Item",)
+    assert f"{domain}/Item.java" in tables["item"].declared_in
+    assert tables["product"].entities == ("Product",)
+    assert tables["orders"].entities == ("Order",)  # a write's parameter type
+    assert tables["inventory"].entities == ()  # int is no class; Stock is ambiguous
+
+
 def test_activerecord_models_and_schema(tmp_path: Path) -> None:
     tables, _, _ = _scan(
         tmp_path,

@@ -9,8 +9,12 @@ Order (docs/boundaries.md):
    ``setup.cfg``), Django apps (``apps.py``, or ``models.py`` beside ``migrations/``)
    and projects (``manage.py``; ``settings.py`` beside ``urls.py``),
    Rails engines (``lib/<name>/engine.rb``), Cargo crates, Composer/Bundler/Mix
-   projects, services (a folder with its own ``Dockerfile``) and docker-compose
-   services (their build context and Dockerfile, ``${VAR}`` taken from ``.env``);
+   projects, services (a folder with its own ``Dockerfile``), docker-compose
+   services (their build context and Dockerfile, ``${VAR}`` taken from ``.env``),
+   Helm charts (``Chart.yaml`` + ``templates/``, read statically by manifests.py) and
+   the Kubernetes workloads and chart templates that name service folders; workspace
+   members (npm/yarn/pnpm/lerna globs) are named by their package, other package.json
+   files below a workspace establish nothing;
    a file belongs to the deepest unit above it, and a file outside every unit to the
    only unit below its nearest ancestor that holds one (a service's ``tests/`` beside
    its ``src/``). Used when at least two units hold code;
@@ -28,10 +32,13 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Any
 
+from archscan import manifests
 from archscan.graph import UNASSIGNED, component_resolver
 from archscan.languages import registry
 from archscan.languages.base import ProjectView
+from archscan.languages.ecmascript.packages import find_workspaces, read_manifests
 from archscan.records import AnalysisWarning, Boundaries, BoundaryGroup, SourceFile
 from archscan.repofiles import loads_yaml
 from archscan.roles import ASSET_FOLDERS, TOOLING_FOLDERS
@@ -61,6 +68,7 @@ _KIND_ORDER = (
     "compose-service",
     "dockerfile",
     "k8s-service",
+    "helm-chart",
     "rails-engine",
     "django-app",
     "django-project",
@@ -68,6 +76,7 @@ _KIND_ORDER = (
     "maven",
     "gradle",
     "go-module",
+    "npm-workspace",
     "npm",
     "python",
     "cargo",
@@ -78,8 +87,6 @@ _KIND_ORDER = (
 _NO_EVIDENCE_ROLES = {"test", "docs", "vendored", "generated", "data"}
 _COMPOSE = re.compile(r"^(?:docker-)?compose(?:[.-][\w.-]+)?\.ya?ml$", re.IGNORECASE)
 _VARIABLE = re.compile(r"\$\{(\w+)(?::?-([^}]*))?\}|\$(\w+)")
-_WORKLOADS = {"Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "Pod", "ReplicaSet"}
-_YAML_DOCUMENT = re.compile(r"^---[^\n]*$", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -207,6 +214,37 @@ def _compose_services(
     return found
 
 
+def _apply_workspaces(
+    view: ProjectView, units: dict[str, _Unit], warnings: list[AnalysisWarning]
+) -> None:
+    """npm/yarn/pnpm/lerna workspaces: each member package (matched by the workspace
+    globs, ``!`` excludes honoured) is a deployable named by its package name; a
+    package.json below a workspace that is no member of any (a sub-entry point such as
+    ``packages/vue/server-renderer``, a project template) establishes nothing."""
+    manifests_by_folder, _broken = read_manifests(view)
+    workspaces = find_workspaces(view, manifests_by_folder)
+    members = {m: w for w in workspaces for m in w.members}  # nested ones last: they win
+    roots = {w.directory or "." for w in workspaces}
+    for workspace in workspaces:
+        for source, pattern in workspace.unmatched:
+            message = f"workspace pattern {pattern!r} matches no package folder"
+            warnings.append(AnalysisWarning(source, "boundaries", message))
+    for folder, unit in list(units.items()):
+        if "npm" not in unit.kinds or folder in roots:
+            continue
+        if folder in members:
+            unit.kinds.add("npm-workspace")
+            unit.evidence.update(members[folder].sources)
+            name = manifests_by_folder[folder].get("name")
+            if isinstance(name, str) and name and not unit.name:
+                unit.name = name
+        elif _owner(_parent(folder), roots) is not None:
+            unit.kinds.discard("npm")
+            unit.evidence.discard(f"{folder}/package.json")
+            if not unit.kinds:
+                del units[folder]
+
+
 def _add_compose(
     view: ProjectView,
     files: Sequence[SourceFile],
@@ -225,68 +263,100 @@ def _add_compose(
             unit.services.add(service)
 
 
-def _manifest_names(view: ProjectView, path: str) -> set[str]:
-    """Workload names of a Kubernetes manifest: metadata.name and container image
-    names (registry and tag dropped). Helm templates ({{ }}) do not parse: skipped."""
-    names: set[str] = set()
-    text = view.read_text(path) or ""
-    if "kind:" not in text or "{{" in text:
-        return names
-    for document in _YAML_DOCUMENT.split(text):
-        try:
-            data = loads_yaml(document)
-        except ValueError:
-            continue
-        if not isinstance(data, dict) or data.get("kind") not in _WORKLOADS:
-            continue
-        metadata = data.get("metadata")
-        if isinstance(metadata, dict) and isinstance(metadata.get("name"), str):
-            names.add(metadata["name"])
-        names.update(_images(data))
-    return names
-
-
-def _images(node: object) -> set[str]:
-    found: set[str] = set()
-    stack = [node]
-    while stack:  # iterative: manifests are nested, never recursive
-        item = stack.pop()
-        if isinstance(item, dict):
-            image = item.get("image")
-            if isinstance(image, str) and image:
-                found.add(image.rsplit("/", 1)[-1].split("@")[0].split(":")[0])
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-    return found
-
-
-def _add_manifests(view: ProjectView, files: Sequence[SourceFile], units: dict[str, _Unit]) -> None:
-    """Kubernetes workloads name folders: a Deployment (or its image) called like the
-    only code folder of that name makes the folder a service."""
+def _service_folders(files: Sequence[SourceFile]) -> dict[str, set[str]]:
+    """Folder name -> the service-shaped folders of that name holding production code
+    (``orders/``, ``services/orders/``): a workload called like a package deep in a
+    source tree names no deployable."""
     folders: dict[str, set[str]] = defaultdict(set)
     for file in files:
         if _is_code(file):
             current = _parent(file.path)
             while current != ".":
-                folders[posixpath.basename(current)].add(current)
+                if current.count("/") <= 1:
+                    folders[posixpath.basename(current)].add(current)
                 current = _parent(current)
+    return folders
+
+
+def _link_service(units: dict[str, _Unit], folder: str, name: str, evidence: str) -> None:
+    """A workload named like a service folder: the unit owning the folder (or the only
+    unit below it: a service whose Dockerfile is in its src/) learns the name; else the
+    folder becomes a k8s-service unit."""
+    roots = set(units) - {"."}
+    owner = _owner(folder, roots)
+    if owner is None:
+        below = [u for u in roots if u.startswith(folder + "/")]
+        owner = below[0] if len(below) == 1 else None
+    unit = units[owner] if owner else units.setdefault(folder, _Unit(folder))
+    if owner is None:
+        unit.kinds.add("k8s-service")
+    unit.evidence.add(evidence)
+    unit.services.add(name)
+
+
+def _charts(view: ProjectView, files: Sequence[SourceFile]) -> dict[str, manifests.Chart]:
+    """Helm charts: folders with a Chart.yaml and templates/ (a library chart, without
+    templates, deploys nothing)."""
+    paths = sorted(f.path for f in files if f.role not in _NO_EVIDENCE_ROLES)
+    with_templates: set[str] = set()  # folders that hold a templates/ folder
+    for path in paths:
+        parts = path.split("/")
+        for index, part in enumerate(parts[:-1]):
+            if part == "templates":
+                with_templates.add("/".join(parts[:index]) or ".")
+    found: dict[str, manifests.Chart] = {}
+    for path in paths:
+        folder = _parent(path)
+        if _name(path) != "Chart.yaml" or _in_tooling(path) or folder not in with_templates:
+            continue
+        prefix = "" if folder == "." else folder + "/"
+        values = _values(view, prefix + "values.yaml")
+        name = manifests.chart_name(view.read_text(path) or "", folder)
+        found[folder] = manifests.Chart(folder, name, values)
+    return found
+
+
+def _values(view: ProjectView, path: str) -> dict[str, Any]:
+    try:
+        data = loads_yaml(view.read_text(path) or "")
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _chart_of(path: str, charts: Mapping[str, manifests.Chart]) -> manifests.Chart | None:
+    folder = _owner(_parent(path), set(charts))
+    return charts[folder] if folder is not None else None
+
+
+def _add_manifests(
+    view: ProjectView,
+    files: Sequence[SourceFile],
+    units: dict[str, _Unit],
+    charts: Mapping[str, manifests.Chart],
+) -> None:
+    """Kubernetes workloads and Helm charts name folders: a workload (or its image)
+    called like the only service folder of that name makes the folder a service; a
+    chart is a deployable of its own, named by its Chart.yaml."""
+    for folder, found in charts.items():
+        unit = units.setdefault(folder, _Unit(folder))
+        unit.kinds.add("helm-chart")
+        unit.evidence.add("Chart.yaml" if folder == "." else f"{folder}/Chart.yaml")
+        unit.name = unit.name or found.name
+    folders = _service_folders(files)
     for file in files:
         if file.role != "build" or not file.path.endswith((".yaml", ".yml")):
             continue
-        for name in sorted(_manifest_names(view, file.path)):
-            # Only service-shaped folders (orders/, services/orders/): a workload called
-            # like a package deep in a source tree names no deployable.
-            candidates = {f for f in folders.get(name, set()) if f.count("/") <= 1}
-            if len(candidates) != 1:
-                continue
-            folder = next(iter(candidates))
-            owner = _owner(folder, set(units) - {"."})
-            unit = units[owner] if owner else units.setdefault(folder, _Unit(folder))
-            if owner is None:
-                unit.kinds.add("k8s-service")
-            unit.evidence.add(file.path)
-            unit.services.add(name)
+        chart = _chart_of(file.path, charts)
+        names = manifests.workload_names(view.read_text(file.path) or "", chart)
+        if chart is not None and _name(file.path).startswith("values"):
+            default = f"{chart.folder}/values.yaml" if chart.folder != "." else "values.yaml"
+            values = chart.values if file.path == default else _values(view, file.path)
+            names |= manifests.values_images(values)
+        for name in sorted(names):
+            candidates = folders.get(name, set())
+            if len(candidates) == 1:
+                _link_service(units, next(iter(candidates)), name, file.path)
 
 
 def _owner(folder: str, roots: set[str]) -> str | None:
@@ -345,7 +415,7 @@ def _is_code(file: SourceFile) -> bool:
     return file.language is not None and file.role == "production"
 
 
-_DEPLOYED = {"compose-service", "dockerfile", "k8s-service"}
+_DEPLOYED = {"compose-service", "dockerfile", "k8s-service", "helm-chart"}
 
 
 def _kept(
@@ -357,7 +427,8 @@ def _kept(
     kept = {folder for folder in units if folder in with_code}
     # A code-less image nested in a kept unit (a generator's Dockerfile in a service's
     # genproto/) is part of that unit, not a service of its own.
-    for folder, unit in units.items():
+    for folder in sorted(units, key=lambda f: (_depth(f), f)):  # outer images first
+        unit = units[folder]
         if folder == "." or folder in kept or not unit.kinds & _DEPLOYED:
             continue
         if _owner(_parent(folder), kept) is None or _owner(_parent(folder), kept) == ".":
@@ -501,8 +572,9 @@ def run_boundaries(data: BoundariesInput) -> tuple[Boundaries, Sequence[Analysis
     paths = frozenset(f.path for f in data.files)
     view = ProjectView(data.root, data.files, {})
     units = _units_from_files(data.files, paths)
+    _apply_workspaces(view, units, warnings)
     _add_compose(view, data.files, units, warnings)
-    _add_manifests(view, data.files, units)
+    _add_manifests(view, data.files, units, _charts(view, data.files))
     detected = _unit_groups(units, data.files)
     if detected is not None:
         groups, assignment = detected

@@ -7,6 +7,7 @@ from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
+from archscan import run_cache
 from archscan.history import store
 
 FACTS_FILE = "facts.sqlite"
@@ -76,14 +77,28 @@ def _resolution_row(directory: Path) -> CacheRow:
     )
 
 
+def _runs_row(directory: Path) -> CacheRow:
+    return _sqlite_row(
+        "runs",
+        directory / run_cache.FILE_NAME,
+        "runs",
+        f"whole-run reports (by every input; at most {run_cache.KEPT}) and the stat cache",
+    )
+
+
 def cache_info(directory: Path) -> list[CacheRow]:
-    return [_facts_row(directory), _history_row(directory), _resolution_row(directory)]
+    return [
+        _facts_row(directory),
+        _history_row(directory),
+        _resolution_row(directory),
+        _runs_row(directory),
+    ]
 
 
 def clear_caches(directory: Path) -> list[Path]:
     """Delete both caches' files; the paths removed."""
     removed = store.clear(directory)
-    for name in (FACTS_FILE, RESOLUTIONS_FILE):
+    for name in (FACTS_FILE, RESOLUTIONS_FILE, run_cache.FILE_NAME):
         for suffix in ("", "-wal", "-shm"):
             path = directory / f"{name}{suffix}"
             with suppress(FileNotFoundError):

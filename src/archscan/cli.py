@@ -13,14 +13,13 @@ from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import platformdirs
 import typer
 import typer.core
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
@@ -31,10 +30,9 @@ from archscan.config import Config, ConfigError, load_config
 from archscan.contexts.decomposition import Decomposition, DecompositionError, read_decomposition
 from archscan.gitio import GitError
 from archscan.outputs import OutputError, prepare_out_dir, write_text_atomic
-from archscan.pipeline import InputError, RunOptions, check_repository, run
+from archscan.repocheck import InputError, check_repository
 from archscan.report import views
 from archscan.report.document import DocumentError, load_document
-from archscan.report.json_report import analysis_to_dict, dumps
 from archscan.report.registry import (
     REPORTERS,
     FormatError,
@@ -44,6 +42,13 @@ from archscan.report.registry import (
 )
 from archscan.terminal import clean, shorten_path
 from archscan.timings import TimedProgress
+
+if TYPE_CHECKING:  # imported where used: a warm run from the run cache needs none
+    from rich.progress import Progress
+
+    from archscan.pipeline import RunOptions
+    from archscan.records import Analysis
+    from archscan.run_cache import RunCache
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -106,6 +111,14 @@ class RichProgress:
         if not self._enabled:
             yield
             return
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
         with Progress(
             TextColumn("{task.description}"),
             BarColumn(),
@@ -261,6 +274,22 @@ def _summary(data: dict[str, Any]) -> None:
         stdout.print(coupled)
 
 
+def summary_document(data: dict[str, Any]) -> dict[str, Any]:
+    """The part of the document :func:`_summary` reads, in the same shape (the run cache
+    stores it: a warm run prints the summary without loading the whole document)."""
+    kept = ("summary", "languages", "views", "boundaries", "roles", "metrics", "assessment")
+    part = {key: data[key] for key in kept if key in data}
+    part["packages"] = views.most_coupled(data["packages"], 10)
+    if data.get("history"):
+        part["history"] = data["history"]
+        part["temporal_coupling"] = [
+            {"cross_boundary": pair["cross_boundary"]} for pair in data["temporal_coupling"]
+        ]
+        part["ownership"] = {"bus_factor": data["ownership"]["bus_factor"]}
+        part["hotspots"] = data["hotspots"][:1]
+    return part
+
+
 _FORMAT_HELP = "Comma-separated output formats: " + ", ".join(
     f"{r.name} ({r.file_name})" for r in REPORTERS.values()
 )
@@ -327,12 +356,11 @@ def analyze(
     ] = 0,
     cache_dir: Annotated[
         Path | None,
-        typer.Option(
-            "--cache-dir", metavar="DIR", help="Parse cache folder (default: user cache)."
-        ),
+        typer.Option("--cache-dir", metavar="DIR", help="Cache folder (default: user cache)."),
     ] = None,
     no_cache: Annotated[
-        bool, typer.Option("--no-cache", help="Do not use the parse and history caches.")
+        bool,
+        typer.Option("--no-cache", help="Analyse anew: no stored run, parse or history cache."),
     ] = False,
     templates: _TEMPLATES = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress, no summary.")] = False,
@@ -347,35 +375,99 @@ def analyze(
     ground_truth: _GROUND_TRUTH = None,
 ) -> None:
     """Analyse a repository: dependency graph, structural metrics, history, reports."""
+    from archscan.run_cache import RunRequest, unstorable, write_stored
+
     formats = _formats(format)
     _check_templates(templates)
     repo = check_repository(path)
     settings = load_config(repo, config).with_cli(tuple(include or ()), tuple(exclude or ()))
     settings = _with_rules(settings, rules)
     target = _output_dir(out, repo)
-    options = RunOptions(
-        jobs=jobs,
-        cache_dir=cache_dir,
-        use_cache=not no_cache,
+    request = RunRequest(
+        root=repo,
+        config=settings,
+        formats=formats,
         history=not no_history,
         contexts=contexts,
         decompositions=_decompositions(decomposition),
         ground_truths=_decompositions(ground_truth),
+        templates=templates,
     )
     progress = TimedProgress(RichProgress(enabled=not quiet))
-    analysis = run(repo, settings, options, progress)
-    with progress.timed("Writing reports"):
-        # Reporters render the document as archscan.json holds it, so that ``archscan
-        # report`` on the saved file writes the same bytes.
-        data = json.loads(dumps(analysis))
-        written = _write(data, formats, target, templates)
+    store = None if no_cache else _run_cache(cache_dir)
+    lookup = None
+    if store is not None:
+        with progress.timed("Checking the run cache"):
+            lookup = store.lookup(request)
+    if lookup is not None and lookup.stored is not None:
+        with progress.timed("Writing stored reports"):
+            written = write_stored(lookup.stored, target)
+        data = lookup.stored.summary
+    else:
+        analysis = _run(repo, settings, _run_options(request, jobs, cache_dir, no_cache), progress)
+        with progress.timed("Writing reports"):
+            data, written = _write_analysis(analysis, formats, target, templates)
+        if store is not None and lookup is not None and not lookup.key.uncacheable:
+            why = unstorable(analysis.warnings)
+            if not why:
+                with progress.timed("Storing the run"):
+                    kept = store.store(request, lookup.key, written, summary_document(data))
+                why = "" if kept else "an input changed while it ran, or the cache failed"
+            if why:
+                lookup = replace(lookup, note=f"{lookup.note}; not stored: {why}")
+    if store is not None:
+        store.close()
     if timings:
         for line in progress.lines():
             stderr.print(line, markup=False)
+        note = "off (--no-cache)" if store is None and no_cache else "unavailable"
+        stderr.print(f"run cache: {lookup.note if lookup else note}", markup=False)
     if not quiet:
         _summary(data)
         for file in written:
             stdout.print(Text(f"wrote {file}"))
+
+
+def _run_cache(cache_dir: Path | None) -> RunCache | None:
+    """The run cache, its problems said once on stderr (a damaged file is rebuilt)."""
+    from archscan.cache import default_cache_dir
+    from archscan.run_cache import open_run_cache
+
+    store = open_run_cache(cache_dir or default_cache_dir())
+    for problem in store.warnings if store else ():
+        stderr.print(f"archscan: warning: {problem}", markup=False, soft_wrap=True)
+    return store
+
+
+def _run_options(request: Any, jobs: int, cache_dir: Path | None, no_cache: bool) -> RunOptions:
+    from archscan.pipeline import RunOptions
+
+    return RunOptions(
+        jobs=jobs,
+        cache_dir=cache_dir,
+        use_cache=not no_cache,
+        history=request.history,
+        contexts=request.contexts,
+        decompositions=request.decompositions,
+        ground_truths=request.ground_truths,
+    )
+
+
+def _run(repo: Path, settings: Config, options: RunOptions, progress: Any) -> Analysis:
+    from archscan.pipeline import run
+
+    return run(repo, settings, options, progress)
+
+
+def _write_analysis(
+    analysis: Analysis, formats: tuple[str, ...], target: Path, templates: Path | None
+) -> tuple[dict[str, Any], list[Path]]:
+    """Reporters render the document as archscan.json holds it, so that ``archscan
+    report`` on the saved file writes the same bytes."""
+    from archscan.report.json_report import dumps
+
+    data = json.loads(dumps(analysis))
+    return data, _write(data, formats, target, templates)
 
 
 def _check_templates(templates: Path | None) -> None:
@@ -513,6 +605,9 @@ def _view_document(
         return _load(source)
     if path is None:
         raise UsageError("give the repository PATH, or --from archscan.json")
+    from archscan.pipeline import RunOptions, run
+    from archscan.report.json_report import analysis_to_dict
+
     repo = check_repository(path)
     settings = load_config(repo, config)
     if since:
@@ -651,6 +746,7 @@ def contexts_command(
 ) -> None:
     """Candidate bounded contexts and the quality of the decomposition."""
     from archscan.contexts.tables import contexts_table, quality_table, scores_table
+    from archscan.pipeline import RunOptions, run
 
     repo = check_repository(path)
     settings = load_config(repo, config)
@@ -692,6 +788,7 @@ def compare(
 ) -> None:
     """Score two decompositions side by side (quality metrics, MoJoFM of each to the other)."""
     from archscan.contexts.tables import quality_table, scores_table
+    from archscan.pipeline import RunOptions, run
 
     repo = check_repository(repo_path)
     names = [first, second]
@@ -866,6 +963,9 @@ def assess(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Should this system become microservices? The verdict, its signals and the first wave."""
+    from archscan.pipeline import RunOptions, run
+    from archscan.report.json_report import analysis_to_dict
+
     if source is not None:
         if path is not None or rules is not None:
             raise UsageError("--from shows a saved verdict: give no PATH or --rules with it")
@@ -937,7 +1037,9 @@ def portfolio(
     stdout.print(f"wrote {request.out / 'portfolio.json'}", markup=False)
 
 
-cache_app = typer.Typer(help="The parse and history caches: info, clear.", no_args_is_help=True)
+cache_app = typer.Typer(
+    help="The caches (runs, parse, history, resolution): info, clear.", no_args_is_help=True
+)
 app.add_typer(cache_app, name="cache")
 _CACHE_DIR = Annotated[
     Path | None, typer.Option("--cache-dir", help="Cache folder (default: user cache).")
@@ -961,7 +1063,7 @@ def cache_info_command(cache_dir: _CACHE_DIR = None) -> None:
 
 @cache_app.command("clear")
 def cache_clear_command(cache_dir: _CACHE_DIR = None) -> None:
-    """Delete the parse and history caches."""
+    """Delete the caches (runs, parse, history, resolution)."""
     from archscan.cache import default_cache_dir
     from archscan.cache_admin import clear_caches
 
@@ -988,6 +1090,10 @@ def main() -> None:
 
     typer reports its own usage errors (exit 2); archscan's errors arrive here.
     """
+    # typer coerces every option through pydantic, whose first use scans the entry
+    # points of every installed distribution for pydantic plugins: archscan has none,
+    # and the scan is a tenth of a warm run from the run cache.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
         signal.signal(signal.SIGINT, _on_ctrl_c)
     for stream in (sys.stdout, sys.stderr):

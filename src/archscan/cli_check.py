@@ -33,8 +33,8 @@ from archscan.check import (
 )
 from archscan.config import Config, ConfigError, load_config
 from archscan.outputs import write_text_atomic
-from archscan.pipeline import RunOptions, check_repository, run
 from archscan.records import Analysis
+from archscan.repocheck import check_repository
 from archscan.report.check_output import (
     plain,
     print_text,
@@ -89,6 +89,8 @@ def _analyse(
     history: bool,
     specs: tuple[RuleSpec, ...] = (),
 ) -> Analysis:
+    from archscan.pipeline import RunOptions, run  # here: the other commands need no stage
+
     # The history pass is the slow part of a warm run: mine it only for rules reading it.
     wanted = history and any("history" in RULES[s.rule].reads for s in specs)
     options = RunOptions(jobs=jobs, cache_dir=cache_dir, history=wanted)

@@ -161,6 +161,14 @@ settings/*.py wsgi.py asgi.py manage.py __main__.py main.go main.ts main.js
 server.js server.ts app.module.ts config/*.rb config.ru
 """
 DEFAULT_PLATFORM_NAMES: tuple[str, ...] = tuple(_PLATFORM_WORDS.split())
+# Inbound interfaces (file-name globs): the files a context is reached through from
+# outside the code (HTTP, commands, messages), beside files nothing imports.
+_ENTRY_WORDS = """
+*Controller.* *Servlet.* *Endpoint.* *Endpoints.* *Resource.* *Handler.* *ActionBean.*
+*Action.* *Router.* *Routes.* *Command.* *Consumer.* *Listener.* *Page.* *Api.* views.py
+views/*.py api.py urls.py routes.* *_controller.rb *_handler.go *Controller.cs *Hub.cs
+"""
+DEFAULT_ENTRY_NAMES: tuple[str, ...] = tuple(_ENTRY_WORDS.split())
 
 
 @dataclass(frozen=True)
@@ -170,9 +178,9 @@ class ContextsConfig:
 
     structure: float = 1.0  # weight of the static dependency signal
     co_change: float = 1.0  # weight of raw co-change (commits, bulk commits down-weighted)
-    vocabulary: float = 0.5  # weight of identifier-term TF-IDF similarity
+    vocabulary: float = 0.25  # weight of identifier-term TF-IDF similarity
     data: float = 1.0  # weight of shared table access (when data access is known)
-    package: float = 0.5  # weight of the feature-shaped package prior
+    package: float = 1.0  # weight of the feature-shaped package prior
     type_only_factor: float = 0.5  # a type-only dependency counts this much of a runtime one
     local_factor: float = 0.5  # a deferred (function-local) import counts this much
     max_changeset_size: int = 50  # commits touching more production files are left out
@@ -185,6 +193,8 @@ class ContextsConfig:
     platform: bool = True  # gather bootstrap/configuration code into a shared context
     platform_names: tuple[str, ...] = DEFAULT_PLATFORM_NAMES  # file-name globs
     layer_names: tuple[str, ...] = DEFAULT_LAYER_NAMES  # folder names that are layers
+    entry_names: tuple[str, ...] = DEFAULT_ENTRY_NAMES  # inbound interfaces (file globs)
+    absorb_private: bool = True  # a context without entry points used by one other joins it
 
 
 @dataclass(frozen=True)
@@ -384,8 +394,10 @@ _CONTEXT_KEYS = {
     *_CONTEXT_INTS,
     "resolutions",
     "platform",
+    "absorb_private",
     "platform_names",
     "layer_names",
+    "entry_names",
 }
 
 
@@ -403,7 +415,7 @@ def _contexts_value(key: str, value: Any) -> Any:
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise ConfigError(f"'{where}' must be a non-negative integer")
         return value
-    if key == "platform":
+    if key in ("platform", "absorb_private"):
         if not isinstance(value, bool):
             raise ConfigError(f"'{where}' must be true or false")
         return value

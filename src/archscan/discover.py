@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from stat import S_ISLNK, S_ISREG
 
@@ -19,7 +20,7 @@ from archscan.globs import compile_glob, matches
 from archscan.languages.registry import language_for
 from archscan.records import AnalysisWarning, DiscoveryResult, SkippedFile, SourceFile
 
-_SNIFF_BYTES = 8192
+SNIFF_BYTES = 8192  # what is read of a file to tell binary from text
 
 
 def _is_binary(head: bytes) -> bool:
@@ -29,20 +30,40 @@ def _is_binary(head: bytes) -> bool:
 class _Containment:
     """Is a path inside the repository once symlinks are resolved? Cached per folder,
     because a file can only escape through a linked folder above it (files that are
-    links themselves are skipped before this check)."""
+    links themselves are skipped before this check).
+
+    A folder's real path is its parent's real path plus its name unless the folder is a
+    link: one ``lstat`` per folder instead of ``realpath``'s one per path component."""
 
     def __init__(self, root: str) -> None:
         self._root = os.path.realpath(root)
-        self._folders: dict[str, bool] = {}
+        self._real: dict[str, str] = {root: self._root}
+
+    def _real_path(self, folder: str) -> str:
+        # up to the nearest folder already known (iteratively: nesting can be deep) ...
+        pending: list[str] = []
+        while folder not in self._real:
+            parent, name = os.path.split(folder)
+            if parent == folder or not name or name in (".", ".."):
+                self._real[folder] = os.path.realpath(folder)
+                break
+            pending.append(folder)
+            folder = parent
+        # ... then down again, one lstat per folder
+        real = self._real[folder]
+        for below in reversed(pending):
+            try:
+                linked = S_ISLNK(os.lstat(below).st_mode)
+            except OSError:
+                linked = True  # realpath decides what a missing folder is
+            name = os.path.basename(below)
+            real = os.path.realpath(below) if linked else os.path.join(real, name)
+            self._real[below] = real
+        return real
 
     def contains(self, full_path: str) -> bool:
-        folder = os.path.dirname(full_path)
-        known = self._folders.get(folder)
-        if known is None:
-            real = os.path.realpath(folder)
-            known = real == self._root or real.startswith(self._root + os.sep)
-            self._folders[folder] = known
-        return known
+        real = self._real_path(os.path.dirname(full_path))
+        return real == self._root or real.startswith(self._root + os.sep)
 
 
 _MODES = frozenset({"100644", "100755", "120000", "160000"})
@@ -66,7 +87,8 @@ def _implausible(mode: str, oid: str, path: str) -> bool:
     """An entry git could not have written: a zero-filled or torn index record."""
     if mode not in _MODES or oid in _NO_OBJECT or not path:
         return True
-    return any(part in ("", ".", "..") for part in path.split("/"))
+    parts = path.split("/")
+    return "" in parts or "." in parts or ".." in parts
 
 
 def _git_entries(root: Path) -> tuple[list[tuple[str, str]], list[AnalysisWarning]]:
@@ -155,28 +177,48 @@ def _walk_entries(root: Path) -> Iterator[tuple[str, str]]:
         pending.extend(reversed(subfolders))
 
 
+def config_skip(rel: str, config: Config) -> str | None:
+    """The reason the configuration leaves a path out, or None: a function of the path
+    and the configuration alone (the run cache relies on that)."""
+    if config.include and not matches(rel, config.include):
+        return "not-included"
+    if matches(rel, config.exclude):
+        return "excluded"
+    if matches(rel, config.vendored):
+        return "vendored"
+    return None
+
+
+def _unread_reason(
+    root: str, containment: _Containment | None, mode: str, rel: str, config: Config
+) -> str | None:
+    """Why a path is skipped before its file is read (mode, configuration, a linked
+    folder on the way), or None: the file is read next."""
+    if mode == "160000":
+        return "submodule"
+    if mode == "120000":
+        return "symlink"
+    reason = config_skip(rel, config)
+    if reason is not None:
+        return reason
+    if containment is not None and not containment.contains(os.path.join(root, rel)):
+        return "symlink-outside"
+    return None
+
+
 def _classify(
     root: str, containment: _Containment | None, mode: str, rel: str, config: Config
 ) -> SourceFile | SkippedFile:
-    if mode == "160000":
-        return SkippedFile(rel, "submodule")
-    if mode == "120000":
-        return SkippedFile(rel, "symlink")
-    if config.include and not matches(rel, config.include):
-        return SkippedFile(rel, "not-included")
-    if matches(rel, config.exclude):
-        return SkippedFile(rel, "excluded")
-    if matches(rel, config.vendored):
-        return SkippedFile(rel, "vendored")
+    reason = _unread_reason(root, containment, mode, rel, config)
+    if reason is not None:
+        return SkippedFile(rel, reason)
     full = os.path.join(root, rel)
-    if containment is not None and not containment.contains(full):
-        return SkippedFile(rel, "symlink-outside")
     try:
         stat = os.lstat(full)
         if not S_ISREG(stat.st_mode):
             return SkippedFile(rel, "symlink" if S_ISLNK(stat.st_mode) else "missing")
         with open(full, "rb") as handle:
-            head = handle.read(_SNIFF_BYTES)
+            head = handle.read(SNIFF_BYTES)
     except FileNotFoundError:
         return SkippedFile(rel, "missing")
     except OSError:
@@ -188,15 +230,21 @@ def _classify(
     return SourceFile(path=rel, language=language_for(rel, head), size=stat.st_size)
 
 
-def discover(root: Path, config: Config) -> DiscoveryResult:
-    """Find the files of ``root`` to analyse, in a deterministic (sorted) order."""
+@dataclass(frozen=True)
+class Listing:
+    """The candidate paths before classification: what git tracks, or a directory walk."""
+
+    entries: tuple[tuple[str, str], ...]  # (git mode, path), sorted by path
+    from_git: bool  # git listed them (paths may sit below a folder that is now a link)
+    warnings: tuple[AnalysisWarning, ...]
+
+
+def list_entries(root: Path) -> Listing:
+    """Every candidate path of ``root`` with its mode, in a deterministic (sorted) order."""
     warnings: list[AnalysisWarning] = []
     git_entries: list[tuple[str, str]] | None = None
     if gitio.is_git_repo(root):
         git_entries, warnings = _git_entries(root)
-    # git lists paths without looking at the work tree: a tracked path may sit below a
-    # folder that is now a link. A walk never enters links, so it needs no such check.
-    containment = _Containment(str(root)) if git_entries else None
     if git_entries:
         entries: Iterable[tuple[str, str]] = git_entries
     elif git_entries is not None:
@@ -215,12 +263,36 @@ def discover(root: Path, config: Config) -> DiscoveryResult:
             )
         )
         entries = _walk_entries(root)
+    ordered = tuple(sorted(entries, key=lambda entry: entry[1]))
+    return Listing(ordered, bool(git_entries), tuple(warnings))
+
+
+def classify(root: Path, listing: Listing, config: Config) -> DiscoveryResult:
+    """The files to analyse and the ones skipped (with the reason) of a listing."""
+    # git lists paths without looking at the work tree: a tracked path may sit below a
+    # folder that is now a link. A walk never enters links, so it needs no such check.
+    containment = _Containment(str(root)) if listing.from_git else None
     files: list[SourceFile] = []
     skipped: list[SkippedFile] = []
-    for mode, rel in sorted(entries, key=lambda entry: entry[1]):
+    for mode, rel in listing.entries:
         result = _classify(str(root), containment, mode, rel, config)
         if isinstance(result, SourceFile):
             files.append(result)
         else:
             skipped.append(result)
-    return DiscoveryResult(tuple(files), tuple(skipped), tuple(warnings))
+    return DiscoveryResult(tuple(files), tuple(skipped), listing.warnings)
+
+
+def unread_reasons(
+    root: Path, listing: Listing, config: Config
+) -> Iterator[tuple[str, str | None]]:
+    """(path, reason) of every entry, as :func:`classify` decides it before reading the
+    file; None where it would read it (the run cache fingerprints those files)."""
+    containment = _Containment(str(root)) if listing.from_git else None
+    for mode, rel in listing.entries:
+        yield rel, _unread_reason(str(root), containment, mode, rel, config)
+
+
+def discover(root: Path, config: Config) -> DiscoveryResult:
+    """Find the files of ``root`` to analyse, in a deterministic (sorted) order."""
+    return classify(root, list_entries(root), config)

@@ -48,14 +48,12 @@ from archscan.records import (
     SourceFile,
     TeamsResult,
 )
+from archscan.repocheck import InputError as InputError  # re-exported: callers catch it
+from archscan.repocheck import check_repository
 from archscan.resolution_cache import open_resolution_cache, resolution_key
 from archscan.resolve import resolve_all
 from archscan.roles import RolesInput, RolesResult, run_roles
 from archscan.teams import TeamsInput, run_teams
-
-
-class InputError(ValueError):
-    """The repository path cannot be analysed (missing, not a directory, unreadable)."""
 
 
 class Progress(Protocol):
@@ -88,16 +86,6 @@ class RunOptions:
     decompositions: tuple[Decomposition, ...] = ()  # --decomposition FILE, scored beside ours
     ground_truths: tuple[Decomposition, ...] = ()  # --ground-truth FILE
     cross_scores: bool = False  # score the decompositions against each other (compare)
-
-
-def check_repository(root: Path) -> Path:
-    if not root.exists():
-        raise InputError(f"path does not exist: {root}")
-    if not root.is_dir():
-        raise InputError(f"not a directory: {root}")
-    if not os.access(root, os.R_OK | os.X_OK):
-        raise InputError(f"cannot read directory: {root}")
-    return root.resolve()
 
 
 def _repository_info(root: Path) -> RepositoryInfo:

@@ -430,6 +430,10 @@ _IDL_EXTENSIONS = {".proto", ".graphql", ".gql", ".thrift", ".avsc", ".avdl", ".
 # Shell and PowerShell scripts build, deploy and operate the system.
 _SCRIPT_LANGUAGES = {"shell", "powershell"}
 _TEMPLATE_FOLDERS = {"templates", "template", "views", "layouts", "partials", "emails", "mail"}
+# A Kubernetes manifest wherever it is: ``apiVersion:`` and ``kind:`` at the top level.
+_K8S_API = re.compile(rb"^apiVersion:[ \t]*[\"']?[\w.-]+(?:/[\w.-]+)?", re.MULTILINE)
+_K8S_KIND = re.compile(rb"^kind:[ \t]*[\"']?[A-Z]\w*", re.MULTILINE)
+_YAML = (".yaml", ".yml")
 
 
 @dataclass(frozen=True)
@@ -584,11 +588,35 @@ def _static_role(path: str, folders: list[str], language: str | None) -> str:
     return "production"
 
 
+def _chart_file(path: str, chart: str) -> bool:
+    """A Helm chart's own file (``chart`` is the folder of its Chart.yaml): templates,
+    subcharts, values, .helmignore; its README and licence stay docs."""
+    inner = path[len(chart) + 1 :] if chart != "." else path
+    if _DOC_NAMES.match(_name(path)):
+        return False
+    if inner.startswith(("templates/", "charts/", "crds/")):
+        return True
+    return "/" not in inner and (inner.lower().startswith("values") or inner == ".helmignore")
+
+
+def is_manifest(path: str, head: bytes) -> bool:
+    """A Kubernetes manifest (or a Helm template of one): YAML with a top-level
+    ``apiVersion:`` and ``kind:``."""
+    return path.lower().endswith(_YAML) and bool(_K8S_API.search(head) and _K8S_KIND.search(head))
+
+
 def detect_role(
-    path: str, language: str | None, head: bytes, facts: FileFacts | None
+    path: str,
+    language: str | None,
+    head: bytes,
+    facts: FileFacts | None,
+    chart: str | None = None,
 ) -> tuple[str, str]:
-    """(role, why) of one file by the conventions above (configuration not applied)."""
+    """(role, why) of one file by the conventions above (configuration not applied);
+    ``chart``: the folder of the Helm chart holding the file, if any."""
     folders = _folders(path)
+    manifest = is_manifest(path, head)
+    head = head if language is not None else b""  # generator markers: in code only
     why = vendored_reason(path, head)
     if why:
         return "vendored", why
@@ -598,11 +626,15 @@ def detect_role(
         return "test", "test folder or file name"
     if _is_migration(path, folders):
         return "migration", "migration folder or file name"
+    if chart is not None and language is None and _chart_file(path, chart):
+        return "build", "Helm chart file"  # its templates/ are no data templates
     if _is_build_name(_name(path).lower(), language):
         return "build", "build file name"  # gradlew and lock files say "generated"
     why = generated_reason(path, head, facts)
     if why:
         return "generated", why
+    if manifest:
+        return "build", "Kubernetes manifest (apiVersion and kind)"
     role = _static_role(path, folders, language)
     return role, ""
 
@@ -615,8 +647,30 @@ def _configured(path: str, configured: Sequence[tuple[str, tuple[str, ...]]]) ->
 
 
 def _needs_head(file: SourceFile) -> bool:
-    # Markers and banners live in code and style sheets; other files are named only.
-    return file.language is not None
+    # Markers and banners live in code and style sheets, apiVersion/kind in manifests;
+    # other files are named only.
+    return file.language is not None or file.path.lower().endswith(_YAML)
+
+
+def _chart_folders(files: Sequence[SourceFile]) -> set[str]:
+    return {
+        file.path.rpartition("/")[0] or "."
+        for file in files
+        if _name(file.path) in ("Chart.yaml", "Chart.yml")
+    }
+
+
+def _chart_of(path: str, charts: set[str]) -> str | None:
+    """The deepest chart folder above ``path`` (a subchart inside charts/ wins)."""
+    if not charts:
+        return None
+    folder = path.rpartition("/")[0]
+    while True:
+        if (folder or ".") in charts:
+            return folder or "."
+        if not folder:
+            return None
+        folder = folder.rpartition("/")[0]
 
 
 def run_roles(data: RolesInput) -> tuple[RolesResult, Sequence[AnalysisWarning]]:
@@ -626,11 +680,14 @@ def run_roles(data: RolesInput) -> tuple[RolesResult, Sequence[AnalysisWarning]]
     sloc: Counter[str] = Counter()
     configured = [(r, getattr(data.config, r)) for r in FILE_ROLES if getattr(data.config, r)]
     base = str(data.root)
+    charts = _chart_folders(data.files)
     for file in data.files:
         role = _configured(file.path, configured)
         if not role:
             head = _head(base, file.path) if _needs_head(file) else b""
-            role, _why = detect_role(file.path, file.language, head, data.facts.get(file.path))
+            chart = _chart_of(file.path, charts)
+            facts = data.facts.get(file.path)
+            role, _why = detect_role(file.path, file.language, head, facts, chart)
         out.append(replace(file, role=role))
         files[role] += 1
         facts = data.facts.get(file.path)

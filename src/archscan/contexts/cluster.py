@@ -45,12 +45,29 @@ def _rust_name(name: str) -> str:
     return name
 
 
-def leiden(edges: list[tuple[str, str, float]], resolution: float, seed: int) -> Run:
-    names = {_rust_name(n): n for a, b, _w in edges for n in (a, b)}
-    safe = [(_rust_name(a), _rust_name(b), w) for a, b, w in edges]
+@dataclass(frozen=True)
+class _Graph:
+    """The edges as graspologic-native takes them, converted once for every run."""
+
+    edges: list[tuple[str, str, float]]
+    names: dict[str, str]  # the name given to Rust -> the file
+
+
+def _graph(edges: list[tuple[str, str, float]]) -> _Graph:
+    names: dict[str, str] = {}
+    safe = []
+    for a, b, w in edges:
+        ra, rb = _rust_name(a), _rust_name(b)
+        names[ra], names[rb] = a, b
+        safe.append((ra, rb, w))
+    return _Graph(safe, names)
+
+
+def leiden(graph: _Graph, resolution: float, seed: int) -> Run:
     quality, labels = gn.leiden(
-        safe, resolution=resolution, seed=seed, trials=1, iterations=1, use_modularity=True
+        graph.edges, resolution=resolution, seed=seed, trials=1, iterations=1, use_modularity=True
     )
+    names = graph.names
     return Run(resolution, seed, quality, _canonical({names[n]: c for n, c in labels.items()}))
 
 
@@ -97,10 +114,11 @@ def sweep(weights: Weights, resolutions: Sequence[float], seeds: int, seed: int)
     ties to the resolution nearest 1. The sweep is a multi-start that lets the method pick
     the number of contexts, and its runs measure how stable each context is."""
     edges = _edges(weights)
+    graph = _graph(edges)
     runs: list[Run] = []
     best: list[tuple[float, float, Run]] = []
     for resolution in resolutions:
-        batch = [leiden(edges, resolution, seed + i) for i in range(_seeds(edges, seeds))]
+        batch = [leiden(graph, resolution, seed + i) for i in range(_seeds(edges, seeds))]
         runs.extend(batch)
         top = max(batch, key=lambda r: (r.quality, -r.seed))
         score = round(modularity(weights, top.labels), 9)
@@ -113,12 +131,13 @@ def for_count(weights: Weights, count: int, seeds: int, seed: int) -> Clustering
     """Bisect the resolution (log scale) until the best run has ``count`` communities or
     the nearest above it; the caller merges down to exactly ``count``."""
     edges = _edges(weights)
+    graph = _graph(edges)
     low, high = math.log(0.01), math.log(100.0)
     runs: list[Run] = []
     chosen: Run | None = None
     for _ in range(16):
         resolution = math.exp((low + high) / 2)
-        batch = [leiden(edges, resolution, seed + i) for i in range(_seeds(edges, seeds))]
+        batch = [leiden(graph, resolution, seed + i) for i in range(_seeds(edges, seeds))]
         runs.extend(batch)
         top = max(batch, key=lambda r: (r.quality, -r.seed))
         found = len(set(top.labels.values()))
@@ -217,3 +236,28 @@ def confidence(members: Sequence[str], runs: Sequence[Run]) -> float:
         counts = Counter(run.labels.get(x, -1 - i) for i, x in enumerate(members))
         total += sum(c * (c - 1) for c in counts.values()) / (m * (m - 1))
     return total / len(runs)
+
+
+def absorb_private(
+    labels: Partition, edges: Sequence[tuple[str, str]], entries: frozenset[str]
+) -> Partition:
+    """A community without an entry point (``entries``: inbound interfaces such as
+    controllers, and files nothing imports) that only one other community uses is that
+    community's private part (a nano-service if cut out), not a context: merge it there.
+    A community with an entry point of its own stays, however small."""
+    labels = dict(labels)
+    used = {b for a, b in edges if a != b}
+    while True:
+        users: dict[int, set[int]] = defaultdict(set)
+        for a, b in edges:
+            ca, cb = labels.get(a), labels.get(b)
+            if ca is not None and cb is not None and ca != cb:
+                users[cb].add(ca)
+        entry = {c for node, c in labels.items() if node not in used or node in entries}
+        private = sorted(c for c, found in users.items() if len(found) == 1 and c not in entry)
+        if not private:
+            return labels
+        (owner,) = users[private[0]]
+        for node, c in labels.items():
+            if c == private[0]:
+                labels[node] = owner

@@ -17,7 +17,7 @@ _HEAD_BYTES = 65536
 _END = ")\\Z"  # how fnmatch.translate ends a pattern
 
 
-def _matcher(patterns: Sequence[str]) -> re.Pattern[str]:
+def name_matcher(patterns: Sequence[str]) -> re.Pattern[str]:
     """One regex for all globs: a glob without a slash matches the file name, one with a
     slash the same number of trailing path segments."""
     parts = []
@@ -42,5 +42,5 @@ def _spring_configuration(root: Path | None, path: str) -> bool:
 def platform_files(
     paths: Iterable[str], patterns: Sequence[str], root: Path | None
 ) -> frozenset[str]:
-    named = _matcher(patterns)
+    named = name_matcher(patterns)
     return frozenset(p for p in paths if named.search(p) or _spring_configuration(root, p))

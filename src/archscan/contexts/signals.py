@@ -2,7 +2,7 @@
 
 Every signal is an undirected weighted graph over production files, a dict from an
 ordered pair ``(a, b)`` (``a < b``) to a weight. Fusion (``fuse``) scales each signal to
-the same total mass (one unit per file) before applying the configured weight, so the
+a total mass of one unit per file it ties before applying the configured weight, so the
 weights in ``[tool.archscan.contexts]`` say how much each signal counts relative to the
 others, whatever its raw scale.
 """
@@ -249,9 +249,10 @@ def package_signal(paths: Iterable[str], layers: frozenset[str]) -> Weights:
 
 
 def fuse(
-    signals: Mapping[str, Weights], weights: Mapping[str, float], nodes: int
+    signals: Mapping[str, Weights], weights: Mapping[str, float]
 ) -> tuple[Weights, dict[Pair, dict[str, float]]]:
-    """Sum of the signals, each scaled to ``nodes`` total mass times its weight. Also
+    """Sum of the signals, each scaled to one unit of mass per file it ties, times its
+    weight. Also
     returns each pair's contribution by signal (why two files are together)."""
     fused: Weights = {}
     parts: dict[Pair, dict[str, float]] = defaultdict(dict)
@@ -261,7 +262,11 @@ def fuse(
         weight = weights.get(name, 0.0)
         if not total or weight <= 0:
             continue
-        scale = weight * nodes / total
+        # one unit per file the signal ties, not per production file: a signal that
+        # speaks about a few files (one package prior, a few tables) must not give them
+        # the whole repository's mass
+        covered = len({f for pair in signal for f in pair})
+        scale = weight * covered / total
         for pair, value in signal.items():
             amount = value * scale
             fused[pair] = fused.get(pair, 0.0) + amount

@@ -18,7 +18,7 @@ from archscan.config import ContextsConfig
 from archscan.contexts import cluster, quality, signals
 from archscan.contexts.assemble import Assembly, build_contexts
 from archscan.contexts.decomposition import Decomposition, match_members
-from archscan.contexts.platform import platform_files
+from archscan.contexts.platform import name_matcher, platform_files
 from archscan.contexts.production import is_production, is_test
 from archscan.records import (
     AnalysisWarning,
@@ -151,6 +151,11 @@ def _cluster(
     labels = _isolated([n for n in nodes if n not in labels], labels, layers)
     adjacency = cluster.strength(inner)
     labels = cluster.merge_small(labels, adjacency, max(2, len(nodes) // 200))
+    if config.absorb_private:
+        edges = [(a, b) for a, b in data.graph.edges() if a in node_set and b in node_set]
+        entry = name_matcher(config.entry_names)
+        entries = frozenset(n for n in nodes if entry.search(n))
+        labels = cluster.absorb_private(labels, edges, entries)
     wanted = max(1, (data.requested or 0) - reserved)
     if data.requested and len(set(labels.values())) > wanted:
         labels = cluster.merge_to(labels, adjacency, wanted)
@@ -278,7 +283,7 @@ def run_contexts(data: ContextsInput) -> tuple[ContextsResult, list[AnalysisWarn
         warnings.append(_warning("contexts-empty", "no production files: no contexts proposed"))
         return _empty(()), warnings
     found = _signals(data, production)
-    fused, parts = signals.fuse(found.graphs, _weights(data.config), len(production))
+    fused, parts = signals.fuse(found.graphs, _weights(data.config))
     platform = (
         platform_files(sorted(production), data.config.platform_names, data.root)
         if data.config.platform

@@ -8,12 +8,15 @@ renders it with every branch taken: ``<where>`` adds WHERE and drops a leading A
 ``<set>`` adds SET and drops a trailing comma, ``<trim>`` applies its prefix, ``<foreach>``
 its open/close, ``<include refid>`` inserts the ``<sql>`` fragment. The mapper's
 ``namespace`` names the Java/Kotlin mapper interface, which reads and writes the same
-tables.
+tables. A statement's ``resultType``/``resultMap`` (selects) or ``parameterType``
+(inserts, updates, deletes) names the class its rows are mapped to: that class is the
+entity of the statement's main table (the written one, else the only or first FROM table).
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from xml.etree.ElementTree import Element, ParseError
 
 from defusedxml import DefusedXmlException
@@ -24,6 +27,14 @@ from archscan.data_access.sql import SqlTables, parse_sql
 _STATEMENTS = {"select", "insert", "update", "delete"}
 _LEADING_BOOLEAN = re.compile(r"^\s*(AND|OR)\b", re.IGNORECASE)
 _TRAILING_COMMA = re.compile(r",\s*$")
+_FROM = re.compile(r"\bfrom\s+([\w.]+)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Statement:
+    tag: str  # select | insert | update | delete
+    sql: str  # the dynamic SQL flattened
+    type_name: str = ""  # the mapped class as written (alias or qualified name); "" if none
 
 
 def _render(element: Element, fragments: dict[str, Element], depth: int = 0) -> str:
@@ -62,8 +73,8 @@ def _render(element: Element, fragments: dict[str, Element], depth: int = 0) -> 
     return "".join(parts)
 
 
-def parse_mapper(source: str) -> tuple[str, list[tuple[str, str]]] | str:
-    """(namespace, [(statement tag, SQL)]) of a mapper file, or a warning message."""
+def parse_mapper(source: str) -> tuple[str, list[Statement]] | str:
+    """(namespace, statements) of a mapper file, or a warning message."""
     try:
         root = fromstring(source, forbid_dtd=False, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as exc:
@@ -73,16 +84,41 @@ def parse_mapper(source: str) -> tuple[str, list[tuple[str, str]]] | str:
     if root.tag != "mapper":
         return ""
     fragments = {el.get("id", ""): el for el in root.iter("sql")}
+    result_maps = {el.get("id", ""): el.get("type", "") for el in root.iter("resultMap")}
     statements = [
-        (el.tag, _render(el, fragments))
+        Statement(el.tag, _render(el, fragments), _type_name(el, result_maps))
         for el in root
         if isinstance(el.tag, str) and el.tag in _STATEMENTS
     ]
     return root.get("namespace", ""), statements
 
 
-def mapper_tables(statements: list[tuple[str, str]]) -> SqlTables:
+def _type_name(element: Element, result_maps: dict[str, str]) -> str:
+    """The class rows map to: a select's result type, a write's parameter type."""
+    if element.tag == "select":
+        mapped = result_maps.get((element.get("resultMap") or "").rpartition(".")[2], "")
+        return (element.get("resultType") or mapped).strip()
+    return (element.get("parameterType") or "").strip()
+
+
+def mapper_tables(statements: list[Statement]) -> tuple[SqlTables, list[tuple[str, str]]]:
+    """The tables of all statements, and (mapped class name, main table) pairs."""
     tables = SqlTables()
-    for _tag, sql in statements:
-        parse_sql(sql, tables)
-    return tables
+    mapped: set[tuple[str, str]] = set()
+    for statement in statements:
+        own = SqlTables()
+        parse_sql(statement.sql, own)
+        tables.merge(own)
+        if statement.type_name:
+            mapped.update((statement.type_name, table) for table in _main_tables(statement, own))
+    return tables, sorted(mapped)
+
+
+def _main_tables(statement: Statement, tables: SqlTables) -> list[str]:
+    if tables.writes:
+        return sorted(tables.writes)
+    if len(tables.reads) == 1:
+        return sorted(tables.reads)
+    first = _FROM.search(statement.sql)
+    name = first.group(1).lower() if first else ""
+    return [name] if name in tables.reads else []

@@ -61,6 +61,18 @@ class SqlTables:
     statements: int = 0
     unparsed: int = 0
 
+    def merge(self, other: SqlTables, unparsed: bool = True) -> None:
+        """Add what ``other`` found (``unparsed=False``: a failed attempt that is retried,
+        whose rejection does not count)."""
+        self.reads |= other.reads
+        self.writes |= other.writes
+        self.creates |= other.creates
+        for table, referenced in other.references.items():
+            self.references.setdefault(table, set()).update(referenced)
+        self.statements += other.statements
+        if unparsed:
+            self.unparsed += other.unparsed
+
 
 def looks_like_sql(text: str) -> bool:
     return bool(_LOOKS_LIKE_SQL.match(text))

@@ -86,7 +86,7 @@ def _sql_file(path: str, source: str, scan: FileScan) -> None:
             continue
         attempt = SqlTables()
         if parse_sql(chunk, attempt):
-            _merge(tables, attempt)
+            tables.merge(attempt, unparsed=False)
             continue
         # T-SQL scripts often end statements with neither ";" nor GO: try again with
         # one statement per line that starts with a statement keyword.
@@ -96,15 +96,6 @@ def _sql_file(path: str, source: str, scan: FileScan) -> None:
     scan.add_sql(path, tables, ddl=True)
 
 
-def _merge(into: SqlTables, other: SqlTables) -> None:
-    into.reads |= other.reads
-    into.writes |= other.writes
-    into.creates |= other.creates
-    for table, referenced in other.references.items():
-        into.references.setdefault(table, set()).update(referenced)
-    into.statements += other.statements
-
-
 def _mapper_xml(path: str, source: str, scan: FileScan, paths: frozenset[str]) -> None:
     parsed = mybatis.parse_mapper(source)
     if isinstance(parsed, str):
@@ -112,8 +103,13 @@ def _mapper_xml(path: str, source: str, scan: FileScan, paths: frozenset[str]) -
             scan.warnings.append(parsed)
         return
     namespace, statements = parsed
-    tables = mybatis.mapper_tables(statements)
+    tables, mapped = mybatis.mapper_tables(statements)
     scan.add_sql(path, tables)
+    for type_name, table in mapped:
+        found = _class_file(type_name, paths)
+        if found:
+            name = found.rpartition("/")[2].partition(".")[0]
+            scan.entities.append(EntityDecl(name, table, found, "mybatis"))
     stem = namespace.replace(".", "/")
     for candidate in sorted(paths):
         if candidate.endswith((f"{stem}.java", f"{stem}.kt")) and (
@@ -121,6 +117,24 @@ def _mapper_xml(path: str, source: str, scan: FileScan, paths: frozenset[str]) -
         ):
             interface = SqlTables(reads=set(tables.reads), writes=set(tables.writes))
             scan.add_sql(candidate, interface)
+
+
+def _class_file(type_name: str, paths: frozenset[str]) -> str:
+    """The Java/Kotlin file of a MyBatis type: a qualified name by its path, an alias (a
+    simple name, any case, as ``typeAliasesPackage`` registers them) by the one file of
+    that name; "" for built-in aliases (int, map) and names that are ambiguous or absent."""
+    if "." in type_name:
+        stem = type_name.replace(".", "/")
+        found = [p for p in paths if p.endswith((f"/{stem}.java", f"/{stem}.kt"))]
+    else:
+        wanted = type_name.lower()
+        found = [
+            p
+            for p in paths
+            if p.endswith((".java", ".kt"))
+            and p.rpartition("/")[2].rpartition(".")[0].lower() == wanted
+        ]
+    return found[0] if len(found) == 1 else ""
 
 
 def _may_hold_sql(source: str) -> bool:

@@ -122,10 +122,12 @@ def _interpreter(head: bytes) -> str | None:
 
 def language_for(path: str, head: bytes = b"") -> str | None:
     """Language of a file by name, extension, then shebang; None when unknown."""
-    name = PurePosixPath(path).name
+    # PurePosixPath(path).name and .suffix, without building a path per file
+    name = path.rstrip("/").rpartition("/")[2]
     if name in _by_filename():
         return _by_filename()[name]
-    suffix = PurePosixPath(name).suffix
+    dot = name.rfind(".")
+    suffix = name[dot:] if 0 < dot < len(name) - 1 else ""
     if suffix:
         found = _by_extension().get(suffix) or _by_extension().get(suffix.lower())
         if found:

@@ -31,7 +31,16 @@ def query(lang: ts.Language, path: Path) -> ts.Query:
 
 
 def captures(q: ts.Query, node: ts.Node) -> dict[str, list[ts.Node]]:
-    return ts.QueryCursor(q).captures(node)
+    """Every capture by name, each list in source order. py-tree-sitter's own order is
+    not stable (the same tree gives the comments in a different order from one call to
+    the next), and what reads the lists (the leading comments, the first import)
+    depends on it."""
+    found = ts.QueryCursor(q).captures(node)
+    return {name: sorted(nodes, key=_position) for name, nodes in found.items()}
+
+
+def _position(node: ts.Node) -> tuple[int, int]:
+    return node.start_byte, -node.end_byte
 
 
 class Grammar:
@@ -162,14 +171,25 @@ _HEADER_BYTES = 2048
 def generated_header(source: bytes, comments: Iterable[ts.Node]) -> str:
     """Why a file looks generated from its leading comments ("" when it does not).
 
-    Only comments that start in the first 2 KB are read: a marker further down is
-    usually prose about generated code, not a generator's stamp.
+    Only the comment block the file starts with (after a shebang or byte-order mark) is
+    read, and only up to 2 KB: a marker further down ("the fallback is always generated
+    by the compiler") is prose about generated code, not a generator's stamp.
     """
+    end = _after_shebang(source)
     for node in comments:
-        if node.start_byte > _HEADER_BYTES:
+        if node.start_byte > _HEADER_BYTES or source[end : node.start_byte].strip():
             break
         found = _GENERATED_HEADER.search(source[node.start_byte : node.end_byte])
         if found:
             marker = found.group(0).decode("utf-8", "replace").strip()
             return f"generated-code marker '{marker}' in a leading comment (line {line(node)})"
+        end = node.end_byte
     return ""
+
+
+def _after_shebang(source: bytes) -> int:
+    start = 3 if source.startswith(b"\xef\xbb\xbf") else 0
+    if source.startswith(b"#!", start):
+        newline = source.find(b"\n", start)
+        return len(source) if newline < 0 else newline + 1
+    return start

@@ -14,8 +14,6 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import networkx as nx
-
 from archscan.globs import matches
 
 Document = dict[str, Any]
@@ -406,6 +404,8 @@ def dsm_order(
     inside a cycle), each cycle's members kept together. Inside a cycle the members
     that are used more than they use come first (a greedy feedback-arc heuristic), so
     that as few file dependencies as possible lie above the diagonal."""
+    import networkx as nx  # here: the terminal views import this module, not networkx
+
     graph = nx.DiGraph()
     graph.add_nodes_from(ids)
     graph.add_edges_from(edges)

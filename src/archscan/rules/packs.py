@@ -12,8 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from archscan.errors import ConfigError
 from archscan.resources import data_dir
 from archscan.rules.base import SEVERITIES, RuleSpec
@@ -36,6 +34,8 @@ def available_packs() -> list[str]:
 
 def load_rule_pack(name: str, directory: Path | None = None) -> RulePack:
     """Load and validate a pack (each entry is validated by the rule that declares it)."""
+    import yaml  # here: every configuration imports this module, few load a pack
+
     path = (directory or data_dir("rules")) / f"{name}.yaml"
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))

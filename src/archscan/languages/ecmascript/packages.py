@@ -7,7 +7,7 @@ import of a real npm package of the same name.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,61 +48,164 @@ def _read_json(project: ProjectView, path: str) -> Any:
         return None
 
 
-def _workspace_patterns(project: ProjectView, root_manifest: Any) -> list[str]:
-    patterns: list[str] = []
-    if isinstance(root_manifest, dict):
-        spaces = root_manifest.get("workspaces")
+@dataclass(frozen=True)
+class Workspace:
+    """An npm/yarn/pnpm/lerna workspace: the folder of its root manifest, its member
+    patterns (``!`` excludes) and the member folders (those holding a package.json)."""
+
+    directory: str  # "" for the repository root
+    sources: tuple[str, ...]  # the files declaring the patterns
+    patterns: tuple[str, ...]
+    members: tuple[str, ...]
+    # (declaring file, include pattern) that match no package folder
+    unmatched: tuple[tuple[str, str], ...] = ()
+
+
+def _strings(value: Any) -> list[str]:
+    return [p for p in value if isinstance(p, str)] if isinstance(value, list) else []
+
+
+def _declared_patterns(project: ProjectView, directory: str, manifest: Any) -> dict[str, list[str]]:
+    """Declaring file -> its workspace patterns, for one folder."""
+    found: dict[str, list[str]] = {}
+    prefix = f"{directory}/" if directory else ""
+    if isinstance(manifest, dict):
+        spaces = manifest.get("workspaces")
         if isinstance(spaces, dict):  # yarn's {"packages": [...], "nohoist": [...]}
             spaces = spaces.get("packages")
-        if isinstance(spaces, list):
-            patterns += [p for p in spaces if isinstance(p, str)]
-    pnpm = project.read_text("pnpm-workspace.yaml")
+        if _strings(spaces):
+            found[prefix + "package.json"] = _strings(spaces)
+    pnpm = project.read_text(prefix + "pnpm-workspace.yaml")
     if pnpm is not None:
         try:
             data = loads_yaml(pnpm)
         except ValueError:
             data = None
-        if isinstance(data, dict) and isinstance(data.get("packages"), list):
-            patterns += [p for p in data["packages"] if isinstance(p, str)]
-    lerna = _read_json(project, "lerna.json")
-    if isinstance(lerna, dict) and isinstance(lerna.get("packages"), list):
-        patterns += [p for p in lerna["packages"] if isinstance(p, str)]
-    return patterns
+        if isinstance(data, dict) and _strings(data.get("packages")):
+            found[prefix + "pnpm-workspace.yaml"] = _strings(data["packages"])
+    lerna = _read_json(project, prefix + "lerna.json")
+    if isinstance(lerna, dict) and _strings(lerna.get("packages")):
+        found[prefix + "lerna.json"] = _strings(lerna["packages"])
+    return found
+
+
+def _relative(directory: str, root: str) -> str | None:
+    """``directory`` relative to the workspace root, None when outside or the root."""
+    if not root:
+        return directory or None
+    if directory.startswith(root + "/"):
+        return directory[len(root) + 1 :]
+    return None
 
 
 def _is_member(directory: str, patterns: list[str]) -> bool:
+    """The last pattern that matches decides (pnpm's and npm's reading of ``!``)."""
+    return _membership(directory, patterns)[0]
+
+
+def _membership(directory: str, patterns: list[str]) -> tuple[bool, set[str]]:
+    """(is a member, the patterns that match it)."""
     included = False
+    matched: set[str] = set()
     for pattern in patterns:
-        negated = pattern.startswith("!")
         if paths.workspace_glob(pattern.lstrip("!")).match(directory):
-            included = not negated
-    return included
+            included = not pattern.startswith("!")
+            matched.add(pattern)
+    return included, matched
+
+
+def find_workspaces(project: ProjectView, manifests: Mapping[str, Any]) -> list[Workspace]:
+    """Every workspace of the repository (nested ones too: a service that is a monorepo
+    of its own), members matched by the linear-time globs (archscan.globs)."""
+    folders = sorted(
+        {paths.parent(p) for p in project.paths if p.rpartition("/")[2] in _WORKSPACE_FILES}
+    )
+    found = []
+    for directory in folders:
+        declared = _declared_patterns(project, directory, manifests.get(directory))
+        if not declared:
+            continue
+        patterns = [p for values in declared.values() for p in values]
+        members: list[str] = []
+        hits: set[str] = set()
+        for folder in sorted(manifests):
+            inside = _relative(folder, directory)
+            if inside is None or "node_modules" in inside.split("/"):
+                continue
+            member, matched = _membership(inside, patterns)
+            hits |= matched
+            if member:
+                members.append(folder)
+        unmatched = tuple(
+            (source, p)
+            for source, values in declared.items()
+            for p in values
+            if not p.startswith("!") and p not in hits
+        )
+        sources = tuple(declared)
+        found.append(Workspace(directory, sources, tuple(patterns), tuple(members), unmatched))
+    return found
+
+
+_WORKSPACE_FILES = frozenset({"package.json", "pnpm-workspace.yaml", "lerna.json"})
+
+
+def read_manifests(project: ProjectView) -> tuple[dict[str, dict[str, Any]], list[str]]:
+    """Folder -> parsed package.json, and the package.json files that are not JSON."""
+    manifests: dict[str, dict[str, Any]] = {}
+    broken: list[str] = []
+    for path in sorted(project.paths):
+        if path == "package.json" or path.endswith("/package.json"):
+            data = _read_json(project, path)
+            if isinstance(data, dict):
+                manifests[paths.parent(path)] = data
+            else:
+                broken.append(path)
+    return manifests, broken
+
+
+def _manifest_path(package: Package) -> str:
+    return f"{package.directory}/package.json" if package.directory else "package.json"
 
 
 class Packages:
     """The repository's own packages, by name and by folder."""
 
     def __init__(self, project: ProjectView) -> None:
-        self.warnings: list[AnalysisWarning] = []
-        self._manifests: dict[str, dict[str, Any]] = {}
-        for path in sorted(project.paths):
-            if path == "package.json" or path.endswith("/package.json"):
-                data = _read_json(project, path)
-                if isinstance(data, dict):
-                    self._manifests[paths.parent(path)] = data
-                else:
-                    self.warnings.append(
-                        AnalysisWarning(path, "config", "package.json is not valid JSON")
-                    )
-        patterns = _workspace_patterns(project, self._manifests.get(""))
-        self.by_name: dict[str, Package] = {}
+        self._project = project
+        self._manifests, broken = read_manifests(project)
+        self.warnings = [
+            AnalysisWarning(path, "config", "package.json is not valid JSON") for path in broken
+        ]
+        self.workspaces = find_workspaces(project, self._manifests)
+        # Members, and each workspace's own root package (a nested monorepo's root).
+        members = {m: w.directory for w in self.workspaces for m in (w.directory, *w.members)}
+        # A name may be declared by packages of two workspaces (two services, each a
+        # monorepo of its own): every one is kept, the importer's own wins (`named`).
+        self._named: dict[str, list[Package]] = {}
+        self._workspace_of: dict[str, str] = {}
         for directory, manifest in self._manifests.items():
             name = manifest.get("name")
             if not isinstance(name, str) or not name:
                 continue
-            if directory == "" or _is_member(directory, patterns):
-                self.by_name.setdefault(name, Package(name, directory, manifest))
-        self._by_directory = {p.directory: p for p in self.by_name.values()}
+            if directory == "" or directory in members:
+                self._named.setdefault(name, []).append(Package(name, directory, manifest))
+                self._workspace_of[directory] = members.get(directory, "")
+        self.by_name = {name: found[0] for name, found in self._named.items()}
+        self._by_directory = {p.directory: p for found in self._named.values() for p in found}
+
+    def named(self, name: str, importer: str) -> Package | None:
+        """The package called ``name`` as ``importer`` sees it: the one in the importer's
+        own boundary (deployable), else in its own workspace, else the first by folder."""
+        found = self._named.get(name)
+        if not found or len(found) == 1 or not importer:
+            return found[0] if found else None
+        boundary = self._project.boundary_of(importer)
+        own = [p for p in found if self._project.boundary_of(_manifest_path(p)) == boundary]
+        mine = self.owner(importer)
+        workspace = self._workspace_of.get(mine.directory) if mine else None
+        same = [p for p in (own or found) if self._workspace_of.get(p.directory) == workspace]
+        return (same or own or found)[0]
 
     def manifest(self, directory: str) -> dict[str, Any] | None:
         return self._manifests.get(directory)

@@ -9,8 +9,9 @@ Order for a specifier written in file F (query strings such as ``?raw`` are drop
 3. ``#name``: the ``imports`` field of F's nearest package.json.
 4. Bare: the ``paths`` of F's tsconfig/jsconfig (a target outside the repository is
    reported and left unresolved), then its ``baseUrl``, then the repository's own
-   workspace packages (``exports``, else entry fields, else the subpath as a file),
-   else an external package (``@scope/name`` or ``name``).
+   workspace packages (``exports``, else entry fields, else the subpath as a file; a
+   name declared in two workspaces resolves inside the importer's own boundary, then
+   its own workspace), else an external package (``@scope/name`` or ``name``).
 
 Targets that exist but are not JavaScript/TypeScript (JSON, CSS, images) are assets: no
 edge, no warning. One project model serves both languages' resolvers, since a
@@ -260,7 +261,8 @@ class EcmaProject:
                 if found is not None:
                     return found
         name, subpath = packages.split_specifier(specifier)
-        package = self.packages.by_name.get(name)
+        # A name two workspace packages declare: the importer's own deployable first.
+        package = self.packages.named(name, importer)
         if package is not None:
             found = self._in_package(package, subpath, ts_first)
             if found is not None:

@@ -81,11 +81,15 @@ class GoResolver:
             bucket = self._test_files if is_test_file(path) else self._package_files
             bucket[_directory(path)].append(path)
         self._dir_import_path: dict[str, str] = {}
-        self._dirs_by_import: dict[str, str] = {}
+        # An import path may name a directory in several modules (two services whose
+        # go.mod declare the same module path, a replace of another module): every one
+        # is kept, the importer's own module (then boundary) wins, see _lookup.
+        self._dirs_by_import: dict[str, list[str]] = defaultdict(list)
         for directory in sorted({_directory(p) for p in files}):
             import_path = self._import_path_of(directory)
             self._dir_import_path[directory] = import_path
-            self._dirs_by_import.setdefault(import_path, directory)
+            self._dirs_by_import[import_path].append(directory)
+        self._replaced: dict[tuple[str, str], str] = {}  # (alias, dir) -> replacing module
         self._add_replacements()
         self._package_names = self._read_package_names()
         self._declared = self._read_declarations(files)
@@ -132,7 +136,9 @@ class GoResolver:
                 for directory, import_path in list(self._dir_import_path.items()):
                     if import_path == prefix or import_path.startswith(prefix + "/"):
                         alias = old + import_path[len(prefix) :]
-                        self._dirs_by_import.setdefault(alias, directory)
+                        if directory not in self._dirs_by_import[alias]:
+                            self._dirs_by_import[alias].append(directory)
+                            self._replaced[(alias, directory)] = module.directory
 
     def _read_package_names(self) -> dict[str, str]:
         """Declared package name per directory (from its non-test files)."""
@@ -163,10 +169,12 @@ class GoResolver:
         return self._dir_import_path.get(directory, self._import_path_of(directory))
 
     # -- resolution ---------------------------------------------------------------
-    def _lookup(self, import_path: str) -> str | None:
+    def _lookup(self, import_path: str, importer: str = "") -> str | None:
         found = self._dirs_by_import.get(import_path)
-        if found is not None or self._modules:
-            return found
+        if found:
+            return self._scoped(found, import_path, importer) if len(found) > 1 else found[0]
+        if self._modules:
+            return None
         # No go.mod at all (GOPATH layout): the longest suffix that is a package dir.
         parts = import_path.split("/")
         for start in range(1, len(parts)):
@@ -174,6 +182,32 @@ class GoResolver:
             if candidate in self._package_files:
                 return candidate
         return None
+
+    def _scoped(self, candidates: list[str], import_path: str, importer: str) -> str:
+        """One of several directories with the import path: the one in the importer's
+        own go.mod module (a module resolves its own packages first), else one its
+        module's ``replace`` maps there, else one in the importer's boundary, else the
+        first by path."""
+        module = self._module_of(_directory(importer)) if importer else None
+        if module is not None:
+            own = [c for c in candidates if self._module_of(c) is module]
+            if own:
+                return own[0]
+            replaced = [
+                c for c in candidates if self._replaced.get((import_path, c)) == module.directory
+            ]
+            if replaced:
+                return replaced[0]
+        if importer:
+            boundary = self._project.boundary_of(importer)
+            local = [c for c in candidates if self._boundary_of_dir(c) == boundary]
+            if local:
+                return local[0]
+        return candidates[0]
+
+    def _boundary_of_dir(self, directory: str) -> str:
+        files = self._package_files.get(directory) or self._test_files.get(directory)
+        return self._project.boundary_of(files[0]) if files else ""
 
     def _external_name(self, path: str, import_path: str) -> str:
         module = self._module_of(_directory(path))
@@ -210,7 +244,7 @@ class GoResolver:
         for item in facts.imports:
             if item.target == "C" or _is_stdlib(item.target):
                 continue
-            directory = self._lookup(item.target)
+            directory = self._lookup(item.target, facts.path)
             if directory is None:
                 if not self._inside_repository_modules(item.target):
                     external.add(self._external_name(facts.path, item.target))
@@ -259,7 +293,7 @@ class GoResolver:
         for item in facts.imports:
             if _is_stdlib(item.target):
                 continue
-            directory = self._lookup(item.target)
+            directory = self._lookup(item.target, facts.path)
             if directory is None and self._inside_repository_modules(item.target):
                 message = f"line {item.line}: import {item.target} names no package directory"
                 found.append(AnalysisWarning(facts.path, "unresolved-import", message))

@@ -21,7 +21,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import PurePosixPath
 
 from archscan.languages.base import ProjectView
-from archscan.languages.java.index import JvmIndex, build_module, facade_class
+from archscan.languages.java.index import JvmIndex, facade_class
+from archscan.languages.java.modules import BuildModules
 from archscan.languages.java.names import package_part
 from archscan.records import (
     AnalysisWarning,
@@ -32,15 +33,6 @@ from archscan.records import (
 )
 
 _TYPE_ORDER = ("class", "interface", "enum", "record", "object")
-
-
-def _nearest(candidates: list[str], importer: str) -> list[str]:
-    """One file for a type declared more than once: the importer's build module first."""
-    if len(candidates) == 1:
-        return candidates
-    module = build_module(importer)
-    same = [c for c in candidates if build_module(c) == module]
-    return [sorted(same or candidates)[0]]
 
 
 class FileEdges:
@@ -71,6 +63,32 @@ class JvmResolver:
         self._project = project
         self._language = language
         self._index = JvmIndex.build(project.facts)
+        self._modules = BuildModules(project.paths, project.read_text)
+
+    # -- scope --------------------------------------------------------------------
+    def _scope(self, candidates: list[str], importer: str) -> list[str]:
+        """The files declaring a name as ``importer`` sees them when several do (a class
+        copied into two Maven/Gradle modules): those of its own build module, else of
+        the modules it declares a dependency on, else of its own boundary, else all."""
+        if len(candidates) < 2:
+            return candidates
+        module = self._modules.module_of(importer)
+        own = [c for c in candidates if self._modules.module_of(c) == module]
+        if own:
+            return own
+        depends = self._modules.depends(module)
+        declared = [c for c in candidates if self._modules.module_of(c) in depends]
+        if declared:
+            return declared
+        boundary = self._project.boundary_of(importer)
+        local = [c for c in candidates if self._project.boundary_of(c) == boundary]
+        return local or candidates
+
+    def _nearest(self, candidates: list[str], importer: str) -> list[str]:
+        """One file for a type declared more than once (see _scope)."""
+        if len(candidates) == 1:
+            return candidates
+        return [sorted(self._scope(candidates, importer))[0]]
 
     # -- module names -------------------------------------------------------------
     def module_name(self, path: str) -> str:
@@ -100,9 +118,9 @@ class JvmResolver:
         members = index.members.get(item.target)
         found = index.longest_type(item.target)
         if members:
-            edges.add(members, item.line)
+            edges.add(self._scope(members, edges.source), item.line)
         if found and (len(found[0]) == len(item.target) or not members):
-            edges.add(_nearest(found[1], edges.source), item.line)
+            edges.add(self._nearest(found[1], edges.source), item.line)
         if members or found:
             shadowing.add(item.target.rsplit(".", 1)[-1])
             shadowing.update(item.names)  # Kotlin `import a.b.C as W` binds W
@@ -116,11 +134,11 @@ class JvmResolver:
         if index.is_internal_package(item.target):
             names = index.simple.get(item.target, {})
             for name in sorted(used & set(names)):
-                edges.add(names[name], item.line)
+                edges.add(self._scope(names[name], edges.source), item.line)
             return None
         found = index.longest_type(item.target)  # `import a.b.Outer.*`, static on-demand
         if found:
-            edges.add(_nearest(found[1], edges.source), item.line)
+            edges.add(self._nearest(found[1], edges.source), item.line)
             return None
         return package_part(item.target + ".X")
 
@@ -140,7 +158,7 @@ class JvmResolver:
         unbound = simple - shadowing
         own = self._index.simple.get(facts.namespace, {})
         for name in sorted(unbound & set(own)):
-            edges.add(own[name], None)
+            edges.add(self._scope(own[name], facts.path), None)
         unbound -= set(own)
         for item in wildcard:
             package = self._on_demand(item, unbound, edges)
@@ -150,7 +168,7 @@ class JvmResolver:
             if "." in reference:
                 found = self._index.longest_type(reference)
                 if found and "." in found[0]:
-                    edges.add(_nearest(found[1], facts.path), None)
+                    edges.add(self._nearest(found[1], facts.path), None)
         yield from edges.dependencies()
         for package in sorted(external):
             yield ExternalDependency(facts.path, package)

@@ -1,0 +1,612 @@
+"""The whole-run result cache: an unchanged ``archscan analyze`` writes the stored reports.
+
+A run is keyed by a fingerprint of every input that shapes its outputs: archscan's code
+(every source and data file, the Python version and the libraries that parse, cluster
+and render), the effective configuration, the options that change a report (formats,
+``--contexts``, decomposition files, ``--templates``, history on or off), the repository
+(its path, HEAD and branch), the candidate file set with each file's content and, with
+history, everything git history is read from (the commits it starts at, ``.mailmap``,
+the team map, shallow and graft files, git's attributes and configuration). On a hit
+the stored bytes of every report are written again (atomically, ``outputs.py``) and the
+terminal summary is printed from the part of the document it reads: byte-identical to a
+fresh run, in a fraction of its time.
+
+Content identity is cheap, as in git's index: a stat cache maps (path, size, mtime,
+ctime, inode, device) to the file's blob id, and only files whose stat changed are read.
+A file changed within ``RACY_NS`` before it was hashed could change again within the
+same timestamp tick unseen: such an entry is re-hashed on the next run (git's "racily
+clean" entries). Anything that could make a hit wrong is a miss: a relative history
+date (``since = "2 years ago"`` moves with the clock), a PDF (an external Chromium
+renders it), a run whose warnings came from a cache or a failing git (not reproducible).
+
+SQLite in the user cache folder (or ``--cache-dir``), never in the repository: a few
+runs (least recently used dropped, at most ``MAX_BYTES`` in all); a damaged file is
+rebuilt once with a warning; a failing cache is a miss, never an error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import os
+import re
+import sqlite3
+import sys
+import time
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import suppress
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from stat import S_IFMT, S_ISLNK, S_ISREG
+from typing import Any, NamedTuple
+
+from archscan import __version__, gitio
+from archscan.cache import blob_id
+from archscan.config import Config
+from archscan.contexts.decomposition import Decomposition
+from archscan.discover import SNIFF_BYTES, Listing, list_entries, unread_reasons
+from archscan.outputs import write_bytes_atomic
+from archscan.records import AnalysisWarning
+from archscan.resources import data_dir
+
+FILE_NAME = "runs.sqlite"
+SCHEMA = 1  # PRAGMA user_version: another number is another layout (dropped, not read)
+KEPT = 8  # runs kept (repositories, checkouts, option sets)
+MAX_BYTES = 512 * 1024 * 1024  # stored report bytes in all; the newest run always stays
+RACY_NS = 2_000_000_000  # a file changed this soon before hashing is re-hashed next time
+# Warnings that say more about this run's circumstances than about the repository.
+TRANSIENT_WARNINGS = frozenset({"cache", "history-cache", "history-unreadable"})
+# Libraries whose version can change what a report says (parsers, SQL, clustering,
+# templates, YAML of the rules): their installed files are part of the fingerprint.
+_LIBRARIES = (
+    "tree_sitter",
+    "tree_sitter_python",
+    "tree_sitter_java",
+    "tree_sitter_javascript",
+    "tree_sitter_typescript",
+    "tree_sitter_go",
+    "tree_sitter_c_sharp",
+    "tree_sitter_kotlin",
+    "tree_sitter_php",
+    "tree_sitter_ruby",
+    "sqlglot",
+    "networkx",
+    "graspologic_native",
+    "jinja2",
+    "markupsafe",
+    "yaml",
+    "re2",
+    "orjson",
+    "squarify",
+    "defusedxml",
+)
+_ABSOLUTE_DATE = re.compile(r"\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2})?)?(Z|[+-]\d{2}:?\d{2})?")
+
+
+@dataclass(frozen=True)
+class RunRequest:
+    """What ``archscan analyze`` was asked to do (everything but where and how fast)."""
+
+    root: Path  # resolved
+    config: Config  # effective: files, --include/--exclude and --rules applied
+    formats: tuple[str, ...]
+    history: bool = True
+    contexts: int | None = None
+    decompositions: tuple[Decomposition, ...] = ()
+    ground_truths: tuple[Decomposition, ...] = ()
+    templates: Path | None = None
+
+
+@dataclass(frozen=True)
+class RunKey:
+    digest: str
+    root: str
+    parts: Mapping[str, str]  # input group -> its digest (to say what changed on a miss)
+    uncacheable: str = ""  # why no stored run may be used or stored ("" = cacheable)
+    edited: int = 0  # files whose content differs from the stat cache's last digest
+
+
+@dataclass(frozen=True)
+class StoredRun:
+    outputs: tuple[tuple[str, bytes], ...]  # (file name in the output folder, its bytes)
+    summary: dict[str, Any]  # the part of the document the terminal summary reads
+
+
+@dataclass(frozen=True)
+class Lookup:
+    key: RunKey
+    stored: StoredRun | None
+    note: str  # "hit", "miss (...)", "off (...)": for --timings
+
+
+class _Stat(NamedTuple):
+    """What git's index compares too: a change of any means the content is read again.
+    (A tuple, not a dataclass: one is built per file of every run.)"""
+
+    size: int
+    mtime_ns: int
+    ctime_ns: int
+    ino: int
+    dev: int
+
+
+@dataclass
+class _StatCache:
+    """Blob ids by stat, of one repository root: read at once, written back changed."""
+
+    known: dict[str, tuple[_Stat, str, int]]  # path -> (stat, digest, hashed at, ns)
+    changed: dict[str, tuple[_Stat, str, int]] = field(default_factory=dict)
+    seen: set[str] = field(default_factory=set)
+    edited: int = 0
+
+    def digest(self, full: str, rel: str, stat: _Stat, head_only: bool = False) -> str:
+        """The blob id of the file (``head:`` and that of its first bytes when only
+        those are read: a file over the size limit is skipped, binary or too large,
+        by what its head says)."""
+        self.seen.add(rel)
+        entry = self.known.get(rel)
+        kind = "head:" if head_only else ""
+        if entry is not None and entry[0] == stat and entry[1].startswith("head:") == head_only:
+            digest, hashed_ns = entry[1], entry[2]
+            if max(stat.mtime_ns, stat.ctime_ns) < hashed_ns - RACY_NS:
+                return digest
+        hashed_ns = time.time_ns()  # before reading: a change after it gets a later mtime
+        try:
+            with open(full, "rb") as handle:
+                digest = kind + blob_id(handle.read(SNIFF_BYTES if head_only else -1))
+        except OSError as exc:
+            return f"unreadable:{exc.errno}"
+        if entry is not None and entry[1] != digest:
+            self.edited += 1
+        self.changed[rel] = (stat, digest, hashed_ns)
+        return digest
+
+
+def _text_digest(*parts: object) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(repr(part).encode("utf-8", "surrogateescape"))
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def _tree_stats(folder: Path) -> Iterator[str]:
+    """(path, size, mtime) of every file below ``folder``, sorted; bytecode left out."""
+    for current, folders, names in os.walk(folder):
+        folders[:] = sorted(f for f in folders if f != "__pycache__")
+        for name in sorted(names):
+            if name.endswith((".pyc", ".pyo")):
+                continue
+            full = os.path.join(current, name)
+            with suppress(OSError):
+                stat = os.stat(full)
+                yield f"{os.path.relpath(full, folder)}:{stat.st_size}:{stat.st_mtime_ns}"
+
+
+@cache
+def code_fingerprint() -> str:
+    """archscan's own code and data, the Python and the libraries that shape a report.
+
+    By size and mtime (an install or checkout rewrites what it changes), not content:
+    hashing the source of every run would cost more than the rest of a hit."""
+    package = Path(__file__).resolve().parent
+    folders = [package]
+    for name in ("rules", "report_templates"):
+        with suppress(FileNotFoundError):
+            found = data_dir(name)
+            if package not in found.parents:
+                folders.append(found)
+    lines = [f"runs-v{SCHEMA}", __version__, sys.version, sys.platform]
+    for folder in folders:
+        lines.append(str(folder))
+        lines.extend(_tree_stats(folder))
+    for module in _LIBRARIES:
+        lines.append(f"{module}={_library_stamp(module)}")
+    return _text_digest(*lines)
+
+
+def _library_stamp(module: str) -> str:
+    try:
+        spec = importlib.util.find_spec(module)
+    except (ImportError, ValueError):
+        return "absent"
+    if spec is None or not spec.origin:
+        return "absent"
+    try:
+        stat = os.stat(spec.origin)
+    except OSError:
+        return "absent"
+    return f"{spec.origin}:{stat.st_size}:{stat.st_mtime_ns}"
+
+
+def _file_digest(path: Path, follow: bool = False) -> str:
+    """A small file git or the history reads (never through a link unless ``follow``)."""
+    try:
+        if not follow and S_ISLNK(os.lstat(path).st_mode):
+            return "link"
+        return blob_id(path.read_bytes())
+    except FileNotFoundError:
+        return "absent"
+    except OSError as exc:
+        return f"unreadable:{exc.errno}"
+
+
+def _templates_digest(templates: Path | None) -> str:
+    if templates is None:
+        return "shipped"
+    lines = [str(templates.resolve())]
+    for current, folders, names in os.walk(templates):
+        folders.sort()
+        for name in sorted(names):
+            full = Path(current, name)
+            lines.append(f"{full.relative_to(templates)}:{_file_digest(full, follow=True)}")
+    return _text_digest(*lines)
+
+
+def _relative_dates(config: Config) -> str:
+    for name in ("since", "until"):
+        value = getattr(config.history, name).strip()
+        if value and not _ABSOLUTE_DATE.fullmatch(value):
+            return f"history {name} {value!r} is relative to today"
+    return ""
+
+
+def _git_paths(root: Path) -> list[str]:
+    """The work tree's top and the git files history depends on (one git call)."""
+    names = ("shallow", "info/grafts", "info/attributes", "config")
+    args = ["rev-parse", "--show-toplevel", *(a for n in names for a in ("--git-path", n))]
+    out = gitio.run_git(root, args, check=False).decode("utf-8", "surrogateescape")
+    return out.splitlines()
+
+
+def _history_part(root: Path, config: Config) -> str:
+    """Where history is read from: its starting commits, the author mapping, git's files."""
+    history = config.history
+    lines: list[str] = []
+    if history.all_refs:
+        refs = gitio.run_git(
+            root, ["for-each-ref", "--format=%(objectname) %(refname)"], check=False
+        )
+        lines.append(refs.decode("utf-8", "surrogateescape"))
+    if history.branch:
+        lines.append(f"branch {gitio.resolve_commit(root, history.branch)}")
+    found = _git_paths(root)
+    if found:
+        top, git_files = Path(found[0]), found[1:]
+        lines.append(f".mailmap {_file_digest(top / '.mailmap')}")
+        for name in git_files:
+            path = Path(name) if os.path.isabs(name) else root / name
+            lines.append(f"{name} {_file_digest(path, follow=True)}")
+    if history.team_map:
+        lines.append(f"team map {_team_map_digest(root, config)}")
+    return _text_digest(*lines)
+
+
+def _team_map_digest(root: Path, config: Config) -> str:
+    """The team map file the history stage reads, by the same rule of where it may be."""
+    path = Path(config.history.team_map)
+    if config.history.team_map_from_user:
+        return _file_digest(path if path.is_absolute() else root / path, follow=True)
+    if path.is_absolute():
+        return "refused"
+    real = os.path.realpath(root / path)
+    if not real.startswith(os.path.realpath(root) + os.sep):
+        return "refused"
+    return _file_digest(Path(real), follow=True)
+
+
+def _stat_of(full: str) -> tuple[int, _Stat | None]:
+    try:
+        found = os.lstat(full)
+    except OSError as exc:
+        return -exc.errno if exc.errno else -1, None
+    record = _Stat(found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino, found.st_dev)
+    return found.st_mode, record
+
+
+def _content_part(root: Path, listing: Listing, config: Config, stats: _StatCache) -> Iterator[str]:
+    """One line per candidate path: the reason it is left out unread, or what it holds."""
+    base = str(root)
+    for rel, reason in unread_reasons(root, listing, config):
+        if reason is not None:
+            yield f"{rel}\0{reason}"
+            continue
+        full = os.path.join(base, rel)
+        mode, stat = _stat_of(full)
+        if stat is None or not S_ISREG(mode):
+            yield f"{rel}\0mode {S_IFMT(mode) if mode >= 0 else mode}"
+            continue
+        oversized = stat.size > config.max_file_size
+        yield f"{rel}\0{stat.size}\0{stats.digest(full, rel, stat, oversized)}"
+
+
+def run_key(request: RunRequest, stats: _StatCache) -> RunKey:
+    """The fingerprint of every input of a run; ``stats`` serves content identities."""
+    root = request.root
+    repository = gitio.head_info(root) if gitio.is_git_repo(root) else ("not-git", None)
+    listing = list_entries(root)
+    options = (
+        request.formats,
+        request.history,
+        request.contexts,
+        request.decompositions,
+        request.ground_truths,
+        _templates_digest(request.templates),
+    )
+    parts = {
+        "code": code_fingerprint(),
+        "config": _text_digest(request.config),
+        "options": _text_digest(*options),
+        "repository": _text_digest(str(root), *repository),
+        "files": _text_digest(listing.from_git, listing.warnings),
+        "content": _text_digest(*_content_part(root, listing, request.config, stats)),
+    }
+    uncacheable = ""
+    if request.history:
+        parts["history"] = _history_part(root, request.config)
+        uncacheable = _relative_dates(request.config)
+    if "pdf" in request.formats:
+        uncacheable = "the PDF is rendered by an external Chromium"
+    digest = _text_digest(*sorted(parts.items()))
+    return RunKey(digest, str(root), parts, uncacheable, stats.edited)
+
+
+def unstorable(warnings: Sequence[AnalysisWarning]) -> str:
+    """Why a run's result must not be stored ("" when it may be)."""
+    for warning in warnings:
+        if warning.kind in TRANSIENT_WARNINGS:
+            return f"a {warning.kind} warning says more about this run than the repository"
+    return ""
+
+
+class RunCache:
+    """The stored runs and the stat cache, in one SQLite file."""
+
+    def __init__(self, directory: Path) -> None:
+        self.path = directory / FILE_NAME
+        self.warnings: list[str] = []
+        self._stats: dict[str, tuple[_Stat, str, int]] = {}
+        directory.mkdir(parents=True, exist_ok=True)
+        self._db: sqlite3.Connection | None = None
+        try:
+            self._db = _connect(self.path)
+        except sqlite3.DatabaseError as exc:
+            self._rebuild(exc)
+
+    def _rebuild(self, problem: Exception) -> None:
+        """Delete a damaged database and start anew, once; then go on without."""
+        if self._db is not None:
+            with suppress(sqlite3.Error):
+                self._db.close()
+            self._db = None
+        if self.warnings:
+            return
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            with suppress(OSError):
+                Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+        try:
+            self._db = _connect(self.path)
+            self.warnings.append(f"run cache {self.path} was unusable ({problem}): rebuilt")
+        except sqlite3.DatabaseError as exc:
+            self.warnings.append(f"run cache {self.path} is unusable ({exc}): not cached")
+
+    def lookup(self, request: RunRequest) -> Lookup:
+        stats = _StatCache(self._known_stats(str(request.root)))
+        try:
+            key = run_key(request, stats)
+        except (OSError, ValueError, gitio.GitError) as exc:  # an input unreadable: a miss
+            key = RunKey("", str(request.root), {}, f"its inputs cannot be read ({exc})")
+            return Lookup(key, None, f"off ({key.uncacheable})")
+        self._save_stats(key.root, stats)
+        self._stats = {**stats.known, **stats.changed}  # for the check before storing
+        if key.uncacheable:
+            return Lookup(key, None, f"off ({key.uncacheable})")
+        stored = self._get(key)
+        if stored is not None:
+            return Lookup(key, stored, "hit")
+        return Lookup(key, None, f"miss ({self._why(key)})")
+
+    def store(
+        self,
+        request: RunRequest,
+        key: RunKey,
+        outputs: Iterable[Path],
+        summary: Mapping[str, Any],
+    ) -> bool:
+        """Keep a finished run's report files (read back: the bytes as written), unless
+        an input changed while it ran (a file edited, a commit made): its reports may
+        then mix both states, and a later run with the first state must not get them.
+        True when stored."""
+        if key.uncacheable or self._db is None:
+            return False
+        try:
+            if run_key(request, _StatCache(dict(self._stats))).digest != key.digest:
+                return False
+        except (OSError, ValueError, gitio.GitError):
+            return False
+        try:
+            files = [(path.name, path.read_bytes()) for path in outputs]
+        except OSError:
+            return False
+        text = json.dumps(summary, ensure_ascii=True)  # file names may hold surrogates
+        size = sum(len(data) for _name, data in files) + len(text)
+        try:
+            self._put(key, files, text, size)
+        except sqlite3.DatabaseError as exc:
+            self._rebuild(exc)
+            return False
+        return True
+
+    def close(self) -> None:
+        if self._db is not None:
+            with suppress(sqlite3.Error):
+                self._db.close()
+            self._db = None
+
+    def _known_stats(self, root: str) -> dict[str, tuple[_Stat, str, int]]:
+        if self._db is None:
+            return {}
+        try:
+            rows = self._db.execute(
+                "SELECT path, size, mtime_ns, ctime_ns, ino, dev, digest, hashed_ns"
+                " FROM stats WHERE root=?",
+                (_raw(root),),
+            ).fetchall()
+        except sqlite3.DatabaseError as exc:
+            self._rebuild(exc)
+            return {}
+        return {
+            bytes(row[0]).decode("utf-8", "surrogateescape"): (_Stat(*row[1:6]), row[6], row[7])
+            for row in rows
+        }
+
+    def _save_stats(self, root: str, stats: _StatCache) -> None:
+        """Entries hashed anew, and none of paths that are gone."""
+        gone = [(_raw(root), _raw(path)) for path in stats.known.keys() - stats.seen]
+        if self._db is None or not (stats.changed or gone):
+            return
+        rows = [
+            (_raw(root), _raw(path), s.size, s.mtime_ns, s.ctime_ns, s.ino, s.dev, digest, hashed)
+            for path, (s, digest, hashed) in stats.changed.items()
+        ]
+        with suppress(sqlite3.Error), self._db:
+            self._db.executemany("DELETE FROM stats WHERE root=? AND path=?", gone)
+            self._db.executemany("INSERT OR REPLACE INTO stats VALUES (?,?,?,?,?,?,?,?,?)", rows)
+
+    def _get(self, key: RunKey) -> StoredRun | None:
+        if self._db is None:
+            return None
+        try:
+            row = self._db.execute(
+                "SELECT summary, names FROM runs WHERE key=?", (key.digest,)
+            ).fetchone()
+            if row is None:
+                return None
+            found = dict(
+                self._db.execute("SELECT name, data FROM outputs WHERE key=?", (key.digest,))
+            )
+            names = json.loads(row[1])
+            if any(name not in found for name in names):
+                return None  # an incomplete entry is a miss
+            summary = json.loads(row[0])
+            with self._db:
+                self._db.execute("UPDATE runs SET used=? WHERE key=?", (time.time(), key.digest))
+        except (sqlite3.Error, ValueError):
+            return None
+        return StoredRun(tuple((name, found[name]) for name in names), summary)
+
+    def _put(self, key: RunKey, files: list[tuple[str, bytes]], summary: str, size: int) -> None:
+        if self._db is None:
+            return
+        names = json.dumps([name for name, _data in files])
+        parts = json.dumps(dict(key.parts), sort_keys=True)
+        with self._db:
+            self._db.execute("DELETE FROM outputs WHERE key=?", (key.digest,))
+            self._db.execute(
+                "INSERT OR REPLACE INTO runs VALUES (?,?,?,?,?,?)",
+                (key.digest, _raw(key.root), summary, names, size, time.time()),
+            )
+            self._db.executemany(
+                "INSERT INTO outputs VALUES (?,?,?)",
+                [(key.digest, name, data) for name, data in files],
+            )
+            self._db.execute("INSERT OR REPLACE INTO latest VALUES (?,?)", (_raw(key.root), parts))
+            self._prune()
+
+    def _prune(self) -> None:
+        """At most KEPT runs and MAX_BYTES of them (the newest always stays); the stat
+        cache and the last keys of repositories no longer kept go with them."""
+        assert self._db is not None
+        kept, total = [], 0
+        rows = self._db.execute("SELECT key, bytes FROM runs ORDER BY used DESC").fetchall()
+        for number, (key, size) in enumerate(rows):
+            if number < KEPT and (number == 0 or total + size <= MAX_BYTES):
+                kept.append(key)
+                total += size
+        dropped = [(key,) for key, _size in rows if key not in kept]
+        self._db.executemany("DELETE FROM runs WHERE key=?", dropped)
+        self._db.executemany("DELETE FROM outputs WHERE key=?", dropped)
+        self._db.execute("DELETE FROM stats WHERE root NOT IN (SELECT root FROM runs)")
+        self._db.execute("DELETE FROM latest WHERE root NOT IN (SELECT root FROM runs)")
+
+    def _why(self, key: RunKey) -> str:
+        """What differs from the last run stored for the same folder."""
+        if self._db is None:
+            return "no cache"
+        try:
+            row = self._db.execute(
+                "SELECT parts FROM latest WHERE root=?", (_raw(key.root),)
+            ).fetchone()
+            last = json.loads(row[0]) if row else None
+        except (sqlite3.Error, ValueError):
+            last = None
+        if not isinstance(last, dict):
+            return "nothing stored for this folder"
+        changed = sorted(name for name, value in key.parts.items() if last.get(name) != value)
+        if not changed:
+            return "stored run dropped"
+        words = [
+            f"{key.edited} file(s) edited" if n == "content" and key.edited else n for n in changed
+        ]
+        return "changed: " + ", ".join(words)
+
+
+def _raw(path: str) -> bytes:
+    """A path as SQLite stores it: bytes (undecodable file-name bytes are surrogates)."""
+    return path.encode("utf-8", "surrogateescape")
+
+
+_PROBES = (
+    ("runs", "key, root, summary, names, bytes, used"),
+    ("outputs", "key, name"),
+    ("stats", "root, path, size, mtime_ns, ctime_ns, ino, dev, digest, hashed_ns"),
+    ("latest", "root, parts"),
+)
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    """Open the store and prove it usable: readable header, this layout."""
+    db = sqlite3.connect(str(path), timeout=10)
+    try:
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        if version != SCHEMA:
+            for table in ("runs", "outputs", "stats", "latest"):
+                db.execute(f"DROP TABLE IF EXISTS {table}")
+            db.execute(f"PRAGMA user_version={SCHEMA}")
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS runs (key TEXT PRIMARY KEY, root BLOB, summary TEXT,"
+            " names TEXT, bytes INTEGER, used REAL)"
+        )
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS outputs (key TEXT, name TEXT, data BLOB,"
+            " PRIMARY KEY (key, name))"
+        )
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS stats (root BLOB, path BLOB, size INTEGER,"
+            " mtime_ns INTEGER, ctime_ns INTEGER, ino INTEGER, dev INTEGER, digest TEXT,"
+            " hashed_ns INTEGER, PRIMARY KEY (root, path)) WITHOUT ROWID"
+        )
+        db.execute("CREATE TABLE IF NOT EXISTS latest (root BLOB PRIMARY KEY, parts TEXT)")
+        # one row of each (the key columns: an output's bytes are megabytes)
+        for table, columns in _PROBES:
+            db.execute(f"SELECT {columns} FROM {table} LIMIT 1").fetchall()
+    except sqlite3.DatabaseError:
+        db.close()
+        raise
+    return db
+
+
+def open_run_cache(directory: Path) -> RunCache | None:
+    """None when the folder cannot hold it (the run goes on uncached)."""
+    try:
+        return RunCache(directory)
+    except (OSError, sqlite3.Error):
+        return None
+
+
+def write_stored(stored: StoredRun, target: Path) -> list[Path]:
+    """The stored report files into ``target``, each complete or not at all."""
+    return [write_bytes_atomic(target / name, data) for name, data in stored.outputs]

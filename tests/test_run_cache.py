@@ -1,0 +1,248 @@
+"""The whole-run result cache: an unchanged analyze writes the stored reports, byte for
+byte, and every input that shapes the reports turns a hit into a miss."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from archscan.cache import blob_id
+from archscan.cli import app
+from archscan.config import Config
+from archscan.run_cache import FILE_NAME, RACY_NS, RunCache, RunRequest, _Stat, _StatCache
+from conftest import GitRepo
+
+FORMATS = "json,md,html"
+
+
+def _shop(repo: GitRepo) -> GitRepo:
+    repo.write("shop/orders/models.py", "class Order:\n    pass\n")
+    repo.write(
+        "shop/orders/views.py",
+        "from shop.orders.models import Order\n\n\ndef show():\n    return Order()\n",
+    )
+    repo.write(
+        "shop/billing/invoice.py",
+        "from shop.orders.models import Order\n\n\ndef bill(o: Order):\n    return o\n",
+    )
+    repo.write("shop/billing/__init__.py", "")
+    repo.write("shop/orders/__init__.py", "")
+    repo.write("shop/__init__.py", "")
+    repo.commit("first", author="Alice <alice@example.com>", date="2024-01-01T12:00:00+00:00")
+    repo.write(
+        "shop/billing/invoice.py",
+        "from shop.orders.models import Order\n\n\ndef bill(o: Order):\n    return [o]\n",
+    )
+    repo.write("shop/orders/models.py", "class Order:\n    total = 0\n")
+    repo.commit("second", author="Bob <bob@example.com>", date="2024-01-02T12:00:00+00:00")
+    _age(repo.root)
+    return repo
+
+
+def _age(root: Path) -> None:
+    """Files written seconds ago are re-hashed (racily clean): make them older."""
+    past = time.time() - 3 * RACY_NS / 1e9
+    for current, folders, names in os.walk(root):
+        folders[:] = [f for f in folders if f != ".git"]
+        for name in names:
+            os.utime(os.path.join(current, name), (past, past))
+
+
+def _outputs(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+Analyze = Callable[..., tuple[str, str, dict[str, bytes]]]
+
+
+@pytest.fixture
+def analyze(tmp_path: Path) -> Analyze:
+    """Run ``archscan analyze`` in-process; (summary on stdout, cache note, outputs)."""
+    runs = iter(range(1000))
+
+    def run(
+        root: Path, *extra: str, cache: Path | None = None
+    ) -> tuple[str, str, dict[str, bytes]]:
+        out = tmp_path / f"out{next(runs)}"
+        args = ["analyze", str(root), "--out", str(out), "--format", FORMATS, "--timings"]
+        args += ["--cache-dir", str(cache or tmp_path / "cache"), "--jobs", "1", *extra]
+        result = CliRunner().invoke(app, args, env={"COLUMNS": "200"})
+        assert result.exit_code == 0, result.output
+        note = next(line for line in result.stderr.splitlines() if line.startswith("run cache:"))
+        summary = result.stdout.replace(str(out), "OUT")
+        return summary, note, _outputs(out)
+
+    return run
+
+
+def test_a_hit_writes_what_a_fresh_run_writes(
+    make_repo: Callable[..., GitRepo], analyze: Analyze
+) -> None:
+    repo = _shop(make_repo())
+    before = repo.snapshot()
+    first, note, outputs = analyze(repo.root)
+    assert note.startswith("run cache: miss")
+    second, note, again = analyze(repo.root)
+    assert note == "run cache: hit"
+    assert again == outputs  # every report, byte for byte
+    assert second == first  # the same terminal summary, read from the stored part
+    assert set(outputs) == {"archscan.json", "report.md", "report.html"}
+    fresh, note, uncached = analyze(repo.root, "--no-cache")
+    assert note == "run cache: off (--no-cache)"
+    assert uncached == outputs and fresh == first
+    assert repo.snapshot() == before  # nothing written into the repository
+
+
+def test_each_input_that_shapes_the_reports_is_a_miss(
+    make_repo: Callable[..., GitRepo], analyze: Analyze, tmp_path: Path
+) -> None:
+    repo = _shop(make_repo())
+    analyze(repo.root)
+    assert analyze(repo.root)[1] == "run cache: hit"
+
+    # an edited file (same size: the stat cache must notice it by mtime and ctime)
+    path = repo.root / "shop/orders/views.py"
+    path.write_text(path.read_text().replace("show", "shew"))
+    _, note, _ = analyze(repo.root)
+    assert note == "run cache: miss (changed: 1 file(s) edited)"
+    assert analyze(repo.root)[1] == "run cache: hit"
+
+    # the configuration
+    (repo.root / "archscan.toml").write_text("[contexts]\nseed = 7\n")
+    _, note, _ = analyze(repo.root)
+    assert note.startswith("run cache: miss (changed: config")
+    # an option that changes a report
+    _, note, _ = analyze(repo.root, "--contexts", "2")
+    assert note.startswith("run cache: miss (changed: options")
+    _, note, only_json = analyze(repo.root, "--format", "json")
+    assert note.startswith("run cache: miss") and set(only_json) == {"archscan.json"}
+    # history off is another run; history on again is the stored one
+    _, note, _ = analyze(repo.root, "--no-history")
+    assert note.startswith("run cache: miss")
+    assert analyze(repo.root)[1] == "run cache: hit"
+
+
+def test_history_inputs_are_misses(make_repo: Callable[..., GitRepo], analyze: Analyze) -> None:
+    repo = _shop(make_repo())
+    analyze(repo.root)
+    # a new commit that changes no file in the work tree: only HEAD moved
+    head = repo.commit("empty", author="Carol <c@example.com>", date="2024-01-03T12:00:00+00:00")
+    _, note, outputs = analyze(repo.root)
+    assert note.startswith("run cache: miss (changed:") and "repository" in note
+    assert head.encode() in outputs["archscan.json"]
+    assert analyze(repo.root)[1] == "run cache: hit"
+    # .mailmap (untracked: read by git from the work tree all the same)
+    (repo.root / ".mailmap").write_text("Alice Smith <alice@example.com>\n")
+    _, note, mapped = analyze(repo.root)
+    assert note.startswith("run cache: miss (changed:") and "history" in note
+    assert mapped["archscan.json"] != outputs["archscan.json"]
+    # with history off, the history's inputs do not matter
+    analyze(repo.root, "--no-history")
+    (repo.root / ".mailmap").write_text("Alice Jones <alice@example.com>\n")
+    assert analyze(repo.root, "--no-history")[1] == "run cache: hit"
+
+
+def test_a_relative_history_date_is_never_served(
+    make_repo: Callable[..., GitRepo], analyze: Analyze
+) -> None:
+    repo = _shop(make_repo())
+    (repo.root / "archscan.toml").write_text('[history]\nsince = "10 years ago"\n')
+    analyze(repo.root)
+    note = analyze(repo.root)[1]
+    assert note == "run cache: off (history since '10 years ago' is relative to today)"
+
+
+def test_a_corrupt_cache_is_rebuilt_with_a_warning(
+    make_repo: Callable[..., GitRepo], analyze: Analyze, tmp_path: Path
+) -> None:
+    repo = _shop(make_repo())
+    _, _, outputs = analyze(repo.root)
+    store = tmp_path / "cache" / FILE_NAME
+    for suffix in ("-wal", "-shm"):
+        Path(f"{store}{suffix}").unlink(missing_ok=True)
+    store.write_bytes(b"this is not a database" * 100)
+    runner = CliRunner()
+    out = tmp_path / "after"
+    args = ["analyze", str(repo.root), "--out", str(out), "--cache-dir", str(tmp_path / "cache")]
+    result = runner.invoke(app, [*args, "--format", FORMATS, "--jobs", "1", "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert "run cache" in result.stderr and "rebuilt" in result.stderr
+    assert _outputs(out) == outputs  # a miss: analysed anew, the same reports
+    with sqlite3.connect(store) as db:  # usable again, and holding this run
+        assert db.execute("SELECT COUNT(*) FROM runs").fetchone()[0] == 1
+    assert analyze(repo.root)[1] == "run cache: hit"
+
+
+def test_cache_info_and_clear_show_the_run_cache(
+    make_repo: Callable[..., GitRepo], analyze: Analyze, tmp_path: Path
+) -> None:
+    repo = _shop(make_repo())
+    analyze(repo.root)
+    cache = str(tmp_path / "cache")
+    shown = CliRunner().invoke(app, ["cache", "info", "--cache-dir", cache], env={"COLUMNS": "300"})
+    assert shown.exit_code == 0 and "runs" in shown.stdout and FILE_NAME in shown.stdout
+    cleared = CliRunner().invoke(app, ["cache", "clear", "--cache-dir", cache])
+    assert cleared.exit_code == 0
+    assert not (tmp_path / "cache" / FILE_NAME).exists()
+    assert analyze(repo.root)[1].startswith("run cache: miss")
+
+
+def test_a_racily_clean_entry_is_hashed_again(tmp_path: Path) -> None:
+    """A file written within RACY_NS before it was hashed could have changed again in
+    the same timestamp tick, unseen by its stat: its stored digest is not trusted."""
+    path = tmp_path / "a.py"
+    path.write_text("x = 1\n")
+    found = os.lstat(path)
+    stat = _Stat(found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino, found.st_dev)
+    wrong = "0" * 40  # what the entry says: not the content any more
+    changed = max(found.st_mtime_ns, found.st_ctime_ns)
+    trusted = _StatCache({"a.py": (stat, wrong, changed + 2 * RACY_NS)})
+    assert trusted.digest(str(path), "a.py", stat) == wrong  # stat unchanged, long after
+    racy = _StatCache({"a.py": (stat, wrong, changed + RACY_NS // 2)})
+    assert racy.digest(str(path), "a.py", stat) == blob_id(b"x = 1\n")
+    assert racy.edited == 1 and "a.py" in racy.changed
+
+
+def test_a_run_whose_inputs_changed_while_it_ran_is_not_stored(
+    make_repo: Callable[..., GitRepo], tmp_path: Path
+) -> None:
+    repo = _shop(make_repo())
+    request = RunRequest(root=repo.root.resolve(), config=Config(), formats=("json",))
+    report = tmp_path / "archscan.json"
+    report.write_text("{}\n")
+    store = RunCache(tmp_path / "cache")
+    lookup = store.lookup(request)
+    (repo.root / "shop/orders/models.py").write_text("class Order:\n    paid = 1\n")
+    assert not store.store(request, lookup.key, [report], {})  # edited during the run
+    lookup = store.lookup(request)
+    assert store.store(request, lookup.key, [report], {})
+    assert store.lookup(request).stored is not None
+    store.close()
+
+
+def test_a_file_over_the_size_limit_is_known_by_its_head(
+    make_repo: Callable[..., GitRepo], tmp_path: Path
+) -> None:
+    """Discovery skips it (binary or too large) by its first bytes alone: the rest of
+    it shapes no report, and is never read to fingerprint it."""
+    repo = _shop(make_repo())
+    big = repo.root / "data/big.txt"
+    repo.write("data/big.txt", "x" * 20_000)
+    repo.commit("big")
+    request = RunRequest(
+        root=repo.root.resolve(), config=replace(Config(), max_file_size=1000), formats=("json",)
+    )
+    store = RunCache(tmp_path / "cache")
+    first = store.lookup(request).key.digest
+    big.write_text("x" * 19_999 + "y")  # beyond the head: the same skip, the same key
+    assert store.lookup(request).key.digest == first
+    big.write_bytes(b"\0" + b"x" * 19_999)  # binary now: another skip reason
+    assert store.lookup(request).key.digest != first
+    store.close()
