@@ -162,6 +162,7 @@ def test_cache_info_and_clear(make_repo, tmp_path: Path) -> None:  # type: ignor
     assert not (cache / store.FILE_NAME).exists()
     assert not (cache / "facts.sqlite").exists()
     assert not (cache / "resolutions.sqlite").exists()
+    assert not (cache / "stages.sqlite").exists()
 
 
 def test_rewritten_history_does_not_reuse_the_old_pack(make_repo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

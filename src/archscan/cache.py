@@ -8,10 +8,12 @@ and query, so a change to a parser invalidates its entries by itself.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import pickle
 import sqlite3
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
@@ -41,6 +43,24 @@ def parser_fingerprint() -> str:
             digest.update(path.relative_to(base).as_posix().encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """No cyclic garbage collection while many records are unpickled, and what exists
+    then is frozen (``gc.freeze``: left out of later collections). The records are
+    long-lived and hold no cycles (reference counting still frees them), yet the
+    collector would scan them again and again as the run allocates: unpickling saleor's
+    4,400 FileFacts, then allocating as a run does, costs 0.52 s of CPU with the
+    collector, the same when it is only paused, 0.18-0.35 s frozen (measured)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
 
 
 def default_cache_dir() -> Path:
@@ -95,8 +115,9 @@ class FactsCache:
         found: dict[str, FileFacts] = {}
         wanted = list(keys)
         try:
-            for start in range(0, len(wanted), 500):
-                found.update(self._get_chunk(wanted[start : start + 500]))
+            with paused_gc():
+                for start in range(0, len(wanted), 500):
+                    found.update(self._get_chunk(wanted[start : start + 500]))
         except sqlite3.DatabaseError as exc:
             self._rebuild(exc)
             return {}

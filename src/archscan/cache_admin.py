@@ -7,16 +7,18 @@ from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
-from archscan import run_cache
+from archscan import run_cache, stage_cache
 from archscan.history import store
 
 FACTS_FILE = "facts.sqlite"
 RESOLUTIONS_FILE = "resolutions.sqlite"
+STAGES_FILE = stage_cache.FILE_NAME
+TEMPLATES_DIR = "templates"  # report/markdown.py bytecode_cache
 
 
 @dataclass(frozen=True)
 class CacheRow:
-    name: str  # parse | history
+    name: str  # parse | history | resolution | stages | templates
     path: str
     bytes: int
     entries: int | None  # None: absent or unreadable
@@ -77,6 +79,39 @@ def _resolution_row(directory: Path) -> CacheRow:
     )
 
 
+def _stages_row(directory: Path) -> CacheRow:
+    """The per-file results of the later stages, counted per stage."""
+    path = directory / STAGES_FILE
+    row = _sqlite_row("stages", path, "entries", "per-file stage results (by blob id)")
+    if row.entries is None:
+        return row
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5) as db:
+            counts = db.execute("SELECT stage, COUNT(*) FROM entries GROUP BY stage").fetchall()
+    except sqlite3.Error:
+        return row
+    per_stage = ", ".join(f"{stage} {count}" for stage, count in sorted(counts))
+    detail = f"{row.detail}: {per_stage}" if per_stage else row.detail
+    return CacheRow(row.name, row.path, row.bytes, row.entries, detail)
+
+
+def _template_files(directory: Path) -> list[Path]:
+    """The compiled report templates (Jinja's bytecode cache, one folder per reporter)."""
+    return sorted((directory / TEMPLATES_DIR).glob("*/__jinja2_*.cache"))
+
+
+def _templates_row(directory: Path) -> CacheRow:
+    files = _template_files(directory)
+    size = 0
+    for path in files:
+        with suppress(OSError):
+            size += path.stat().st_size
+    detail = "compiled report templates (by template source)" if files else "absent"
+    return CacheRow(
+        "templates", str(directory / TEMPLATES_DIR), size, len(files) if files else None, detail
+    )
+
+
 def _runs_row(directory: Path) -> CacheRow:
     return _sqlite_row(
         "runs",
@@ -92,16 +127,22 @@ def cache_info(directory: Path) -> list[CacheRow]:
         _history_row(directory),
         _resolution_row(directory),
         _runs_row(directory),
+        _stages_row(directory),
+        _templates_row(directory),
     ]
 
 
 def clear_caches(directory: Path) -> list[Path]:
-    """Delete both caches' files; the paths removed."""
+    """Delete every cache's files; the paths removed."""
     removed = store.clear(directory)
-    for name in (FACTS_FILE, RESOLUTIONS_FILE, run_cache.FILE_NAME):
+    for name in (FACTS_FILE, RESOLUTIONS_FILE, run_cache.FILE_NAME, STAGES_FILE):
         for suffix in ("", "-wal", "-shm"):
             path = directory / f"{name}{suffix}"
             with suppress(FileNotFoundError):
                 path.unlink()
                 removed.append(path)
+    for path in _template_files(directory):
+        with suppress(OSError):
+            path.unlink()
+            removed.append(path)
     return removed

@@ -24,6 +24,7 @@ from rich.table import Table
 from rich.text import Text
 
 from archscan import __version__
+from archscan.cache import default_cache_dir
 from archscan.check import EXIT_INTERNAL
 from archscan.cli_check import register_check_commands
 from archscan.config import Config, ConfigError, load_config
@@ -406,7 +407,8 @@ def analyze(
     else:
         analysis = _run(repo, settings, _run_options(request, jobs, cache_dir, no_cache), progress)
         with progress.timed("Writing reports"):
-            data, written = _write_analysis(analysis, formats, target, templates)
+            compiled = None if no_cache else (cache_dir or default_cache_dir())
+            data, written = _write_analysis(analysis, formats, target, templates, compiled)
         if store is not None and lookup is not None and not lookup.key.uncacheable:
             why = unstorable(analysis.warnings)
             if not why:
@@ -460,14 +462,20 @@ def _run(repo: Path, settings: Config, options: RunOptions, progress: Any) -> An
 
 
 def _write_analysis(
-    analysis: Analysis, formats: tuple[str, ...], target: Path, templates: Path | None
+    analysis: Analysis,
+    formats: tuple[str, ...],
+    target: Path,
+    templates: Path | None,
+    cache_dir: Path | None = None,
 ) -> tuple[dict[str, Any], list[Path]]:
     """Reporters render the document as archscan.json holds it, so that ``archscan
-    report`` on the saved file writes the same bytes."""
+    report`` on the saved file writes the same bytes; archscan.json is that text itself
+    (one serialisation, not two). Compiled templates are kept in ``cache_dir``."""
     from archscan.report.json_report import dumps
 
-    data = json.loads(dumps(analysis))
-    return data, _write(data, formats, target, templates)
+    text = dumps(analysis)
+    data = json.loads(text)
+    return data, _write(data, formats, target, templates, cache_dir, {"json": text})
 
 
 def _check_templates(templates: Path | None) -> None:
@@ -476,12 +484,20 @@ def _check_templates(templates: Path | None) -> None:
 
 
 def _write(
-    data: dict[str, Any], formats: tuple[str, ...], target: Path, templates: Path | None
+    data: dict[str, Any],
+    formats: tuple[str, ...],
+    target: Path,
+    templates: Path | None,
+    cache_dir: Path | None = None,
+    rendered: dict[str, str] | None = None,
 ) -> list[Path]:
+    """Render the formats; compiled templates are kept in ``cache_dir`` (None: none);
+    ``rendered``: formats whose text is already at hand (archscan.json)."""
     from archscan.report.pdf import PdfError
 
+    options = RenderOptions(templates=templates, cache_dir=cache_dir)
     try:
-        return write_reports(data, formats, target, RenderOptions(templates=templates))
+        return write_reports(data, formats, target, options, rendered)
     except PdfError as exc:
         raise UsageError(str(exc)) from exc
 
@@ -509,7 +525,7 @@ def report(
     target = (out or document.resolve().parent).resolve()
     if "json" in formats and (target / "archscan.json").resolve() == document.resolve():
         formats = tuple(f for f in formats if f != "json")  # already there, same bytes
-    for file in _write(data, formats, target, templates):
+    for file in _write(data, formats, target, templates, default_cache_dir()):
         stdout.print(Text(f"wrote {file}"))
 
 
@@ -1049,7 +1065,6 @@ _CACHE_DIR = Annotated[
 @cache_app.command("info")
 def cache_info_command(cache_dir: _CACHE_DIR = None) -> None:
     """What the caches hold (files, entries, size)."""
-    from archscan.cache import default_cache_dir
     from archscan.cache_admin import cache_info
 
     table = Table(title=f"archscan caches in {cache_dir or default_cache_dir()}")
@@ -1063,7 +1078,7 @@ def cache_info_command(cache_dir: _CACHE_DIR = None) -> None:
 
 @cache_app.command("clear")
 def cache_clear_command(cache_dir: _CACHE_DIR = None) -> None:
-    """Delete the caches (runs, parse, history, resolution)."""
+    """Delete the caches (runs, parse, history, resolution, stage results, templates)."""
     from archscan.cache import default_cache_dir
     from archscan.cache_admin import clear_caches
 

@@ -50,8 +50,8 @@ from archscan.records import (
 )
 from archscan.repocheck import InputError as InputError  # re-exported: callers catch it
 from archscan.repocheck import check_repository
-from archscan.resolution_cache import open_resolution_cache, resolution_key
-from archscan.resolve import resolve_all
+from archscan.resolution_cache import open_resolution_cache, read_blobs, resolution_key
+from archscan.resolve import resolve_all, resolve_tracked
 from archscan.roles import RolesInput, RolesResult, run_roles
 from archscan.teams import TeamsInput, run_teams
 
@@ -103,6 +103,11 @@ def _open_cache(options: RunOptions) -> tuple[FactsCache | None, list[AnalysisWa
         return FactsCache(directory), []
     except Exception as exc:  # noqa: BLE001 - no cache is slower, not wrong
         return None, [AnalysisWarning("", "cache", f"parse cache unavailable ({exc}); not cached")]
+
+
+def _stage_cache_dir(options: RunOptions) -> Path | None:
+    """Where the per-file caches of the later stages live (None: --no-cache)."""
+    return (options.cache_dir or default_cache_dir()) if options.use_cache else None
 
 
 def _history(
@@ -170,12 +175,12 @@ def _resolve(
     try:
         # the boundaries scope resolution: their groups and assignment are inputs too
         scope = repr((boundaries.kind, boundaries.groups, sorted(boundaries.assignment.items())))
-        key = resolution_key(files, discovered.skipped, settings, scope)
-        found = _quietly(lambda: store.get(key))
+        key = resolution_key(files, discovered.skipped, settings, scope, facts)
+        found = _quietly(lambda: store.get(key, files))
         if found is not None:
             return found
-        resolution = resolve_all(root, files, facts, settings, boundaries.of)
-        _quietly(lambda: store.put(key, resolution))
+        resolution, reads = resolve_tracked(root, files, facts, settings, boundaries.of)
+        _quietly(lambda: store.put(key, resolution, read_blobs(files, reads)))
         return resolution
     finally:
         store.close()
@@ -295,9 +300,15 @@ def run(
         BoundariesInput(root=root, files=files, components=config.components)
     )
     warnings += list(role_warnings) + list(boundary_warnings)
+    blobs = {f.path: f.blob_id for f in parsed.files}  # the content parsing read
     with progress.phase("Reading data access"):
         data_access, data_warnings = run_data_access(
-            DataAccessInput(root=root, files=discovered.files)
+            DataAccessInput(
+                root=root,
+                files=discovered.files,
+                blobs=blobs,
+                cache_dir=_stage_cache_dir(options),
+            )
         )
     settings = ResolverSettings(python_source_roots=config.python.source_roots)
     with progress.phase("Resolving dependencies"):
@@ -322,6 +333,8 @@ def run(
                 files=discovered.files,
                 component_of=boundaries.of,
                 generated=frozenset(p for p, f in parsed.facts.items() if f.generated),
+                blobs=blobs,
+                cache_dir=_stage_cache_dir(options),
             )
         )
     warnings += list(parsed.warnings) + list(resolution.warnings)

@@ -94,6 +94,18 @@ def resolve_all(
 
     ``boundary_of`` scopes resolution: a name defined in several boundaries resolves
     inside the importer's own boundary first (resolvers that index names use it)."""
+    return resolve_tracked(root, files, facts, settings, boundary_of)[0]
+
+
+def resolve_tracked(
+    root: Path,
+    files: Sequence[SourceFile],
+    facts: Mapping[str, FileFacts],
+    settings: ResolverSettings | None = None,
+    boundary_of: Callable[[str], str] | None = None,
+) -> tuple[Resolution, frozenset[str]]:
+    """``resolve_all`` and the paths whose text the resolvers read (configuration files,
+    Ruby initializers): what the resolution cache must check besides the facts."""
     project = ProjectView(root, files, facts, settings, boundary_of)
     languages = sorted(
         {f.language for f in files if f.language and registry.has_plugin(f.language)}
@@ -120,9 +132,10 @@ def resolve_all(
                 out.warnings.append(AnalysisWarning("", "resolver", f"{language}: {exc}"))
     for file in files:
         modules.setdefault(file.path, _fallback_module(file.path))
-    return Resolution(
+    resolution = Resolution(
         modules=dict(sorted(modules.items())),
         dependencies=_one_per_pair({_with_local(d, facts) for d in out.dependencies}),
         external=tuple(sorted(out.external, key=lambda e: (e.source, e.package))),
         warnings=tuple(out.warnings),
     )
+    return resolution, frozenset(project.reads)

@@ -8,11 +8,15 @@ sources of every convention: docs/data-access.md.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from functools import cache
 from pathlib import Path
+
+import sqlglot
 
 from archscan.data_access import dotnet, go, javascript, jvm, mybatis, php, python_orm, ruby
 from archscan.data_access.facts import EntityDecl, FileScan, Use
@@ -20,6 +24,7 @@ from archscan.data_access.sql import SqlTables, parse_sql
 from archscan.languages.base import ProjectView
 from archscan.literals import string_literals
 from archscan.records import AnalysisWarning, DataAccessResult, SourceFile, TableAccess
+from archscan.stage_cache import code_fingerprint, open_stage_cache
 
 _CODE_LANGUAGES = {
     "python",
@@ -75,6 +80,9 @@ _PROPAGATING = {"jpa"}  # loading/saving an entity loads/saves its associations
 class DataAccessInput:
     root: Path
     files: tuple[SourceFile, ...]  # the discovered files (only these are ever read)
+    # Per-file results are stored by blob id in ``cache_dir`` (no directory: not stored).
+    blobs: Mapping[str, str] = field(default_factory=dict)  # path -> git blob id
+    cache_dir: Path | None = None
 
 
 def _sql_file(path: str, source: str, scan: FileScan) -> None:
@@ -145,27 +153,29 @@ def _may_hold_sql(source: str) -> bool:
 class _Scanner:
     """Scans files one by one with the repository-wide facts some conventions need."""
 
-    def __init__(self, view: ProjectView, sources: dict[str, str]) -> None:
+    def __init__(self, view: ProjectView, records: dict[str, _FileRecord]) -> None:
         self.view = view
-        self.sources = sources
-        py = {p: s for p, s in sources.items() if p.endswith(".py") and "django" in s}
-        labels = python_orm.app_labels({p: s for p, s in py.items() if p.endswith("apps.py")})
-        classes = [
-            c
-            for p, s in sorted(py.items())
-            if python_orm.is_models_module(p, s)
-            for c in python_orm.python_classes(p, s)
-        ]
+        ordered = sorted(records.items())
+        labels = dict(r.label for _, r in ordered if r.label is not None)
+        classes = [c for _, r in ordered for c in r.classes]
         self.django = python_orm.django_entities(classes, labels)
         self.dbsets: dict[str, dict[str, str]] = {}
-        for path, source in sorted(sources.items()):
-            if path.endswith(".cs") and "DbSet<" in source:
-                for context, sets in dotnet.dbset_names(source).items():
-                    self.dbsets.setdefault(context, {}).update(sets)
+        for _, record in ordered:
+            for context, sets in record.dbsets.items():
+                self.dbsets.setdefault(context, {}).update(sets)
+        # What a file's scan read besides its own text: C# scans read every DbContext's
+        # sets, mapper XML the set of paths. A stored scan is reused only when they are unchanged.
+        self._contexts = {
+            ".cs": _digest(sorted((k, sorted(v.items())) for k, v in self.dbsets.items())),
+            ".xml": _digest(sorted(view.paths)),
+        }
 
-    def scan(self, file: SourceFile) -> FileScan:
+    def context(self, path: str) -> str:
+        return self._contexts.get(path.lower()[path.rfind(".") :], "")
+
+    def scan(self, file: SourceFile, source: str) -> FileScan:
         scan = FileScan()
-        path, source = file.path, self.sources[file.path]
+        path = file.path
         language = file.language or ""
         lower = path.lower()
         if lower.endswith(".sql"):
@@ -214,14 +224,87 @@ _SUFFIXES = (
 )  # fmt: skip
 
 
-def _read_sources(view: ProjectView) -> dict[str, str]:
-    sources = {}
-    for file in view.files:
-        if file.path.lower().endswith(_SUFFIXES):
-            text = view.read_text(file.path)
-            if text is not None:
-                sources[file.path] = text
-    return sources
+@dataclass(frozen=True)
+class _FileRecord:
+    """What one file contributes, stored by its blob id (``stage_cache``): the facts other
+    files' scans need (a Django app label, model classes, DbContext sets) and its own
+    scan, with the digest of the cross-file facts that scan read."""
+
+    label: tuple[str, str] | None = None  # apps.py: (app folder, AppConfig.label)
+    classes: tuple[python_orm.PyClass, ...] = ()  # a Django models module's classes
+    dbsets: dict[str, dict[str, str]] = field(default_factory=dict)
+    scan: FileScan | None = None
+    context: str = ""
+
+
+def _local_record(path: str, source: str) -> _FileRecord:
+    """The cross-file facts of one file (the conventions ``_Scanner`` assembles)."""
+    if path.endswith(".py") and "django" in source:
+        label = None
+        if path.endswith("apps.py"):
+            found = python_orm.app_labels({path: source})
+            label = next(iter(found.items()), None)
+        classes: tuple[python_orm.PyClass, ...] = ()
+        if python_orm.is_models_module(path, source):
+            classes = tuple(python_orm.python_classes(path, source))
+        return _FileRecord(label=label, classes=classes)
+    if path.endswith(".cs") and "DbSet<" in source:
+        return _FileRecord(dbsets=dotnet.dbset_names(source))
+    return _FileRecord()
+
+
+def _digest(value: object) -> str:
+    return hashlib.sha256(repr(value).encode("utf-8", "surrogateescape")).hexdigest()[:16]
+
+
+@cache
+def _fingerprint() -> str:
+    import archscan.data_access as package
+    from archscan import literals
+
+    return code_fingerprint("data-access", package, literals, extra=sqlglot.__version__)
+
+
+def _scans(
+    data: DataAccessInput, view: ProjectView
+) -> tuple[list[tuple[SourceFile, FileScan]], _Scanner]:
+    """Every readable file's scan: stored ones reused, the others read and scanned."""
+    wanted = [f for f in data.files if f.path.lower().endswith(_SUFFIXES)]
+    store = open_stage_cache(
+        data.cache_dir, "data-access", _fingerprint(), _FileRecord, _FileRecord(scan=FileScan())
+    )
+    blob_of = data.blobs
+    records = store.get_many((f.path, blob_of.get(f.path, "")) for f in wanted) if store else {}
+    sources: dict[str, str] = {}
+    for file in wanted:
+        if file.path in records:
+            continue
+        text = view.read_text(file.path)
+        if text is not None:
+            sources[file.path] = text
+            records[file.path] = _local_record(file.path, text)
+    scanner = _Scanner(view, records)
+    scans: list[tuple[SourceFile, FileScan]] = []
+    changed: dict[str, tuple[str, _FileRecord]] = {}
+    for file in wanted:
+        record = records.get(file.path)
+        if record is None:
+            continue
+        context = scanner.context(file.path)
+        if record.scan is None or record.context != context:
+            source = sources.get(file.path)
+            if source is None:
+                source = view.read_text(file.path)
+            if source is None:
+                continue
+            record = replace(record, scan=scanner.scan(file, source), context=context)
+            changed[file.path] = (blob_of.get(file.path, ""), record)
+        assert record.scan is not None
+        scans.append((file, record.scan))
+    if store:
+        store.put_many(changed)
+        store.close()
+    return scans, scanner
 
 
 def _shared_prefix(a: str, b: str) -> int:
@@ -405,16 +488,13 @@ def _use_tables(use: Use, resolver: _Resolver, known: set[str]) -> set[str]:
 
 def run_data_access(data: DataAccessInput) -> tuple[DataAccessResult, tuple[AnalysisWarning, ...]]:
     view = ProjectView(data.root, data.files, {})
-    sources = _read_sources(view)
-    scanner = _Scanner(view, sources)
-    scans: list[FileScan] = []
-    warnings: list[AnalysisWarning] = []
-    for file in data.files:
-        if file.path not in sources:
-            continue
-        scan = scanner.scan(file)
-        scans.append(scan)
-        warnings += [AnalysisWarning(file.path, "data-access", m) for m in scan.warnings]
+    file_scans, scanner = _scans(data, view)
+    scans = [scan for _, scan in file_scans]
+    warnings = [
+        AnalysisWarning(file.path, "data-access", message)
+        for file, scan in file_scans
+        for message in scan.warnings
+    ]
     entities = scanner.django + [e for s in scans for e in s.entities]
     tables = _aggregate(scans, _Resolver(entities))
     result = DataAccessResult(

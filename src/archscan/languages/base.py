@@ -53,6 +53,9 @@ class ProjectView:
         # importer's own boundary when a name exists in several.
         self.boundary_of: Callable[[str], str] = boundary_of or (lambda path: "")
         self._root_real = os.path.realpath(root)
+        # Paths whose text was asked for: a stored resolution is valid only while they
+        # are unchanged (resolution_cache keys parsed files by their facts, not text).
+        self.reads: set[str] = set()
 
     def exists(self, path: str) -> bool:
         return path in self.paths
@@ -61,6 +64,7 @@ class ProjectView:
         """Text of a discovered file, or None (not discovered, unreadable)."""
         if path not in self.paths:
             return None
+        self.reads.add(path)
         full = self.root / path
         real = os.path.realpath(full)
         if not real.startswith(self._root_real + os.sep) or full.is_symlink():

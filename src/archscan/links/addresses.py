@@ -64,10 +64,11 @@ def env_reads(text: str) -> list[tuple[str, int]]:
 _VARIABLE_LITERAL = re.compile(r"[\"'`]([A-Z][A-Z0-9_]*)[\"'`]")
 
 
-def variables_named(text: str, variables: set[str]) -> list[tuple[str, int]]:
-    """Variables of ``variables`` the file reads: by an environment call, or by passing
-    the name as a literal to a helper of its own (``mustMapEnv(&addr, "EMAIL_ADDR")``)."""
+def variables_read(text: str) -> list[tuple[str, int]]:
+    """Variables the file may read, sorted, with the line of their first mention: by an
+    environment call, or by passing the name as a literal to a helper of its own
+    (``mustMapEnv(&addr, "EMAIL_ADDR")``). Those a deployable's environment sets link it."""
     found = dict(env_reads(text))
     for match in _VARIABLE_LITERAL.finditer(text):
         found.setdefault(match.group(1), text.count("\n", 0, match.start()) + 1)
-    return sorted((name, line) for name, line in found.items() if name in variables)
+    return sorted(found.items())

@@ -10,10 +10,12 @@ docs/data-access.md ("Links between deployables").
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from posixpath import basename, dirname
 
@@ -23,6 +25,7 @@ from archscan.graph import UNASSIGNED
 from archscan.languages.base import ProjectView
 from archscan.links import addresses, aspire, grpc, manifests, messaging
 from archscan.records import AnalysisWarning, ServiceLink, ServiceLinksResult, SourceFile
+from archscan.stage_cache import code_fingerprint, open_stage_cache
 
 _CODE_SUFFIXES = (
     ".py", ".go", ".java", ".kt", ".kts", ".cs", ".js", ".mjs", ".cjs", ".jsx", ".ts",
@@ -42,6 +45,9 @@ class ServiceLinksInput:
     files: tuple[SourceFile, ...]  # the discovered files (only these are ever read)
     component_of: Callable[[str], str]
     generated: frozenset[str] = frozenset()  # files a generator wrote (skipped in code)
+    # Per-file results are stored by blob id in ``cache_dir`` (no directory: not stored).
+    blobs: Mapping[str, str] = field(default_factory=dict)  # path -> git blob id
+    cache_dir: Path | None = None
 
 
 class _Links:
@@ -157,29 +163,105 @@ def _config_links(
                     links.add(source, naming.deployable(host), "address", host, (item.path, line))
 
 
+@dataclass(frozen=True)
+class _CodeFacts:
+    """What one code file says, stored by its blob id (``stage_cache``): everything that
+    depends on its text alone, and its gRPC roles with the digest of the proto service
+    names they were looked up against (recomputed when those change)."""
+
+    topics: messaging.MessagingFacts | None = None
+    events: messaging.TypedEvents | None = None
+    urls: tuple[tuple[str, int], ...] = ()  # (host, line) of each URL literal
+    variables: tuple[tuple[str, int], ...] = ()  # variables read (env or literal), sorted
+    protos: str = ""  # digest of the proto service names the roles below were found for
+    implemented: tuple[tuple[str, int], ...] = ()
+    called: tuple[tuple[str, int], ...] = ()
+
+
+def _code_facts(text: str, services: set[str], protos: str) -> _CodeFacts:
+    implemented: list[tuple[str, int]] = []
+    called: list[tuple[str, int]] = []
+    if services:
+        implemented, called = grpc.grpc_roles(text, services)
+    facts = messaging.messaging_facts(text)
+    if facts is not None and not (facts.names or facts.producer or facts.consumer):
+        facts = None
+    urls = []
+    for found in _URL.finditer(text):  # a literal "://" first: fast on any text
+        urls.append((found.group(1), text.count("\n", 0, found.start()) + 1))
+    return _CodeFacts(
+        topics=facts,
+        events=messaging.typed_events(text),
+        urls=tuple(urls),
+        variables=tuple(addresses.variables_read(text)),
+        protos=protos,
+        implemented=tuple(implemented),
+        called=tuple(called),
+    )
+
+
 class _CodeScan:
     """What the code files say: gRPC roles, URLs, address variables, topics."""
 
     def __init__(self, protos: list[grpc.ProtoService]) -> None:
         self.by_name = {p.name: p for p in protos}
+        # the proto service names code was scanned against (stored roles need the same)
+        self.protos = _digest(sorted(self.by_name)) if self.by_name else ""
         self.implementers: dict[str, set[tuple[str, Evidence]]] = defaultdict(set)
         self.callers: dict[str, set[tuple[str, Evidence]]] = defaultdict(set)
         self.messaging: list[tuple[str, str, messaging.MessagingFacts]] = []
         self.events: list[tuple[str, str, messaging.TypedEvents]] = []
 
-    def scan(self, path: str, component: str, text: str) -> None:
-        if self.by_name:
-            implemented, called = grpc.grpc_roles(text, set(self.by_name))
-            for name, line in implemented:
-                self.implementers[name].add((component, (path, line)))
-            for name, line in called:
-                self.callers[name].add((component, (path, line)))
-        facts = messaging.messaging_facts(text)
-        if facts is not None and (facts.names or facts.producer or facts.consumer):
-            self.messaging.append((path, component, facts))
-        events = messaging.typed_events(text)
-        if events is not None:
-            self.events.append((path, component, events))
+    def add(self, path: str, component: str, facts: _CodeFacts) -> None:
+        for name, line in facts.implemented:
+            self.implementers[name].add((component, (path, line)))
+        for name, line in facts.called:
+            self.callers[name].add((component, (path, line)))
+        if facts.topics is not None:
+            self.messaging.append((path, component, facts.topics))
+        if facts.events is not None:
+            self.events.append((path, component, facts.events))
+
+
+def _digest(value: object) -> str:
+    return hashlib.sha256(repr(value).encode("utf-8", "surrogateescape")).hexdigest()[:16]
+
+
+@cache
+def _fingerprint() -> str:
+    import archscan.links as package
+
+    return code_fingerprint("service-links", package)
+
+
+def _code_files(
+    data: ServiceLinksInput, view: ProjectView, paths: list[str], code: _CodeScan
+) -> list[tuple[str, _CodeFacts]]:
+    """Each code file's facts: stored ones reused, the others read and scanned."""
+    wanted = [
+        path
+        for path in paths
+        if path.endswith(_CODE_SUFFIXES)
+        and path not in data.generated
+        and not grpc.is_generated_stub(path)
+    ]
+    store = open_stage_cache(
+        data.cache_dir, "service-links", _fingerprint(), _CodeFacts, _CodeFacts()
+    )
+    blob_of = data.blobs
+    stored = store.get_many((path, blob_of.get(path, "")) for path in wanted) if store else {}
+    found: list[tuple[str, _CodeFacts]] = []
+    changed: dict[str, tuple[str, _CodeFacts]] = {}
+    for path in wanted:
+        facts = stored.get(path)
+        if facts is None or facts.protos != code.protos:
+            facts = _code_facts(_read(view, path), set(code.by_name), code.protos)
+            changed[path] = (blob_of.get(path, ""), facts)
+        found.append((path, facts))
+    if store:
+        store.put_many(changed)
+        store.close()
+    return found
 
 
 def _guess_deployable(service: str, known: set[str]) -> str:
@@ -254,7 +336,7 @@ def _event_links(code: _CodeScan, links: _Links) -> None:
 
 def _address_links(
     path: str,
-    text: str,
+    facts: _CodeFacts,
     component: str,
     deployable: manifests.Deployable | None,
     known: set[str],
@@ -262,15 +344,13 @@ def _address_links(
     links: _Links,
 ) -> None:
     """URLs naming a known service, and address variables the file's deployable sets."""
-    for found in _URL.finditer(text):  # a literal "://" first: fast on any text
-        host = found.group(1)
+    for host, line in facts.urls:
         if host in known:
-            line = text.count("\n", 0, found.start()) + 1
             links.add(component, naming.deployable(host), "http", host, (path, line))
     if deployable is None:
         return
     environment = {var: (value, line) for var, value, line in deployable.environment}
-    for variable, line in addresses.variables_named(text, set(environment)):
+    for variable, line in facts.variables:
         if variable not in environment:
             continue
         value, config_line = environment[variable]
@@ -306,16 +386,11 @@ def run_service_links(
         for service in grpc.proto_services(path, _read(view, path))
     ]
     code = _CodeScan(protos)
-    for path in paths:
-        if not path.endswith(_CODE_SUFFIXES) or path in data.generated:
-            continue
-        if grpc.is_generated_stub(path):
-            continue
-        text = _read(view, path)
+    for path, facts in _code_files(data, view, paths, code):
         component = naming.file(path)
-        code.scan(path, component, text)
+        code.add(path, component, facts)
         owner = naming.deployable_of_file(path) or component
-        _address_links(path, text, component, deployables.get(owner), known, naming, links)
+        _address_links(path, facts, component, deployables.get(owner), known, naming, links)
     _grpc_links(code, known, naming, links)
     _topic_links(code, links)
     _event_links(code, links)

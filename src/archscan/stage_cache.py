@@ -1,0 +1,187 @@
+"""Per-file results of the later stages (data access, service links), keyed by content.
+
+A stage that scans every file (data access, service links) stores what it learned from
+each file under (stage, the stage's code fingerprint, the file's git blob id, its path),
+so a re-run after one commit scans only the files whose blob changed; the cross-file
+assembly after the scan always runs. The fingerprint covers archscan's version and the
+source of the modules that compute the results, so a change to a scanner invalidates
+its entries by itself (old ones are dropped on the next write).
+
+One SQLite file (``stages.sqlite``) in the cache directory, beside the parse cache.
+Bounded: at most ``KEPT`` entries per stage (the oldest stored go first). A cache that
+fails in any way (damaged, locked, another table shape, an entry that does not unpickle
+to the expected type) is a miss, never an error: a damaged file is deleted and rebuilt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+import sqlite3
+import time
+from collections.abc import Iterable, Mapping
+from contextlib import suppress
+from pathlib import Path
+from types import ModuleType
+from typing import Generic, TypeVar
+
+from archscan import __version__
+from archscan.cache import paused_gc
+
+FILE_NAME = "stages.sqlite"
+KEPT = 200_000  # per stage: a few large repositories' files
+_SCHEMA = "stages-v1"
+_CHUNK = 500  # keys per query (under SQLite's bound-parameter limit)
+
+V = TypeVar("V")
+
+
+def code_fingerprint(stage: str, *modules: ModuleType, extra: str = "") -> str:
+    """A digest of archscan's version and the source of ``modules`` (a package: all of
+    its ``.py`` files), plus ``extra`` (versions of libraries the results depend on)."""
+    digest = hashlib.sha256(f"{_SCHEMA}\0{stage}\0{__version__}\0{extra}".encode())
+    for module in modules:
+        path = Path(module.__file__ or "")
+        sources = sorted(path.parent.glob("*.py")) if path.name == "__init__.py" else [path]
+        for source in sources:
+            digest.update(source.name.encode() + b"\0")
+            with suppress(OSError):
+                digest.update(source.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _text(path: str) -> str:
+    """Undecodable file-name bytes (surrogates) cannot be SQLite text: their hex."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return "hex:" + path.encode("utf-8", "surrogateescape").hex()
+    return path
+
+
+class StageCache(Generic[V]):
+    """The entries of one stage: ``get_many`` and ``put_many`` by (path, blob id)."""
+
+    def __init__(
+        self, db: sqlite3.Connection, stage: str, fingerprint: str, kind: type[V], empty: V | None
+    ) -> None:
+        self._db: sqlite3.Connection | None = db
+        self._stage = stage
+        self._fingerprint = fingerprint
+        self._kind = kind  # what an entry must unpickle to (else it is a miss)
+        # What most files yield (nothing): stored as an empty value, not unpickled (two
+        # thirds of a Django repository's entries). Callers only read the values.
+        self._empty = empty
+
+    def _key(self, path: str, blob: str) -> str:
+        return f"{self._fingerprint}:{blob}:{_text(path)}"
+
+    def get_many(self, files: Iterable[tuple[str, str]]) -> dict[str, V]:
+        """path -> stored value, for the (path, blob id) pairs that have one."""
+        by_key = {self._key(path, blob): path for path, blob in files if blob}
+        keys = list(by_key)
+        found: dict[str, V] = {}
+        try:
+            with paused_gc():
+                for start in range(0, len(keys), _CHUNK):
+                    found.update(self._chunk(keys[start : start + _CHUNK], by_key))
+        except sqlite3.Error:
+            return {}
+        return found
+
+    def _chunk(self, keys: list[str], by_key: dict[str, str]) -> dict[str, V]:
+        if self._db is None:
+            return {}
+        marks = ",".join("?" * len(keys))
+        rows = self._db.execute(
+            f"SELECT key, value FROM entries WHERE stage=? AND key IN ({marks})",
+            [self._stage, *keys],
+        )
+        found: dict[str, V] = {}
+        for key, value in rows:
+            if not value and self._empty is not None:
+                found[by_key[key]] = self._empty
+                continue
+            try:
+                item = pickle.loads(value)
+            except Exception:  # noqa: BLE001 - a damaged entry is a miss
+                continue
+            if isinstance(item, self._kind):
+                found[by_key[key]] = item
+        return found
+
+    def put_many(self, items: Mapping[str, tuple[str, V]]) -> None:
+        """Store path -> (blob id, value); drop other code versions' entries and the
+        oldest beyond ``KEPT``. A failing write is only a lost entry."""
+        if self._db is None or not items:
+            return
+        now = time.time()
+        rows = [
+            (self._stage, self._key(path, blob), self._encode(value), now)
+            for path, (blob, value) in items.items()
+            if blob
+        ]
+        with suppress(sqlite3.Error), self._db:
+            self._db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?)", rows)
+            self._db.execute(
+                "DELETE FROM entries WHERE stage=? AND substr(key, 1, ?) != ?",
+                (self._stage, len(self._fingerprint) + 1, self._fingerprint + ":"),
+            )
+            self._db.execute(
+                "DELETE FROM entries WHERE stage=? AND key IN (SELECT key FROM entries"
+                " WHERE stage=? ORDER BY stored DESC LIMIT -1 OFFSET ?)",
+                (self._stage, self._stage, KEPT),
+            )
+
+    def _encode(self, value: V) -> bytes:
+        if self._empty is not None and value == self._empty:
+            return b""
+        return pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+
+    def close(self) -> None:
+        if self._db is not None:
+            with suppress(sqlite3.Error):
+                self._db.close()
+            self._db = None
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    """Open the store and prove it usable: readable header, the expected table shape."""
+    db = sqlite3.connect(str(path), timeout=30)
+    try:
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS entries (stage TEXT, key TEXT, value BLOB, stored REAL,"
+            " PRIMARY KEY (stage, key)) WITHOUT ROWID"
+        )
+        columns = [row[1] for row in db.execute("PRAGMA table_info(entries)")]
+        if columns != ["stage", "key", "value", "stored"]:
+            raise sqlite3.DatabaseError(f"unexpected table shape {columns}")
+        db.execute("SELECT stage, key, value, stored FROM entries LIMIT 1").fetchall()
+    except sqlite3.Error:
+        db.close()
+        raise
+    return db
+
+
+def open_stage_cache(
+    directory: Path | None, stage: str, fingerprint: str, kind: type[V], empty: V | None = None
+) -> StageCache[V] | None:
+    """The stage's entries in ``directory``, or None (no directory, or a file that cannot
+    be used even after deleting it: the stage scans every file, nothing is stored)."""
+    if directory is None:
+        return None
+    path = directory / FILE_NAME
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        return StageCache(_connect(path), stage, fingerprint, kind, empty)
+    except sqlite3.DatabaseError:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            with suppress(OSError):
+                Path(f"{path}{suffix}").unlink()
+    except (OSError, sqlite3.Error):
+        return None
+    try:
+        return StageCache(_connect(path), stage, fingerprint, kind, empty)
+    except (OSError, sqlite3.Error):
+        return None

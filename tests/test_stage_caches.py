@@ -1,0 +1,181 @@
+"""Per-file caches of data access and service links, and the resolution cache's key:
+a cached re-run gives the uncached result; changed files (and files whose scan read a
+changed cross-file fact) are recomputed; a damaged cache is a miss."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from archscan.config import Config
+from archscan.pipeline import RunOptions, run
+from archscan.records import Analysis
+from archscan.report.json_report import dumps
+from archscan.resolution_cache import FILE_NAME as RESOLUTIONS
+from archscan.resolution_cache import resolution_key
+from archscan.stage_cache import FILE_NAME as STAGES
+
+_COMPOSE = """services:
+  web:
+    build: ./web
+  orders:
+    build: ./orders
+"""
+_MAPPER = """<?xml version="1.0" encoding="UTF-8"?>
+<mapper namespace="org.shop.OrderMapper">
+  <select id="all">SELECT * FROM ORDERS</select>
+</mapper>
+"""
+_FILES = {
+    "docker-compose.yml": _COMPOSE,
+    "web/app.py": 'import requests\n\ndef go():\n    return requests.get("http://orders:8080/x")\n',
+    "orders/models.py": "from django.db import models\n\nclass Invoice(models.Model):\n    pass\n",
+    "orders/dao.py": 'def f(c):\n    c.execute("UPDATE orders_invoice SET paid = 1")\n',
+    "shop/ShopContext.cs": "public class ShopContext : DbContext {\n"
+    "  public DbSet<Order> Orders { get; set; }\n}\n",
+    "shop/OrderService.cs": "class OrderService {\n  ShopContext _db;\n"
+    "  void Place(Order o) { _db.Orders.Add(o); }\n"
+    "  int Count() => _db.Baskets.Count();\n}\n",
+    "src/main/resources/org/shop/OrderMapper.xml": _MAPPER,
+}
+
+
+def _options(cache: Path) -> RunOptions:
+    return RunOptions(cache_dir=cache, jobs=1, history=False)
+
+
+def _cached(root: Path, cache: Path) -> Analysis:
+    return run(root, Config(), _options(cache))
+
+
+def _uncached(root: Path) -> Analysis:
+    return run(root, Config(), RunOptions(use_cache=False, jobs=1, history=False))
+
+
+def _entries(cache: Path) -> dict[str, int]:
+    with sqlite3.connect(cache / STAGES) as db:
+        return dict(db.execute("SELECT stage, COUNT(*) FROM entries GROUP BY stage").fetchall())
+
+
+def _build(make_repo: Any) -> Any:
+    repo = make_repo()
+    for path, text in _FILES.items():
+        repo.write(path, text)
+    repo.commit()
+    return repo
+
+
+def _tables(analysis: Analysis) -> dict[str, Any]:
+    return {t.name: t for t in analysis.data_access.tables}
+
+
+def test_a_cached_re_run_is_the_uncached_result(make_repo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    repo = _build(make_repo)
+    cache = tmp_path / "cache"
+    first = _cached(repo.root, cache)
+    assert _entries(cache) == {"data-access": 6, "service-links": 5}
+    again = _cached(repo.root, cache)
+    assert dumps(again) == dumps(first) == dumps(_uncached(repo.root))
+    assert _tables(first)["orders_invoice"].writers == ("orders/dao.py",)
+    assert "src/main/resources/org/shop/OrderMapper.xml" in _tables(first)["orders"].readers
+    assert "baskets" not in _tables(first)  # OrderService.cs names a set nobody declares
+    assert [(link.source, link.target) for link in first.service_links.links] == [("web", "orders")]
+
+
+def test_changed_files_and_what_they_feed_are_recomputed(make_repo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    repo = _build(make_repo)
+    cache = tmp_path / "cache"
+    _cached(repo.root, cache)
+    # the context declares a new set: the unchanged OrderService.cs now writes baskets
+    repo.write(
+        "shop/ShopContext.cs",
+        "public class ShopContext : DbContext {\n  public DbSet<Order> Orders { get; set; }\n"
+        "  public DbSet<Basket> Baskets { get; set; }\n}\n",
+    )
+    repo.write("web/app.py", "def go():\n    return None\n")  # the HTTP call is gone
+    repo.write("orders/dao.py", 'def f(c):\n    c.execute("DELETE FROM orders_invoice")\n')
+    # the mapper's interface appears: the unchanged mapper XML now names it too
+    repo.write("src/main/java/org/shop/OrderMapper.java", "public interface OrderMapper {}\n")
+    repo.commit("edit")
+    edited = _cached(repo.root, cache)
+    assert dumps(edited) == dumps(_uncached(repo.root))
+    tables = _tables(edited)
+    assert "shop/OrderService.cs" in tables["baskets"].readers
+    assert tables["orders_invoice"].writers == ("orders/dao.py",)
+    assert "src/main/java/org/shop/OrderMapper.java" in tables["orders"].readers
+    assert edited.service_links.links == ()
+
+
+def test_a_damaged_stage_cache_is_a_miss(make_repo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    repo = _build(make_repo)
+    cache = tmp_path / "cache"
+    expected = dumps(_uncached(repo.root))
+    _cached(repo.root, cache)
+    with sqlite3.connect(cache / STAGES) as db:  # entries that do not unpickle
+        db.execute("UPDATE entries SET value = x'80ff00'")
+    assert dumps(_cached(repo.root, cache)) == expected
+    for suffix in ("-wal", "-shm"):
+        Path(f"{cache / STAGES}{suffix}").unlink(missing_ok=True)
+    (cache / STAGES).write_bytes(b"this is not a database" * 100)  # a damaged file
+    assert dumps(_cached(repo.root, cache)) == expected
+    assert _entries(cache) == {"data-access": 6, "service-links": 5}  # rebuilt
+
+
+def test_resolution_is_reused_across_edits_resolvers_do_not_read(make_repo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    repo = make_repo()
+    repo.write("pkg/__init__.py", "")
+    repo.write("pkg/a.py", "import pkg.b\n\n\ndef f():\n    return 1\n")
+    repo.write("pkg/b.py", "x = 1\n")
+    repo.commit("start")
+
+    def key(root: Path) -> str:
+        analysis = _uncached(root)
+        return resolution_key(analysis.files, analysis.skipped, _settings(), "", analysis.facts)
+
+    before = key(repo.root)
+    # a function body grows: new blob, SLOC and complexity, the same imports
+    repo.write("pkg/a.py", "import pkg.b\n\n\ndef f():\n    if pkg.b.x:\n        return 2\n")
+    assert key(repo.root) == before
+    repo.write("pkg/a.py", "import pkg.b\nimport pkg\n\n\ndef f():\n    return 1\n")
+    assert key(repo.root) != before  # a new import: resolved again
+
+
+def _settings() -> Any:
+    from archscan.languages.base import ResolverSettings
+
+    return ResolverSettings()
+
+
+def test_a_changed_file_the_resolver_read_is_a_miss(make_repo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    repo = make_repo()
+    initializer = "config/initializers/inflections.rb"
+    inflections = "Inflector.inflections(:en) do |inflect|\n  inflect.acronym '{}'\nend\n"
+    repo.write(initializer, inflections.format("API"))
+    repo.write("app/controllers/api/users_controller.rb", "module API\n  class X; end\nend\n")
+    repo.commit()
+    cache = tmp_path / "cache"
+    controller = "app/controllers/api/users_controller.rb"
+    assert _cached(repo.root, cache).resolution.modules[controller] == "API::UsersController"
+    # the same facts (a string literal changed), another acronym: the stored result is stale
+    repo.write(initializer, inflections.format("APX"))
+    edited = _cached(repo.root, cache)
+    assert edited.resolution.modules[controller] == "Api::UsersController"
+    assert dumps(edited) == dumps(_uncached(repo.root))
+    assert (cache / RESOLUTIONS).exists()
+
+
+def test_compiled_templates_render_the_same_bytes(tmp_path: Path) -> None:
+    from archscan.report.registry import REPORTERS, RenderOptions
+    from report_support import fixed_document
+
+    cache = tmp_path / "cache"
+    for name in ("md", "html"):
+        reporter = REPORTERS[name]
+        expected = reporter.render(fixed_document(), RenderOptions())
+        compiled = reporter.render(fixed_document(), RenderOptions(cache_dir=cache))
+        (stored,) = (cache / "templates" / name).iterdir()
+        assert reporter.render(fixed_document(), RenderOptions(cache_dir=cache)) == expected
+        assert compiled == expected
+        stored.write_bytes(b"damaged")  # a damaged entry: compiled again
+        assert reporter.render(fixed_document(), RenderOptions(cache_dir=cache)) == expected
