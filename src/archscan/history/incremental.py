@@ -95,12 +95,14 @@ class CachedReader:
         reader: ChunkReader,
         lost: list[str],
         parse: Callable[[bytes], Any],
+        pack: bool = True,
     ) -> list[Any]:
         """Parsed records aligned with ``ids`` (None where git had none). The previous
         run's pack covers the commits it saw; the rest come from stored rows, then git.
         Commits in ``lost`` (degraded or unreadable) are never stored, so that a later
-        run tries them again."""
-        start, packed, stale = self._get_pack(table, shape, ids)
+        run tries them again. ``pack=False``: a few new commits (a saved state covers
+        the rest), read from rows or git and stored as rows only, the packs left alone."""
+        start, packed, stale = self._get_pack(table, shape, ids) if pack else (0, [], set())
         end = start + len(packed)
         self.advance(len(packed) - len(stale))
         again = [commit for commit in ids[start:end] if commit in stale]
@@ -126,7 +128,7 @@ class CachedReader:
             for i, c in enumerate(ids[start:end])
         ]
         entries += [parse(found[c]) if c in found else None for c in ids[end:]]
-        if len(packed) != len(ids):
+        if pack and len(packed) != len(ids):
             # degraded or unreadable commits are marked stale: read again next run
             self._put_pack(table, shape, ids, entries, set(lost))
         return entries
@@ -188,6 +190,31 @@ class CachedReader:
             except OSError:
                 continue
 
+    def get_states(self, key: str) -> list[tuple[str, bytes]]:
+        if self.store is None:
+            return []
+        try:
+            return self.store.get_states(key)
+        except sqlite3.DatabaseError as exc:
+            self._give_up(f"unreadable ({exc})")
+            return []
+
+    def touch_state(self, key: str, tip: str) -> None:
+        self._write(lambda store: store.touch_state(key, tip))
+
+    def put_state(self, key: str, tip: str, state: bytes) -> None:
+        self._write(lambda store: store.put_state(key, tip, state))
+
+    def _write(self, action: Callable[[HistoryStore], None]) -> None:
+        if self.store is None:
+            return
+        try:
+            action(self.store)
+        except sqlite3.OperationalError as exc:
+            self.problem = self.problem or f"not updated ({exc})"
+        except sqlite3.DatabaseError as exc:
+            self._give_up(f"unreadable ({exc})")
+
     def close(self) -> None:
         if self.store is not None:
             self.store.close()
@@ -225,12 +252,27 @@ def line_entry(record: bytes) -> LineEntry:
 
 
 def read_names(
-    cached: CachedReader, shape: str, ids: Sequence[str], query: LogQuery, degraded: list[str]
+    cached: CachedReader,
+    shape: str,
+    ids: Sequence[str],
+    query: LogQuery,
+    degraded: list[str],
+    pack: bool = True,
 ) -> list[NameEntry | None]:
-    return cached.read("names", shape, ids, query, name_records, degraded, name_entry)
+    return cached.read("names", shape, ids, query, name_records, degraded, name_entry, pack)
 
 
 def read_lines(
-    cached: CachedReader, shape: str, ids: Sequence[str], query: LogQuery, failed: list[str]
+    cached: CachedReader,
+    shape: str,
+    ids: Sequence[str],
+    query: LogQuery,
+    failed: list[str],
+    pack: bool = True,
 ) -> list[LineEntry | None]:
-    return cached.read("lines", shape, ids, query, numstat_records, failed, line_entry)
+    return cached.read("lines", shape, ids, query, numstat_records, failed, line_entry, pack)
+
+
+def renames_in(entry: NameEntry) -> bool:
+    """True when the commit renamed (or copied) a file: older names would resolve anew."""
+    return any(status in ("R", "C") for _path, status, _old in entry[5])

@@ -29,7 +29,15 @@ def bot_matcher(patterns: Sequence[str]) -> Callable[[str, str], bool]:
     if not patterns:
         return lambda name, email: False
     match = name_matcher(patterns, ignore_case=True)
-    return lambda name, email: match(name) or match(email)
+    verdicts: dict[tuple[str, str], bool] = {}  # a few hundred authors, 20,000 commits
+
+    def is_bot(name: str, email: str) -> bool:
+        found = verdicts.get((name, email))
+        if found is None:
+            found = verdicts[name, email] = bool(match(name) or match(email))
+        return found
+
+    return is_bot
 
 
 class Renames:
@@ -82,6 +90,17 @@ class CouplingCounts:
     soc: Counter[str] = field(default_factory=Counter)
     capped: int = 0  # changesets left out of the pairs by the budget
     _pending: list[list[str]] = field(default_factory=list)
+
+    @property
+    def pending(self) -> list[list[str]]:
+        """The changesets :meth:`finish` will pair, newest first (what a saved state keeps)."""
+        return self._pending
+
+    def merge_older(self, older: CouplingCounts) -> None:
+        """Append the counts of older commits (before :meth:`finish` of either)."""
+        self.revisions.update(older.revisions)
+        self.soc.update(older.soc)
+        self._pending += older.pending
 
     def add(self, files: Iterable[str]) -> None:
         members = sorted(set(files))  # pairs (a, b) with a < b
@@ -153,6 +172,7 @@ class Aggregator:
     bot_commits: int = 0
     first: int | None = None
     last: int | None = None
+    seen: set[str] = field(default_factory=set)  # every resolved name, reported or not
 
     def _current_names(self, commit: CommitInfo, index: int) -> list[str]:
         resolve = self.renames.resolve
@@ -176,6 +196,7 @@ class Aggregator:
         index = len(self.commit_authors)
         self.index_of[commit.id] = index
         names = self._current_names(commit, index)
+        self.seen.update(names)
         if self.is_bot(commit.author, commit.email):
             self.commit_authors.append(None)
             self.bot_commits += 1
@@ -206,12 +227,46 @@ class Aggregator:
         for key in self._changeset_keys(commit):
             self.changesets.setdefault(key, set()).update(kept)
 
+    def merge_older(self, older: Aggregator) -> None:
+        """Append the aggregate of the history below this one's commits (commit
+        changesets only). Exact when none of this one's commits renamed a file: the older
+        history then resolves its names as it did alone (index_of and rename_events stay
+        this one's: the line pass of the older commits is already in ``older``)."""
+        for name, stats in older.files.items():
+            mine = self.files.get(name)
+            if mine is None:
+                self.files[name] = stats
+                continue
+            mine.revisions += stats.revisions
+            mine.first, mine.last = min(mine.first, stats.first), max(mine.last, stats.last)
+            mine.added += stats.added
+            mine.deleted += stats.deleted
+            for own, other in (
+                (mine.commits_by, stats.commits_by),
+                (mine.added_by, stats.added_by),
+                (mine.deleted_by, stats.deleted_by),
+            ):
+                own.update(other)
+        for author, stamp in older.author_last.items():
+            self.author_last[author] = max(self.author_last.get(author, stamp), stamp)
+        self.raw += older.raw
+        self.coupling.merge_older(older.coupling)
+        self.commits += older.commits
+        self.bot_commits += older.bot_commits
+        self.first = _pick(self.first, older.first, min)
+        self.last = _pick(self.last, older.last, max)
+        self.seen |= older.seen
+
     def finish(self) -> None:
         """Feed the accumulated author-day / window / ticket changesets to coupling."""
         for key in sorted(self.changesets, key=repr):
             self.coupling.add(self.changesets[key])
         self.changesets.clear()
         self.coupling.finish()
+
+
+def _pick(a: int | None, b: int | None, pick: Callable[[int, int], int]) -> int | None:
+    return b if a is None else a if b is None else pick(a, b)
 
 
 @dataclass

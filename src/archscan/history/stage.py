@@ -17,7 +17,7 @@ from typing import Protocol
 
 from archscan import gitio
 from archscan.config import HistoryConfig
-from archscan.history import incremental, metrics
+from archscan.history import incremental, metrics, state
 from archscan.history.native import (
     PAIR_BUDGET,
     Aggregator,
@@ -31,6 +31,8 @@ from archscan.history.reader import (
     LogQuery,
     commit_ids,
     line_changes,
+    name_records,
+    numstat_records,
     stream_commits,
     stream_commits_parallel,
 )
@@ -286,6 +288,11 @@ def _replay(
     warnings: list[AnalysisWarning],
 ) -> Aggregator | None:
     shape = incremental.shapes(data.root, query, line_query)
+    key = _state_key(data, shape)
+    if key is not None:
+        merged = _from_state(data, cached, key, shape, ids, (query, line_query), warnings)
+        if merged is not None:
+            return merged
     degraded: list[str] = []
     try:
         names = incremental.read_names(cached, shape.names, ids, query, degraded)
@@ -297,17 +304,121 @@ def _replay(
     for entry in names:
         if entry is not None:
             aggregator.add(incremental.commit_of(entry))
-    aggregator.finish()
     del names
+    failed: list[str] = []
     if data.config.line_counts:
-        failed: list[str] = []
         lines = incremental.read_lines(cached, shape.lines, ids, line_query, failed)
-        replay = LineAggregator(aggregator)
-        for line in lines:
-            if line is not None:
-                replay.add(line[0], line[1])
+        _add_lines(aggregator, lines)
         _warn_failed(failed, warnings)
+    if key is not None and ids:
+        # the state is the aggregate before the pairs are counted: the next run adds to it
+        cached.put_state(key, ids[0], state.dump(aggregator, ids, data.paths, degraded, failed))
+    aggregator.finish()
     return aggregator
+
+
+def _add_lines(aggregator: Aggregator, lines: Sequence[incremental.LineEntry | None]) -> None:
+    replay = LineAggregator(aggregator)
+    for line in lines:
+        if line is not None:
+            replay.add(line[0], line[1])
+
+
+def _state_key(data: HistoryInput, shape: incremental.Shapes) -> str | None:
+    """What a saved state must have been made with: the record shapes and the history
+    settings (the branch aside: it is pinned to a commit id, which the ids check covers).
+    None when coupling is not by commit (changesets merge across commits: no state)."""
+    if data.config.coupling_by != "commit":
+        return None
+    settings = repr(replace(data.config, branch=""))
+    return state.state_key(shape.names, shape.lines, settings)
+
+
+def _from_state(
+    data: HistoryInput,
+    cached: incremental.CachedReader,
+    key: str,
+    shape: incremental.Shapes,
+    ids: list[str],
+    queries: tuple[LogQuery, LogQuery],
+    warnings: list[AnalysisWarning],
+) -> Aggregator | None:
+    """A saved state with the new commits merged in: the replay's aggregate, without
+    the replay. None (replay) when no state covers this history and these paths, when a
+    new commit renamed a file, or when an unreadable commit can now be read."""
+    present = set(ids)
+    for tip, blob in cached.get_states(key):
+        if tip not in present:
+            continue
+        saved = state.load(blob, _new_aggregator(data))
+        new = saved.covers(ids) if saved is not None else None
+        if saved is None or new is None or not saved.fits(data.paths):
+            continue
+        if not _still_unreadable(data, saved, queries):
+            return None
+        front = _newer(data, cached, shape, ids[:new], queries)
+        if front is None:
+            return None
+        front.merge_older(saved.aggregate)
+        if new:
+            blob = state.dump(front, ids, data.paths, saved.degraded, saved.failed)
+            cached.put_state(key, ids[0], blob)
+        else:
+            cached.touch_state(key, tip)
+        if data.progress is not None:
+            data.progress.advance(len(ids) * (2 if data.config.line_counts else 1))
+        _warn_degraded(list(saved.degraded), warnings)
+        _warn_failed(list(saved.failed), warnings)
+        front.finish()
+        return front
+    return None
+
+
+def _still_unreadable(
+    data: HistoryInput, saved: state.SavedState, queries: tuple[LogQuery, LogQuery]
+) -> bool:
+    """True when the commits the state could not read fully still cannot be (a replay
+    reads them again every run too, and would count them now)."""
+    query, line_query = queries
+    degraded: list[str] = []
+    failed: list[str] = []
+    try:
+        if saved.degraded:
+            name_records(data.root, saved.degraded, query, degraded)
+        if saved.failed and data.config.line_counts:
+            numstat_records(data.root, saved.failed, line_query, failed)
+    except HistoryReadError:
+        return False
+    return sorted(degraded) == list(saved.degraded) and sorted(failed) == list(saved.failed)
+
+
+def _newer(
+    data: HistoryInput,
+    cached: incremental.CachedReader,
+    shape: incremental.Shapes,
+    ids: list[str],
+    queries: tuple[LogQuery, LogQuery],
+) -> Aggregator | None:
+    """The aggregate of the commits newer than a state (None: one renamed a file or could
+    not be read fully, so the older history must be replayed)."""
+    query, line_query = queries
+    lost: list[str] = []
+    try:
+        names = incremental.read_names(cached, shape.names, ids, query, lost, pack=False)
+    except HistoryReadError:
+        return None
+    if lost or any(entry is not None and incremental.renames_in(entry) for entry in names):
+        return None
+    front = _new_aggregator(data)
+    for entry in names:
+        if entry is not None:
+            front.add(incremental.commit_of(entry))
+    if data.config.line_counts:
+        lines = incremental.read_lines(cached, shape.lines, ids, line_query, lost, pack=False)
+        if lost:
+            return None
+        _add_lines(front, lines)
+    return front
 
 
 def _preconditions(data: HistoryInput, warnings: list[AnalysisWarning]) -> date | None:

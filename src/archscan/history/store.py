@@ -35,6 +35,7 @@ DEFAULT_MAX_BYTES = 512 * 1024 * 1024
 _BATCH = 900  # ids per query: below SQLite's oldest variable limit (999)
 TABLES = ("names", "lines")  # the name pass and the line pass
 PACKS_KEPT = 2  # whole-run packs per (table, shape): the last runs, e.g. two branches
+_ALL = (*TABLES, "packs", "states")  # every table with a ``used`` day
 
 
 def _today() -> int:
@@ -81,6 +82,12 @@ class HistoryStore:
             db.execute(
                 "CREATE TABLE IF NOT EXISTS packs (kind TEXT, shape TEXT, tip TEXT,"
                 " count INTEGER, pack BLOB, used INTEGER, PRIMARY KEY (kind, shape, tip))"
+            )
+            # A state: one run's aggregate (history/state.py), so that a re-run after a
+            # few new commits merges them in instead of replaying every record.
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS states (key TEXT, tip TEXT, state BLOB,"
+                " used INTEGER, PRIMARY KEY (key, tip))"
             )
 
     def _transaction(self) -> _Transaction:
@@ -176,6 +183,30 @@ class HistoryStore:
             )
         self.evict()
 
+    def get_states(self, key: str) -> list[tuple[str, bytes]]:
+        """(tip, state) of the states stored under ``key``, most recently used first."""
+        rows = self._db.execute(
+            "SELECT tip, state FROM states WHERE key=? ORDER BY used DESC, rowid DESC", (key,)
+        ).fetchall()
+        return [(tip, bytes(state)) for tip, state in rows]
+
+    def touch_state(self, key: str, tip: str) -> None:
+        with self._transaction():
+            self._db.execute("UPDATE states SET used=? WHERE key=? AND tip=?", (_today(), key, tip))
+
+    def put_state(self, key: str, tip: str, state: bytes) -> None:
+        """Store a state; only the newest PACKS_KEPT per key stay."""
+        with self._transaction():
+            self._db.execute(
+                "INSERT OR REPLACE INTO states VALUES (?, ?, ?, ?)", (key, tip, state, _today())
+            )
+            self._db.execute(
+                "DELETE FROM states WHERE key=? AND tip NOT IN (SELECT tip FROM states"
+                " WHERE key=? ORDER BY used DESC, rowid DESC LIMIT ?)",
+                (key, key, PACKS_KEPT),
+            )
+        self.evict()
+
     def size(self) -> int:
         pages = self._db.execute("PRAGMA page_count").fetchone()[0]
         free = self._db.execute("PRAGMA freelist_count").fetchone()[0]
@@ -188,7 +219,7 @@ class HistoryStore:
         stay: they are this run's)."""
         cutoff = _today() - MAX_AGE_DAYS
         with self._transaction():
-            for table in (*TABLES, "packs"):
+            for table in _ALL:
                 self._db.execute(f"DELETE FROM {table} WHERE used < ?", (cutoff,))
         while self.size() > self.max_bytes * 3 // 4 and self._drop_oldest_day():
             pass
@@ -196,7 +227,7 @@ class HistoryStore:
     def _drop_oldest_day(self) -> bool:
         oldest = [
             row[0]
-            for table in (*TABLES, "packs")
+            for table in _ALL
             for row in self._db.execute(f"SELECT MIN(used) FROM {table}")
             if row[0] is not None
         ]
@@ -204,7 +235,7 @@ class HistoryStore:
             return False  # what this run uses stays, even past the bound
         day = min(oldest)
         with self._transaction():
-            for table in (*TABLES, "packs"):
+            for table in _ALL:
                 self._db.execute(f"DELETE FROM {table} WHERE used <= ?", (day,))
         return True
 
