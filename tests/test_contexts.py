@@ -444,3 +444,12 @@ def test_a_signal_weighs_by_the_files_it_ties() -> None:
     assert fused[("a", "b")] == pytest.approx(2.0)
     assert sum(fused[p] for p in many) == pytest.approx(100.0)
     assert parts[("a", "b")] == {"package": pytest.approx(2.0)}
+
+
+def test_leiden_runs_side_by_side_give_the_same_contexts(make_repo) -> None:  # type: ignore[no-untyped-def]
+    repo = _shop(make_repo)
+    one, two = (
+        run(repo.root, Config(), RunOptions(use_cache=False, jobs=jobs)).contexts for jobs in (1, 2)
+    )
+    assert one is not None and two is not None and one.contexts
+    assert one == two

@@ -366,6 +366,7 @@ def run(
                 data_access=data_access,
                 root=root,
                 requested=options.contexts,
+                jobs=jobs,
                 decompositions=options.decompositions,
                 ground_truths=options.ground_truths,
                 cross_scores=options.cross_scores,

@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import graspologic_native as gn
@@ -108,17 +109,36 @@ def modularity(weights: Weights, labels: Partition) -> float:
     return sum(inside[c] / total - (degree[c] / (2 * total)) ** 2 for c in degree)
 
 
-def sweep(weights: Weights, resolutions: Sequence[float], seeds: int, seed: int) -> Clustering:
+def _runs(graph: _Graph, tasks: Sequence[tuple[float, int]], jobs: int) -> list[Run]:
+    """One Leiden run per (resolution, seed), in the order given. graspologic-native
+    releases the GIL, so threads run them side by side; each run is seeded and alone on
+    its graph, so the results are those of running them one by one."""
+
+    def run(task: tuple[float, int]) -> Run:
+        return leiden(graph, *task)
+
+    if jobs <= 1 or len(tasks) < 2:
+        return [run(task) for task in tasks]
+    with ThreadPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
+        return list(pool.map(run, tasks))
+
+
+def sweep(
+    weights: Weights, resolutions: Sequence[float], seeds: int, seed: int, jobs: int = 1
+) -> Clustering:
     """Every resolution, ``seeds`` runs each; per resolution the best run by its own
     quality; of those, the partition with the highest standard modularity (resolution 1),
     ties to the resolution nearest 1. The sweep is a multi-start that lets the method pick
     the number of contexts, and its runs measure how stable each context is."""
     edges = _edges(weights)
     graph = _graph(edges)
+    per = _seeds(edges, seeds)
+    tasks = [(resolution, seed + i) for resolution in resolutions for i in range(per)]
+    done = _runs(graph, tasks, jobs)
     runs: list[Run] = []
     best: list[tuple[float, float, Run]] = []
-    for resolution in resolutions:
-        batch = [leiden(graph, resolution, seed + i) for i in range(_seeds(edges, seeds))]
+    for index, resolution in enumerate(resolutions):
+        batch = done[index * per : (index + 1) * per]
         runs.extend(batch)
         top = max(batch, key=lambda r: (r.quality, -r.seed))
         score = round(modularity(weights, top.labels), 9)
@@ -127,7 +147,7 @@ def sweep(weights: Weights, resolutions: Sequence[float], seeds: int, seed: int)
     return Clustering(chosen.labels, chosen.resolution, tuple(runs))
 
 
-def for_count(weights: Weights, count: int, seeds: int, seed: int) -> Clustering:
+def for_count(weights: Weights, count: int, seeds: int, seed: int, jobs: int = 1) -> Clustering:
     """Bisect the resolution (log scale) until the best run has ``count`` communities or
     the nearest above it; the caller merges down to exactly ``count``."""
     edges = _edges(weights)
@@ -137,7 +157,7 @@ def for_count(weights: Weights, count: int, seeds: int, seed: int) -> Clustering
     chosen: Run | None = None
     for _ in range(16):
         resolution = math.exp((low + high) / 2)
-        batch = [leiden(graph, resolution, seed + i) for i in range(_seeds(edges, seeds))]
+        batch = _runs(graph, [(resolution, seed + i) for i in range(_seeds(edges, seeds))], jobs)
         runs.extend(batch)
         top = max(batch, key=lambda r: (r.quality, -r.seed))
         found = len(set(top.labels.values()))

@@ -48,6 +48,7 @@ class ContextsInput:
     decompositions: tuple[Decomposition, ...] = ()  # user decompositions, scored beside ours
     ground_truths: tuple[Decomposition, ...] = ()
     cross_scores: bool = False  # also score the decompositions against each other (compare)
+    jobs: int = 1  # Leiden runs side by side (threads; the results do not depend on it)
 
 
 def _warning(kind: str, message: str) -> AnalysisWarning:
@@ -144,9 +145,11 @@ def _cluster(
     if inner:
         if data.requested:
             wanted = max(1, data.requested - reserved)
-            clustering = cluster.for_count(inner, wanted, config.seeds, config.seed)
+            clustering = cluster.for_count(inner, wanted, config.seeds, config.seed, data.jobs)
         else:
-            clustering = cluster.sweep(inner, config.resolutions, config.seeds, config.seed)
+            clustering = cluster.sweep(
+                inner, config.resolutions, config.seeds, config.seed, data.jobs
+            )
         labels = dict(clustering.labels)
     labels = _isolated([n for n in nodes if n not in labels], labels, layers)
     adjacency = cluster.strength(inner)
