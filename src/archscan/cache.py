@@ -19,8 +19,9 @@ from pathlib import Path
 
 import platformdirs
 
-from archscan import __version__
+from archscan import __version__, sqlite_store
 from archscan.records import AnalysisWarning, FileFacts
+from archscan.sqlite_store import Table
 
 _SCHEMA = "facts-v1"
 
@@ -83,7 +84,7 @@ class FactsCache:
         self.warnings: list[AnalysisWarning] = []
         self._db: sqlite3.Connection | None = None
         try:
-            self._db = _connect(self._path)
+            self._db = sqlite_store.connect(self._path, _TABLES)
         except sqlite3.DatabaseError as exc:
             self._rebuild(exc)
 
@@ -94,10 +95,8 @@ class FactsCache:
             self._db = None
         if self.warnings:  # rebuilt once already: this run goes on without a cache
             return
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            Path(f"{self._path}{suffix}").unlink(missing_ok=True)
         try:
-            self._db = _connect(self._path)
+            self._db = sqlite_store.reopen(self._path, _TABLES)
             message = f"parse cache {self._path} was unusable ({problem}): rebuilt"
         except sqlite3.DatabaseError as exc:
             message = f"parse cache {self._path} is unusable ({exc}): not cached"
@@ -153,17 +152,4 @@ class FactsCache:
             self._db.close()
 
 
-def _connect(path: Path) -> sqlite3.Connection:
-    """Open the store and prove it usable: readable header, the expected table shape."""
-    db = sqlite3.connect(str(path), timeout=30)
-    try:
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("CREATE TABLE IF NOT EXISTS facts (key TEXT PRIMARY KEY, value BLOB)")
-        columns = [row[1] for row in db.execute("PRAGMA table_info(facts)")]
-        if columns != ["key", "value"]:
-            raise sqlite3.DatabaseError(f"unexpected table shape {columns}")
-        db.execute("SELECT key, value FROM facts LIMIT 1").fetchall()
-    except sqlite3.DatabaseError:
-        db.close()
-        raise
-    return db
+_TABLES = (Table("facts", ("key", "value"), "(key TEXT PRIMARY KEY, value BLOB)"),)

@@ -42,7 +42,7 @@ from pathlib import Path
 from stat import S_IFMT, S_ISLNK, S_ISREG
 from typing import Any, NamedTuple
 
-from archscan import __version__, gitio
+from archscan import __version__, gitio, sqlite_store
 from archscan.cache import blob_id
 from archscan.config import Config
 from archscan.contexts.decomposition import Decomposition
@@ -50,6 +50,7 @@ from archscan.discover import SNIFF_BYTES, Listing, list_entries, unread_reasons
 from archscan.outputs import write_bytes_atomic
 from archscan.records import AnalysisWarning
 from archscan.resources import data_dir
+from archscan.sqlite_store import Table
 
 FILE_NAME = "runs.sqlite"
 SCHEMA = 1  # PRAGMA user_version: another number is another layout (dropped, not read)
@@ -383,9 +384,7 @@ class RunCache:
             self._db = None
         if self.warnings:
             return
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            with suppress(OSError):
-                Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+        sqlite_store.delete(self.path)
         try:
             self._db = _connect(self.path)
             self.warnings.append(f"run cache {self.path} was unusable ({problem}): rebuilt")
@@ -558,45 +557,41 @@ def _raw(path: str) -> bytes:
     return path.encode("utf-8", "surrogateescape")
 
 
-_PROBES = (
-    ("runs", "key, root, summary, names, bytes, used"),
-    ("outputs", "key, name"),
-    ("stats", "root, path, size, mtime_ns, ctime_ns, ino, dev, digest, hashed_ns"),
-    ("latest", "root, parts"),
+_TABLES = (
+    Table(
+        "runs",
+        ("key", "root", "summary", "names", "bytes", "used"),
+        "(key TEXT PRIMARY KEY, root BLOB, summary TEXT, names TEXT, bytes INTEGER, used REAL)",
+    ),
+    # the probe leaves out an output's bytes: they are megabytes
+    Table(
+        "outputs",
+        ("key", "name", "data"),
+        "(key TEXT, name TEXT, data BLOB, PRIMARY KEY (key, name))",
+        ("key", "name"),
+    ),
+    Table(
+        "stats",
+        ("root", "path", "size", "mtime_ns", "ctime_ns", "ino", "dev", "digest", "hashed_ns"),
+        "(root BLOB, path BLOB, size INTEGER, mtime_ns INTEGER, ctime_ns INTEGER, ino INTEGER,"
+        " dev INTEGER, digest TEXT, hashed_ns INTEGER, PRIMARY KEY (root, path)) WITHOUT ROWID",
+    ),
+    Table("latest", ("root", "parts"), "(root BLOB PRIMARY KEY, parts TEXT)"),
 )
 
 
 def _connect(path: Path) -> sqlite3.Connection:
-    """Open the store and prove it usable: readable header, this layout."""
+    """Open the store and prove it usable; a store of another layout version is emptied."""
     db = sqlite3.connect(str(path), timeout=10)
     try:
         version = db.execute("PRAGMA user_version").fetchone()[0]
         if version != SCHEMA:
-            for table in ("runs", "outputs", "stats", "latest"):
-                db.execute(f"DROP TABLE IF EXISTS {table}")
+            for table in _TABLES:
+                db.execute(f"DROP TABLE IF EXISTS {table.name}")
             db.execute(f"PRAGMA user_version={SCHEMA}")
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute(
-            "CREATE TABLE IF NOT EXISTS runs (key TEXT PRIMARY KEY, root BLOB, summary TEXT,"
-            " names TEXT, bytes INTEGER, used REAL)"
-        )
-        db.execute(
-            "CREATE TABLE IF NOT EXISTS outputs (key TEXT, name TEXT, data BLOB,"
-            " PRIMARY KEY (key, name))"
-        )
-        db.execute(
-            "CREATE TABLE IF NOT EXISTS stats (root BLOB, path BLOB, size INTEGER,"
-            " mtime_ns INTEGER, ctime_ns INTEGER, ino INTEGER, dev INTEGER, digest TEXT,"
-            " hashed_ns INTEGER, PRIMARY KEY (root, path)) WITHOUT ROWID"
-        )
-        db.execute("CREATE TABLE IF NOT EXISTS latest (root BLOB PRIMARY KEY, parts TEXT)")
-        # one row of each (the key columns: an output's bytes are megabytes)
-        for table, columns in _PROBES:
-            db.execute(f"SELECT {columns} FROM {table} LIMIT 1").fetchall()
-    except sqlite3.DatabaseError:
+    finally:
         db.close()
-        raise
-    return db
+    return sqlite_store.connect(path, _TABLES, timeout=10)
 
 
 def open_run_cache(directory: Path) -> RunCache | None:

@@ -25,8 +25,9 @@ from pathlib import Path
 from types import ModuleType
 from typing import Generic, TypeVar
 
-from archscan import __version__
+from archscan import __version__, sqlite_store
 from archscan.cache import paused_gc
+from archscan.sqlite_store import Table
 
 FILE_NAME = "stages.sqlite"
 KEPT = 200_000  # per stage: a few large repositories' files
@@ -145,23 +146,13 @@ class StageCache(Generic[V]):
             self._db = None
 
 
-def _connect(path: Path) -> sqlite3.Connection:
-    """Open the store and prove it usable: readable header, the expected table shape."""
-    db = sqlite3.connect(str(path), timeout=30)
-    try:
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute(
-            "CREATE TABLE IF NOT EXISTS entries (stage TEXT, key TEXT, value BLOB, stored REAL,"
-            " PRIMARY KEY (stage, key)) WITHOUT ROWID"
-        )
-        columns = [row[1] for row in db.execute("PRAGMA table_info(entries)")]
-        if columns != ["stage", "key", "value", "stored"]:
-            raise sqlite3.DatabaseError(f"unexpected table shape {columns}")
-        db.execute("SELECT stage, key, value, stored FROM entries LIMIT 1").fetchall()
-    except sqlite3.Error:
-        db.close()
-        raise
-    return db
+_TABLES = (
+    Table(
+        "entries",
+        ("stage", "key", "value", "stored"),
+        "(stage TEXT, key TEXT, value BLOB, stored REAL, PRIMARY KEY (stage, key)) WITHOUT ROWID",
+    ),
+)
 
 
 def open_stage_cache(
@@ -174,14 +165,12 @@ def open_stage_cache(
     path = directory / FILE_NAME
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        return StageCache(_connect(path), stage, fingerprint, kind, empty)
+        return StageCache(sqlite_store.connect(path, _TABLES), stage, fingerprint, kind, empty)
     except sqlite3.DatabaseError:
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            with suppress(OSError):
-                Path(f"{path}{suffix}").unlink()
+        pass  # damaged or another layout: built again below
     except (OSError, sqlite3.Error):
         return None
     try:
-        return StageCache(_connect(path), stage, fingerprint, kind, empty)
+        return StageCache(sqlite_store.reopen(path, _TABLES), stage, fingerprint, kind, empty)
     except (OSError, sqlite3.Error):
         return None
