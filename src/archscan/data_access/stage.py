@@ -11,9 +11,9 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import sqlglot
@@ -113,35 +113,39 @@ def _mapper_xml(path: str, source: str, scan: FileScan, paths: frozenset[str]) -
     namespace, statements = parsed
     tables, mapped = mybatis.mapper_tables(statements)
     scan.add_sql(path, tables)
+    types = _jvm_types(paths)
     for type_name, table in mapped:
-        found = _class_file(type_name, paths)
+        found = _class_file(type_name, types)
         if found:
             name = found.rpartition("/")[2].partition(".")[0]
             scan.entities.append(EntityDecl(name, table, found, "mybatis"))
     stem = namespace.replace(".", "/")
-    for candidate in sorted(paths):
-        if candidate.endswith((f"{stem}.java", f"{stem}.kt")) and (
-            candidate == f"{stem}.java" or candidate.endswith((f"/{stem}.java", f"/{stem}.kt"))
-        ):
+    simple = stem.rpartition("/")[2].lower()
+    for candidate in types.get(simple, ()):
+        if candidate == f"{stem}.java" or candidate.endswith((f"/{stem}.java", f"/{stem}.kt")):
             interface = SqlTables(reads=set(tables.reads), writes=set(tables.writes))
             scan.add_sql(candidate, interface)
 
 
-def _class_file(type_name: str, paths: frozenset[str]) -> str:
+@lru_cache(maxsize=4)
+def _jvm_types(paths: frozenset[str]) -> dict[str, tuple[str, ...]]:
+    """Java/Kotlin files by their lower-cased type name, sorted: built once per repository,
+    not once per mapper statement."""
+    found: dict[str, list[str]] = {}
+    for path in sorted(paths):
+        if path.endswith((".java", ".kt")):
+            found.setdefault(path.rpartition("/")[2].rpartition(".")[0].lower(), []).append(path)
+    return {name: tuple(files) for name, files in found.items()}
+
+
+def _class_file(type_name: str, types: Mapping[str, Sequence[str]]) -> str:
     """The Java/Kotlin file of a MyBatis type: a qualified name by its path, an alias (a
     simple name, any case, as ``typeAliasesPackage`` registers them) by the one file of
     that name; "" for built-in aliases (int, map) and names that are ambiguous or absent."""
+    stem = type_name.replace(".", "/")
+    found = types.get(stem.rpartition("/")[2].lower(), ())
     if "." in type_name:
-        stem = type_name.replace(".", "/")
-        found = [p for p in paths if p.endswith((f"/{stem}.java", f"/{stem}.kt"))]
-    else:
-        wanted = type_name.lower()
-        found = [
-            p
-            for p in paths
-            if p.endswith((".java", ".kt"))
-            and p.rpartition("/")[2].rpartition(".")[0].lower() == wanted
-        ]
+        found = [p for p in found if p.endswith((f"/{stem}.java", f"/{stem}.kt"))]
     return found[0] if len(found) == 1 else ""
 
 
