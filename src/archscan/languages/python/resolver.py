@@ -129,7 +129,9 @@ class PythonResolver:
         )
 
     def module_name(self, path: str) -> str:
-        return self._primary.get(path, ".".join(_module_parts(path)))
+        # not .get(path, default): the default would be built on every call
+        name = self._primary.get(path)
+        return ".".join(_module_parts(path)) if name is None else name
 
     # -- resolution ---------------------------------------------------------------
     def _absolute(self, path: str, item: Import) -> str | None:
@@ -137,7 +139,7 @@ class PythonResolver:
         if item.level == 0:
             return item.target
         parts = self.module_name(path).split(".")
-        is_package = posixpath.basename(path).startswith("__init__.")
+        is_package = path.rpartition("/")[2].startswith("__init__.")  # basename, cheaper
         keep = len(parts) - item.level + (1 if is_package else 0)
         if keep <= 0 or keep > len(parts):
             return None

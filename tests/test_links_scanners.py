@@ -1,0 +1,70 @@
+"""The code scanners of the service-links stage on texts: every spelling of an
+environment read and of a messaging system the prefilters must let through, line
+numbers of late matches, and texts they must still turn away."""
+
+from __future__ import annotations
+
+import pytest
+
+from archscan.links.addresses import env_reads, variables_read
+from archscan.links.messaging import messaging_facts
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'x = os.getenv("CART_ADDR")',
+        'addr := os.Getenv("CART_ADDR")',
+        'var a = Environment.GetEnvironmentVariable("CART_ADDR");',
+        'let a = env::var("CART_ADDR");',
+        "a = os.environ.get('CART_ADDR')",
+        "a = os.environ['CART_ADDR']",
+        'a = ENV.fetch("CART_ADDR")',
+        'a = ENV["CART_ADDR"]',
+        'a, ok := os.LookupEnv("CART_ADDR")',
+        'val a = getEnv("CART_ADDR")',
+        'String a = System.getenv ( "CART_ADDR" );',
+        "const a = process.env.CART_ADDR;",
+        "const a = process.env[ 'CART_ADDR' ];",
+        "const { CART_ADDR } = process.env;",
+    ],
+)
+def test_every_environment_read_spelling_is_found(text: str) -> None:
+    source = "// header\n\n" + text + "\n"
+    assert env_reads(source) == [("CART_ADDR", 3)]
+    assert env_reads(source, source.lower()) == [("CART_ADDR", 3)]
+
+
+def test_no_env_in_any_case_means_no_reads() -> None:
+    assert env_reads('x = read("CART_ADDR")\nopen_ENVELOPE = 1\n') == []
+    assert env_reads('x = getvar("CART_ADDR")\n') == []
+
+
+def test_first_read_wins_and_lines_count_across_many_matches() -> None:
+    filler = "".join(f'os.getenv("V{i}")\n' for i in range(300))
+    text = filler + 'const { LATE_ADDR, V0 } = process.env;\nos.getenv("V1")\n'
+    found = dict(env_reads(text))
+    assert found["V0"] == 1 and found["V299"] == 300
+    assert found["LATE_ADDR"] == 301  # after the env calls, in a second pass
+    assert len(found) == 301
+
+
+def test_variable_literals_keep_the_line_of_their_first_mention() -> None:
+    text = 'a = "ONE"\nb = os.getenv("TWO")\n' + 'c = "ONE"\n' * 50 + "d = 'THREE'\n"
+    assert variables_read(text) == [("ONE", 1), ("THREE", 53), ("TWO", 2)]
+    assert variables_read(text, text.lower()) == variables_read(text)
+
+
+@pytest.mark.parametrize("spelling", ["kafka", "Kafka", "KAFKA"])
+def test_messaging_systems_in_each_usual_spelling(spelling: str) -> None:
+    text = f'import {spelling}\n\nproducer.send("orders", b"x")\n'
+    facts = messaging_facts(text)
+    assert facts is not None and facts.systems == {"kafka"}
+    assert facts.producer and facts.names == {("orders", "producer"): 3}
+    assert messaging_facts(text, text.lower()) == facts
+
+
+def test_messaging_system_in_an_unusual_case_is_not_a_client() -> None:
+    # Only the usual spellings name a client library; mixed case is some other word.
+    assert messaging_facts('import kAfKa\nproducer.send("orders")\n') is None
+    assert messaging_facts('import os\nproducer.send("orders")\n') is None
