@@ -74,3 +74,18 @@ def test_parallel_parsing_gives_the_same_facts(make_repo) -> None:
     serial = parse_files(repo.root, files, None, jobs=1)
     parallel = parse_files(repo.root, files, None, jobs=2)
     assert serial.facts == parallel.facts
+
+
+def test_facts_the_workers_pickled_are_what_the_cache_returns(make_repo, tmp_path: Path) -> None:
+    repo = make_repo()
+    for i in range(200):
+        repo.write(f"pkg/m{i}.py", f"import pkg.m{(i * 3) % 200}\nclass C{i}:\n    pass\n")
+    repo.commit()
+    files = discover(repo.root, Config()).files
+    cache = FactsCache(tmp_path / "cache")
+    cold = parse_files(repo.root, files, cache, jobs=2)  # parsed in workers, stored
+    assert cold.parsed == 200 and cold.cache_hits == 0
+    warm = parse_files(repo.root, files, cache, jobs=2)
+    assert warm.parsed == 0 and warm.cache_hits == 200
+    assert warm.facts == cold.facts == parse_files(repo.root, files, None, jobs=1).facts
+    cache.close()
