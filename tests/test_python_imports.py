@@ -182,3 +182,24 @@ def test_unresolved_relative_imports_whether_or_not_resolved_first(make_repo) ->
     assert [w.message for w in resolver.warnings_for(parsed.facts["pkg/a.py"])] == expected
     list(resolver.resolve(parsed.facts["pkg/a.py"]))
     assert [w.message for w in resolver.warnings_for(parsed.facts["pkg/a.py"])] == expected
+
+
+def test_dotted_names_written_with_spaces_continuations_or_non_ascii() -> None:
+    source = (
+        "import a . b\n"
+        "import c.\\\n    d as e\n"
+        "from f . g import (h,  # a comment\n    i . j)\n"
+        "import caf\u00e9.men\u00fc\n"
+        "from .k9 import L_1\n"
+        "from m import *\n"
+    ).encode()
+    facts = parse_source("p/m.py", "python", source)
+    found = [(i.target, i.level, i.names) for i in facts.imports]
+    assert found == [
+        ("a.b", 0, ()),
+        ("c.d", 0, ()),
+        ("f.g", 0, ("h", "i.j")),
+        ("caf\u00e9.men\u00fc", 0, ()),
+        ("k9", 1, ("L_1",)),
+        ("m", 0, ("*",)),
+    ]
