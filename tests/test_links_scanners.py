@@ -68,3 +68,34 @@ def test_messaging_system_in_an_unusual_case_is_not_a_client() -> None:
     # Only the usual spellings name a client library; mixed case is some other word.
     assert messaging_facts('import kAfKa\nproducer.send("orders")\n') is None
     assert messaging_facts('import os\nproducer.send("orders")\n') is None
+
+
+@pytest.mark.parametrize(
+    ("code", "producer", "consumer"),
+    [
+        ("p.produce(msg)", True, False),
+        ("produce(msg)", True, False),  # at the very start of the text
+        ("reproduce(msg)", False, False),
+        ("\u00e9produce(msg)", False, False),  # a letter before: not a word start
+        ("self._publish_event(x)", False, False),
+        ("client.PublishAsync (x)", True, False),
+        ("x.send (y)", True, False),
+        ("new KafkaProducer(props)", True, False),
+        ("obj.subscribe(x)", False, True),
+        ("Subscribe (x)", False, True),
+        ("unsubscribe(x)", False, False),
+        ("consumer_poll(x)", False, True),  # consume\w* reaches the call
+        ("prefix_consume (x)", False, False),
+        ("repoll(x)", False, False),
+        ("class MyListener {}", False, True),
+        ("Listeners = []", False, False),
+        ("unsubscribe(x); produce(y)", True, False),  # a later call still counts
+    ],
+)
+def test_client_calls_give_roles_only_at_word_starts(
+    code: str, producer: bool, consumer: bool
+) -> None:
+    text = code + '\ntopic = "orders"  # kafka\n'
+    facts = messaging_facts(text)
+    assert facts is not None
+    assert (facts.producer, facts.consumer) == (producer, consumer)

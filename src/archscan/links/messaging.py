@@ -47,13 +47,49 @@ _NEEDLES = tuple(
     for needle in needles
     for spelled in (needle, needle.capitalize(), needle.upper())
 )
-_PRODUCER = re.compile(
-    r"Producer|\bproduce\w*\s*\(|\.send\s*\(|\bpublish\w*\s*\(|\bPublish\w*\s*\(|basic_publish"
-    r"|sendToQueue|send_message|SendMessage"
+
+
+@dataclass(frozen=True)
+class _Calls:
+    """Client calls that give a file a role, found when any of them is in the text:
+    plain words (substring tests), patterns, and patterns that must start a word (the
+    word boundary checked in code). A pattern that starts with a literal is searched
+    fast; one alternation of them all, or a leading word boundary, tries every position."""
+
+    words: tuple[str, ...]
+    patterns: tuple[re.Pattern[str], ...] = ()
+    word_starts: tuple[re.Pattern[str], ...] = ()
+
+    def found(self, text: str) -> bool:
+        if any(word in text for word in self.words):
+            return True
+        if any(pattern.search(text) for pattern in self.patterns):
+            return True
+        return any(
+            _starts_word(text, found.start())
+            for pattern in self.word_starts
+            for found in pattern.finditer(text)
+        )
+
+
+def _starts_word(text: str, index: int) -> bool:
+    return index == 0 or not (text[index - 1].isalnum() or text[index - 1] == "_")
+
+
+_PRODUCER = _Calls(
+    words=("Producer", "basic_publish", "sendToQueue", "send_message", "SendMessage"),
+    patterns=(re.compile(r"\.send\s*\("),),
+    word_starts=tuple(
+        re.compile(p) for p in (r"produce\w*\s*\(", r"publish\w*\s*\(", r"Publish\w*\s*\(")
+    ),
 )
-_CONSUMER = re.compile(
-    r"Consumer|\bsubscribe\s*\(|\bSubscribe\s*\(|\bconsume\w*\s*\(|\bpoll\s*\(|Listener\b"
-    r"|basic_consume|receive_message|ReceiveMessage|QueueSubscribe"
+_CONSUMER = _Calls(
+    words=("Consumer", "basic_consume", "receive_message", "ReceiveMessage", "QueueSubscribe"),
+    patterns=(re.compile(r"Listener\b"),),
+    word_starts=tuple(
+        re.compile(p)
+        for p in (r"subscribe\s*\(", r"Subscribe\s*\(", r"consume\w*\s*\(", r"poll\s*\(")
+    ),
 )
 _NAME = r"[\"'`]([\w.\-/:]+)[\"'`]"
 _EXPLICIT = (
@@ -134,8 +170,8 @@ def messaging_facts(text: str, lower: str | None = None) -> MessagingFacts | Non
     if not systems:
         return None
     facts = MessagingFacts(systems=systems)
-    facts.producer = bool(_PRODUCER.search(text))
-    facts.consumer = bool(_CONSUMER.search(text))
+    facts.producer = _PRODUCER.found(text)
+    facts.consumer = _CONSUMER.found(text)
     for role, pattern in _EXPLICIT:
         for found in pattern.finditer(text):
             _add(facts, found.group(1), role, text.count("\n", 0, found.start()) + 1)
