@@ -18,6 +18,7 @@ from typing import Protocol
 from archscan import gitio
 from archscan.config import HistoryConfig
 from archscan.history import incremental, metrics, state
+from archscan.history.linefilter import LinePlan, pathspec, plan_lines
 from archscan.history.native import (
     PAIR_BUDGET,
     Aggregator,
@@ -33,6 +34,7 @@ from archscan.history.reader import (
     line_changes,
     name_records,
     numstat_records,
+    record_id,
     stream_commits,
     stream_commits_parallel,
 )
@@ -246,10 +248,42 @@ def _line_pass(
 ) -> None:
     lines = LineAggregator(aggregator)
     failed: list[str] = []
-    for chunk in line_changes(data.root, ids, _line_query(data, query), data.jobs, failed):
-        for commit, files in chunk.items():
-            lines.add(commit, files)
+    base = _line_query(data, query)
+    plan = plan_lines(data.root, aggregator.lines, aggregator.index_of, ids, None)
+    for chunk in line_changes(data.root, plan.ids, _filtered(base, plan), data.jobs, failed):
+        entries: list[incremental.LineEntry | None] = [(c, tuple(f)) for c, f in chunk.items()]
+        for entry in _agreed(data, aggregator, entries, base):
+            if entry is not None:
+                lines.add(*entry)
     _warn_failed(failed, warnings)
+
+
+def _filtered(query: LogQuery, plan: LinePlan) -> LogQuery:
+    return replace(query, pathspec=(*query.pathspec, *pathspec(plan.excludes)))
+
+
+def _agreed(
+    data: HistoryInput,
+    aggregator: Aggregator,
+    entries: list[incremental.LineEntry | None],
+    query: LogQuery,
+) -> list[incremental.LineEntry | None]:
+    """The entries, with each commit whose renames the filtered pass paired unlike the
+    name pass diffed again without the filter (the unfiltered numbers, exactly)."""
+    needs, index_of = aggregator.lines, aggregator.index_of
+    again = [
+        entry[0]
+        for entry in entries
+        if entry is not None and not needs.agrees(index_of.get(entry[0], -1), entry[1])
+    ]
+    if not again:
+        return entries
+    unreadable: list[str] = []  # then the filtered entry is the best there is
+    fixed = {
+        record_id(record): incremental.line_entry(record)
+        for record in numstat_records(data.root, again, query, unreadable)
+    }
+    return [fixed.get(entry[0], entry) if entry is not None else None for entry in entries]
 
 
 def _cached_passes(
@@ -307,14 +341,36 @@ def _replay(
     del names
     failed: list[str] = []
     if data.config.line_counts:
-        lines = incremental.read_lines(cached, shape.lines, ids, line_query, failed)
-        _add_lines(aggregator, lines)
+        plan = _cached_plan(data, cached, shape, aggregator, ids)
+        filtered = incremental.filtered_shape(shape.lines, plan.excludes)
+        lines = incremental.read_lines(
+            cached, filtered, plan.ids, _filtered(line_query, plan), failed
+        )
+        _add_lines(aggregator, _agreed(data, aggregator, lines, line_query))
         _warn_failed(failed, warnings)
     if key is not None and ids:
         # the state is the aggregate before the pairs are counted: the next run adds to it
         cached.put_state(key, ids[0], state.dump(aggregator, ids, data.paths, degraded, failed))
     aggregator.finish()
     return aggregator
+
+
+def _cached_plan(
+    data: HistoryInput,
+    cached: incremental.CachedReader,
+    shape: incremental.Shapes,
+    aggregator: Aggregator,
+    ids: list[str],
+) -> LinePlan:
+    """The line plan, with the filter the stored records were read with while it is
+    still safe (a new filter would make every stored line record a miss)."""
+    previous = cached.get_filter(shape.lines)
+    plan = plan_lines(data.root, aggregator.lines, aggregator.index_of, ids, previous)
+    if plan.excludes != previous:
+        cached.put_filter(shape.lines, plan.excludes)
+    if data.progress is not None:
+        data.progress.advance(len(ids) - len(plan.ids))  # commits with nothing to diff
+    return plan
 
 
 def _add_lines(aggregator: Aggregator, lines: Sequence[incremental.LineEntry | None]) -> None:
