@@ -9,6 +9,7 @@ record (options, sub-folder, ``.mailmap``, exclude pathspec) is part of its key.
 from __future__ import annotations
 
 import hashlib
+import marshal
 import os
 import sqlite3
 import stat
@@ -66,6 +67,11 @@ def shapes(root: Path, query: LogQuery, line_query: LogQuery) -> Shapes:
     names = [*common, "names", str(query.messages), _mailmap_digest(root), *query.pathspec]
     lines = [*common, "lines", *line_query.pathspec]
     return Shapes(_digest(names), _digest(lines))
+
+
+def filtered_shape(lines_shape: str, excludes: Sequence[str]) -> str:
+    """The key of line records read with the line filter's items on top."""
+    return _digest([lines_shape, "filter", *excludes]) if excludes else lines_shape
 
 
 def _digest(parts: Sequence[str]) -> str:
@@ -204,6 +210,26 @@ class CachedReader:
 
     def put_state(self, key: str, tip: str, state: bytes) -> None:
         self._write(lambda store: store.put_state(key, tip, state))
+
+    def get_filter(self, lines_shape: str) -> tuple[str, ...] | None:
+        """The line filter the last run of these records used (linefilter.py)."""
+        if self.store is None:
+            return None
+        try:
+            blob = self.store.get_filter(lines_shape)
+        except sqlite3.DatabaseError as exc:
+            self._give_up(f"unreadable ({exc})")
+            return None
+        try:
+            items = marshal.loads(blob) if blob is not None else None
+        except (EOFError, ValueError, TypeError):
+            return None  # a damaged row: choose again
+        if isinstance(items, tuple) and all(isinstance(i, str) for i in items):
+            return items
+        return None
+
+    def put_filter(self, lines_shape: str, items: tuple[str, ...]) -> None:
+        self._write(lambda store: store.put_filter(lines_shape, marshal.dumps(items)))
 
     def _write(self, action: Callable[[HistoryStore], None]) -> None:
         if self.store is None:
