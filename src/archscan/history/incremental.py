@@ -16,7 +16,7 @@ import stat
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from archscan import gitio
 from archscan.history.reader import (
@@ -32,6 +32,7 @@ from archscan.history.store import FORMAT, HistoryStore, open_store
 from archscan.records import CommitInfo, FileChange
 
 Advance = Callable[[int], None]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -196,14 +197,20 @@ class CachedReader:
             except OSError:
                 continue
 
-    def get_states(self, key: str) -> list[tuple[str, bytes]]:
+    def state_tips(self, key: str) -> list[str]:
+        return self._query(lambda store: store.state_tips(key), [])
+
+    def get_state(self, key: str, tip: str) -> bytes | None:
+        return self._query(lambda store: store.get_state(key, tip), None)
+
+    def _query(self, action: Callable[[HistoryStore], T], default: T) -> T:
         if self.store is None:
-            return []
+            return default
         try:
-            return self.store.get_states(key)
+            return action(self.store)
         except sqlite3.DatabaseError as exc:
             self._give_up(f"unreadable ({exc})")
-            return []
+            return default
 
     def touch_state(self, key: str, tip: str) -> None:
         self._write(lambda store: store.touch_state(key, tip))

@@ -34,7 +34,6 @@ from archscan.history.reader import (
     line_changes,
     name_records,
     numstat_records,
-    record_id,
     stream_commits,
     stream_commits_parallel,
 )
@@ -294,7 +293,7 @@ def _line_pass(
     plan = plan_lines(data.root, aggregator.lines, aggregator.index_of, ids, None)
     for chunk in line_changes(data.root, plan.ids, _filtered(base, plan), data.jobs, failed):
         entries: list[incremental.LineEntry | None] = [(c, tuple(f)) for c, f in chunk.items()]
-        for entry in _agreed(data, aggregator, entries, base):
+        for entry in _agreed(aggregator, entries, _reread(data, base)):
             if entry is not None:
                 lines.add(*entry)
     _warn_failed(failed, warnings)
@@ -304,11 +303,13 @@ def _filtered(query: LogQuery, plan: LinePlan) -> LogQuery:
     return replace(query, pathspec=(*query.pathspec, *pathspec(plan.excludes)))
 
 
+Reread = Callable[[list[str]], list[incremental.LineEntry | None]]
+
+
 def _agreed(
-    data: MiningInput,
     aggregator: Aggregator,
     entries: list[incremental.LineEntry | None],
-    query: LogQuery,
+    reread: Reread,
 ) -> list[incremental.LineEntry | None]:
     """The entries, with each commit whose renames the filtered pass paired unlike the
     name pass diffed again without the filter (the unfiltered numbers, exactly)."""
@@ -320,12 +321,19 @@ def _agreed(
     ]
     if not again:
         return entries
-    unreadable: list[str] = []  # then the filtered entry is the best there is
-    fixed = {
-        record_id(record): incremental.line_entry(record)
-        for record in numstat_records(data.root, again, query, unreadable)
-    }
+    fixed = {entry[0]: entry for entry in reread(again) if entry is not None}
+    # a commit that cannot be read again keeps its filtered entry: the best there is
     return [fixed.get(entry[0], entry) if entry is not None else None for entry in entries]
+
+
+def _reread(data: MiningInput, query: LogQuery) -> Reread:
+    def reread(ids: list[str]) -> list[incremental.LineEntry | None]:
+        unreadable: list[str] = []
+        return [
+            incremental.line_entry(r) for r in numstat_records(data.root, ids, query, unreadable)
+        ]
+
+    return reread
 
 
 def _cached_passes(
@@ -388,7 +396,15 @@ def _replay(
         lines = incremental.read_lines(
             cached, filtered, plan.ids, _filtered(line_query, plan), failed
         )
-        _add_lines(aggregator, _agreed(data, aggregator, lines, line_query))
+
+        def reread(again: list[str]) -> list[incremental.LineEntry | None]:
+            # stored under the unfiltered shape: a replay does not diff them again
+            unreadable: list[str] = []
+            return incremental.read_lines(
+                cached, shape.lines, again, line_query, unreadable, pack=False
+            )
+
+        _add_lines(aggregator, _agreed(aggregator, lines, reread))
         _warn_failed(failed, warnings)
     if key is not None and ids:
         # the state is the aggregate before the pairs are counted: the next run adds to it
@@ -445,8 +461,9 @@ def _from_state(
     the replay. None (replay) when no state covers this history and these paths, when a
     new commit renamed a file, or when an unreadable commit can now be read."""
     present = set(ids)
-    for tip, blob in cached.get_states(key):
-        if tip not in present:
+    for tip in cached.state_tips(key):
+        blob = cached.get_state(key, tip) if tip in present else None
+        if blob is None:
             continue
         saved = state.load(blob, _new_aggregator(data))
         new = saved.covers(ids) if saved is not None else None

@@ -188,12 +188,19 @@ class HistoryStore:
             )
         self.evict()
 
-    def get_states(self, key: str) -> list[tuple[str, bytes]]:
-        """(tip, state) of the states stored under ``key``, most recently used first."""
+    def state_tips(self, key: str) -> list[str]:
+        """The tips of the states stored under ``key``, most recently used first (the
+        states themselves are megabytes: read one only when its tip is wanted)."""
         rows = self._db.execute(
-            "SELECT tip, state FROM states WHERE key=? ORDER BY used DESC, rowid DESC", (key,)
+            "SELECT tip FROM states WHERE key=? ORDER BY used DESC, rowid DESC", (key,)
         ).fetchall()
-        return [(tip, bytes(state)) for tip, state in rows]
+        return [str(row[0]) for row in rows]
+
+    def get_state(self, key: str, tip: str) -> bytes | None:
+        row = self._db.execute(
+            "SELECT state FROM states WHERE key=? AND tip=?", (key, tip)
+        ).fetchone()
+        return None if row is None else bytes(row[0])
 
     def touch_state(self, key: str, tip: str) -> None:
         with self._transaction():
