@@ -453,3 +453,35 @@ def test_leiden_runs_side_by_side_give_the_same_contexts(make_repo) -> None:  # 
     )
     assert one is not None and two is not None and one.contexts
     assert one == two
+
+
+def test_leiden_on_numbered_files_is_leiden_on_the_paths() -> None:
+    """Files go to graspologic-native as numbers (in first-seen order): every run equals
+    the run on the paths themselves, and a path that is not UTF-8 is clustered too."""
+    import random
+
+    import graspologic_native as gn
+
+    from archscan.contexts import cluster
+
+    rng = random.Random(7)
+    paths = [f"pkg{i % 9}/{'zyxw'[i % 4]}mod{i}.py" for i in range(300)]
+    weights = {}
+    for _ in range(1500):
+        a, b = rng.sample(paths, 2)
+        weights[(min(a, b), max(a, b))] = rng.random()
+    edges = cluster._edges(weights)
+    graph = cluster._graph(edges)
+    for resolution, seed in ((0.6, 1), (1.0, 42), (1.5, 3)):
+        got = cluster.leiden(graph, resolution, seed)
+        quality, raw = gn.leiden(
+            edges, resolution=resolution, seed=seed, trials=1, iterations=1, use_modularity=True
+        )
+        first: dict[int, int] = {}
+        expected = {p: first.setdefault(raw[p], len(first)) for p in sorted(raw)}
+        assert got.quality == quality
+        assert got.labels == expected
+        assert len(set(expected.values())) > 1
+    odd = "caf\udce9.py"  # an undecodable byte kept as a surrogate
+    run = cluster.leiden(cluster._graph([("a.py", odd, 1.0), ("a.py", "b.py", 1.0)]), 1.0, 1)
+    assert set(run.labels) == {"a.py", "b.py", odd}
