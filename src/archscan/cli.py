@@ -470,11 +470,17 @@ def _write_analysis(
 ) -> tuple[dict[str, Any], list[Path]]:
     """Reporters render the document as archscan.json holds it, so that ``archscan
     report`` on the saved file writes the same bytes; archscan.json is that text itself
-    (one serialisation, not two). Compiled templates are kept in ``cache_dir``."""
+    (one serialisation, not two). Compiled templates are kept in ``cache_dir``.
+
+    Without cyclic garbage collection: the document is millions of new objects without
+    cycles, that the collector would scan again and again while the reports are
+    rendered (~0.3 s of 1.2 s on saleor, measured); they are frozen after."""
+    from archscan.cache import paused_gc
     from archscan.report.json_report import encode
 
-    raw, data = encode(analysis)
-    return data, _write(data, formats, target, templates, cache_dir, {"json": raw})
+    with paused_gc():
+        raw, data = encode(analysis)
+        return data, _write(data, formats, target, templates, cache_dir, {"json": raw})
 
 
 def _check_templates(templates: Path | None) -> None:
