@@ -485,3 +485,51 @@ def test_leiden_on_numbered_files_is_leiden_on_the_paths() -> None:
     odd = "caf\udce9.py"  # an undecodable byte kept as a surrogate
     run = cluster.leiden(cluster._graph([("a.py", odd, 1.0), ("a.py", "b.py", 1.0)]), 1.0, 1)
     assert set(run.labels) == {"a.py", "b.py", odd}
+
+
+def test_stored_vocabulary_gives_the_contexts_of_an_uncached_run(make_repo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The vocabulary signal stored by its inputs: a stored one (same terms) and one
+    computed anew after a rename give what a run without a cache gives; a damaged cache
+    file is a miss."""
+    import dataclasses
+
+    from archscan.contexts import stored
+    from archscan.stage_cache import FILE_NAME
+
+    repo = _shop(make_repo)
+    repo.commit("shop")
+
+    def inputs() -> ContextsInput:
+        captured: dict[str, ContextsInput] = {}
+        from archscan import pipeline
+
+        original = pipeline.run_contexts
+
+        def spy(data: ContextsInput):  # type: ignore[no-untyped-def]
+            captured["data"] = data
+            return original(data)
+
+        pipeline.run_contexts = spy  # type: ignore[assignment]
+        try:
+            run(repo.root, Config(), RunOptions(use_cache=False, jobs=1))
+        finally:
+            pipeline.run_contexts = original
+        return captured["data"]
+
+    cache = tmp_path / "cache"
+    data = inputs()
+    uncached = run_contexts(data)
+    cached = dataclasses.replace(data, cache_dir=cache)
+    assert run_contexts(cached) == uncached  # computed, stored
+    assert (cache / FILE_NAME).is_file()
+    assert run_contexts(cached) == uncached  # the stored one
+    repo.write(
+        "shop/billing/models.py", "class Receipt:\n    def receipt_total(self):\n        return 1\n"
+    )
+    renamed = inputs()
+    expected = run_contexts(renamed)
+    assert expected != uncached  # the rename reaches the contexts (names, vocabulary)
+    assert run_contexts(dataclasses.replace(renamed, cache_dir=cache)) == expected
+    (cache / FILE_NAME).write_bytes(b"not a database" * 100)
+    assert run_contexts(dataclasses.replace(renamed, cache_dir=cache)) == expected
+    assert stored._KEPT >= 1
