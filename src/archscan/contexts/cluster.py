@@ -177,8 +177,10 @@ def for_count(weights: Weights, count: int, seeds: int, seed: int, jobs: int = 1
 def strength(weights: Weights) -> dict[str, dict[str, float]]:
     adjacency: dict[str, dict[str, float]] = defaultdict(dict)
     for (a, b), w in weights.items():
-        adjacency[a][b] = adjacency[a].get(b, 0.0) + w
-        adjacency[b][a] = adjacency[b].get(a, 0.0) + w
+        row = adjacency[a]
+        row[b] = row.get(b, 0.0) + w
+        row = adjacency[b]
+        row[a] = row.get(a, 0.0) + w
     return adjacency
 
 
