@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -30,7 +32,14 @@ from archscan.data_access.stage import DataAccessInput, run_data_access
 from archscan.discover import discover
 from archscan.graph import file_graph
 from archscan.history.excludes import line_excludes
-from archscan.history.stage import HistoryInput, load_team_map, run_history
+from archscan.history.stage import (
+    HistoryInput,
+    MinedHistory,
+    MiningInput,
+    load_team_map,
+    run_history,
+    run_mining,
+)
 from archscan.languages import registry
 from archscan.languages.base import ResolverSettings
 from archscan.links.stage import ServiceLinksInput, run_service_links
@@ -110,51 +119,111 @@ def _stage_cache_dir(options: RunOptions) -> Path | None:
     return (options.cache_dir or default_cache_dir()) if options.use_cache else None
 
 
-def _history(
+def _mining_input(
     root: Path,
     repository: RepositoryInfo,
     discovered: DiscoveryResult,
-    facts: dict[str, FileFacts],
     config: Config,
-    boundaries: Boundaries,
-    roles: RolesResult,
     options: RunOptions,
-    progress: Progress,
-) -> tuple[HistoryResult | None, list[AnalysisWarning]]:
-    """Behavioural half: history of the discovered files, by the same boundaries as the
-    structure, its rankings on the same architecture view (production code)."""
-    component_of = boundaries.of
-    data = HistoryInput(
+    progress: _HistoryProgress,
+) -> MiningInput:
+    return MiningInput(
         root=root,
         repository=repository,
         paths=frozenset(f.path for f in discovered.files),
-        facts=facts,
-        component_of=component_of,
         config=config.history,
         jobs=options.jobs or os.cpu_count() or 1,
         subfolder=repository.is_git and _is_subfolder(root),
-        in_view=roles.in_view,
         cache_dir=(options.cache_dir or default_cache_dir()) if options.use_cache else None,
         line_excludes=line_excludes(discovered, config),
-        progress=_HistoryProgress(progress),
+        progress=progress,
+    )
+
+
+def _history(
+    mining: MiningInput,
+    mined: MinedHistory | None,
+    facts: dict[str, FileFacts],
+    boundaries: Boundaries,
+    roles: RolesResult,
+) -> tuple[HistoryResult | None, list[AnalysisWarning]]:
+    """Behavioural half: history of the discovered files, by the same boundaries as the
+    structure, its rankings on the same architecture view (production code)."""
+    if mined is None:
+        return None, []
+    data = HistoryInput(
+        root=mining.root,
+        repository=mining.repository,
+        paths=mining.paths,
+        facts=facts,
+        component_of=boundaries.of,
+        config=mining.config,
+        jobs=mining.jobs,
+        subfolder=mining.subfolder,
+        in_view=roles.in_view,
+        cache_dir=mining.cache_dir,
+        line_excludes=mining.line_excludes,
+        mined=mined,
     )
     result, warnings = run_history(data)
     return result, list(warnings)
 
 
 class _HistoryProgress:
-    """Commits read out of the total, on the pipeline's progress bar (when it has one)."""
+    """Commits read out of the total, on the pipeline's progress bar (when it has one).
+    Mining runs beside other phases: until the history phase opens (:meth:`attach`) its
+    counts are kept here, then handed to that phase's bar and forwarded as they come."""
 
     def __init__(self, progress: Progress) -> None:
         self._progress = progress
+        self._lock = threading.Lock()
+        self._live = False
+        self._total: int | None = None
+        self._done = 0
 
     def set_total(self, total: int) -> None:
-        set_total = getattr(self._progress, "set_total", None)
-        if set_total is not None:
-            set_total(total)
+        with self._lock:
+            if not self._live:
+                self._total = total
+                return
+            set_total = getattr(self._progress, "set_total", None)
+            if set_total is not None:
+                set_total(total)
 
     def advance(self, amount: int = 1) -> None:
-        self._progress.advance(amount)
+        with self._lock:
+            if self._live:
+                self._progress.advance(amount)
+            else:
+                self._done += amount
+
+    def attach(self) -> None:
+        with self._lock:
+            self._live = True
+            total, done = self._total, self._done
+        if total is not None:
+            self.set_total(total)
+        if done:
+            self.advance(done)
+
+
+class _Mining:
+    """The history's git half in a thread beside the structural stages (git diffs on
+    one core while Python parses and resolves on the other). Started after parsing:
+    the parser forks its workers, and a fork while this thread runs could copy a lock
+    it holds."""
+
+    def __init__(self, data: MiningInput) -> None:
+        self.data = data
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="archscan-history")
+        self._future = self._pool.submit(run_mining, data)
+
+    def result(self) -> tuple[MinedHistory | None, list[AnalysisWarning]]:
+        try:
+            mined, warnings = self._future.result()
+        finally:
+            self._pool.shutdown(wait=False)
+        return mined, list(warnings)
 
 
 def _resolve(
@@ -292,6 +361,12 @@ def run(
     if cache:
         cache.close()
         warnings += cache.warnings  # a damaged cache that was rebuilt
+    history_progress = _HistoryProgress(progress)
+    mining = (
+        _Mining(_mining_input(root, repository, discovered, config, options, history_progress))
+        if options.history
+        else None
+    )
     roles, role_warnings = run_roles(
         RolesInput(root=root, files=parsed.files, facts=parsed.facts, config=config.roles)
     )
@@ -340,20 +415,12 @@ def run(
     warnings += list(parsed.warnings) + list(resolution.warnings)
     warnings += list(data_warnings) + list(link_warnings)
     history = None
-    if options.history:
+    if mining is not None:
         with progress.phase("Mining git history"):
-            history, history_warnings = _history(
-                root,
-                repository,
-                discovered,
-                parsed.facts,
-                config,
-                boundaries,
-                roles,
-                options,
-                progress,
-            )
-        warnings += history_warnings
+            history_progress.attach()
+            mined, history_warnings = mining.result()
+            history, found = _history(mining.data, mined, parsed.facts, boundaries, roles)
+        warnings += history_warnings + found
     with progress.phase("Proposing bounded contexts"):
         contexts, context_warnings = run_contexts(
             ContextsInput(

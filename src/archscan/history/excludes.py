@@ -82,7 +82,9 @@ def line_excludes(discovered: DiscoveryResult, config: Config) -> tuple[str, ...
                 suffixes.add(suffix)
             else:
                 literals.append(path)
-    items += [f":(exclude,glob)**/*{suffix}" for suffix in sorted(suffixes)]
+    # ``*.x`` without glob magic: git's ``*`` then crosses "/" (every depth), and this
+    # form costs its tree walk far less than ``:(glob)**/*.x`` (0.5 vs 1.4 s on saleor)
+    items += [f":(exclude)*{suffix}" for suffix in sorted(suffixes) if not set("*?") & set(suffix)]
     items += [f":(exclude,literal){path}" for path in sorted(literals)[:MAX_LITERALS]]
     return tuple(_safe(items[:MAX_ITEMS], reported))
 

@@ -9,13 +9,14 @@ record (options, sub-folder, ``.mailmap``, exclude pathspec) is part of its key.
 from __future__ import annotations
 
 import hashlib
+import marshal
 import os
 import sqlite3
 import stat
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from archscan import gitio
 from archscan.history.reader import (
@@ -31,6 +32,7 @@ from archscan.history.store import FORMAT, HistoryStore, open_store
 from archscan.records import CommitInfo, FileChange
 
 Advance = Callable[[int], None]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,11 @@ def shapes(root: Path, query: LogQuery, line_query: LogQuery) -> Shapes:
     names = [*common, "names", str(query.messages), _mailmap_digest(root), *query.pathspec]
     lines = [*common, "lines", *line_query.pathspec]
     return Shapes(_digest(names), _digest(lines))
+
+
+def filtered_shape(lines_shape: str, excludes: Sequence[str]) -> str:
+    """The key of line records read with the line filter's items on top."""
+    return _digest([lines_shape, "filter", *excludes]) if excludes else lines_shape
 
 
 def _digest(parts: Sequence[str]) -> str:
@@ -190,20 +197,46 @@ class CachedReader:
             except OSError:
                 continue
 
-    def get_states(self, key: str) -> list[tuple[str, bytes]]:
+    def state_tips(self, key: str) -> list[str]:
+        return self._query(lambda store: store.state_tips(key), [])
+
+    def get_state(self, key: str, tip: str) -> bytes | None:
+        return self._query(lambda store: store.get_state(key, tip), None)
+
+    def _query(self, action: Callable[[HistoryStore], T], default: T) -> T:
         if self.store is None:
-            return []
+            return default
         try:
-            return self.store.get_states(key)
+            return action(self.store)
         except sqlite3.DatabaseError as exc:
             self._give_up(f"unreadable ({exc})")
-            return []
+            return default
 
     def touch_state(self, key: str, tip: str) -> None:
         self._write(lambda store: store.touch_state(key, tip))
 
     def put_state(self, key: str, tip: str, state: bytes) -> None:
         self._write(lambda store: store.put_state(key, tip, state))
+
+    def get_filter(self, lines_shape: str) -> tuple[str, ...] | None:
+        """The line filter the last run of these records used (linefilter.py)."""
+        if self.store is None:
+            return None
+        try:
+            blob = self.store.get_filter(lines_shape)
+        except sqlite3.DatabaseError as exc:
+            self._give_up(f"unreadable ({exc})")
+            return None
+        try:
+            items = marshal.loads(blob) if blob is not None else None
+        except (EOFError, ValueError, TypeError):
+            return None  # a damaged row: choose again
+        if isinstance(items, tuple) and all(isinstance(i, str) for i in items):
+            return items
+        return None
+
+    def put_filter(self, lines_shape: str, items: tuple[str, ...]) -> None:
+        self._write(lambda store: store.put_filter(lines_shape, marshal.dumps(items)))
 
     def _write(self, action: Callable[[HistoryStore], None]) -> None:
         if self.store is None:

@@ -15,6 +15,7 @@ from datetime import datetime, timezone
 from itertools import combinations
 
 from archscan.globs import name_matcher
+from archscan.history.linefilter import LineNeeds
 from archscan.records import Changeset, CommitInfo
 from archscan.userregex import TextPattern
 
@@ -173,6 +174,7 @@ class Aggregator:
     first: int | None = None
     last: int | None = None
     seen: set[str] = field(default_factory=set)  # every resolved name, reported or not
+    lines: LineNeeds = field(default_factory=LineNeeds)  # what the line pass must diff
 
     def _current_names(self, commit: CommitInfo, index: int) -> list[str]:
         resolve = self.renames.resolve
@@ -197,7 +199,11 @@ class Aggregator:
         self.index_of[commit.id] = index
         names = self._current_names(commit, index)
         self.seen.update(names)
-        if self.is_bot(commit.author, commit.email):
+        keep = self.keep
+        bot = self.is_bot(commit.author, commit.email)
+        changes = [(f.path, f.status, f.old_path) for f in commit.files]
+        self.lines.note(index, commit.id, changes, [keep(name) for name in names], not bot)
+        if bot:
             self.commit_authors.append(None)
             self.bot_commits += 1
             return
@@ -207,7 +213,7 @@ class Aggregator:
         self.first = stamp if self.first is None else min(self.first, stamp)
         self.last = stamp if self.last is None else max(self.last, stamp)
         self.author_last[commit.author] = max(self.author_last.get(commit.author, stamp), stamp)
-        keep, files, author = self.keep, self.files, commit.author
+        files, author = self.files, commit.author
         kept = [name for name in dict.fromkeys(names) if keep(name)]
         if kept:
             self.raw.append(Changeset(commit.id, author, stamp, tuple(kept)))

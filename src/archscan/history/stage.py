@@ -18,6 +18,7 @@ from typing import Protocol
 from archscan import gitio
 from archscan.config import HistoryConfig
 from archscan.history import incremental, metrics, state
+from archscan.history.linefilter import LinePlan, pathspec, plan_lines
 from archscan.history.native import (
     PAIR_BUDGET,
     Aggregator,
@@ -46,6 +47,32 @@ from archscan.records import (
 from archscan.userregex import compile_user_regex
 
 
+@dataclass(frozen=True, kw_only=True)
+class MiningInput:
+    """What reading the history from git needs (no parsing result: it runs beside it)."""
+
+    root: Path
+    repository: RepositoryInfo
+    paths: frozenset[str]  # the discovered files: history reports only these
+    config: HistoryConfig
+    jobs: int = 1
+    subfolder: bool = False  # the root is a folder inside a larger repository
+    # the history cache's folder (None: every commit is read from git)
+    cache_dir: Path | None = None
+    # pathspec magic left out of the line pass: paths never reported (short globs)
+    line_excludes: tuple[str, ...] = ()
+    progress: HistoryProgress | None = None
+
+
+@dataclass(frozen=True)
+class MinedHistory:
+    """The history as read from git: aggregated commits, ready for the metrics."""
+
+    head: date  # the commit date of the analysed commit
+    aggregator: Aggregator
+    shallow: bool
+
+
 @dataclass(frozen=True)
 class HistoryInput:
     root: Path
@@ -65,6 +92,22 @@ class HistoryInput:
     # pathspec magic left out of the line pass: paths never reported (short globs)
     line_excludes: tuple[str, ...] = ()
     progress: HistoryProgress | None = None
+    # run_mining's result, when it ran ahead (pipeline.py runs it beside other stages;
+    # its warnings are then the caller's); None: run_history reads git itself
+    mined: MinedHistory | None = None
+
+    def mining(self) -> MiningInput:
+        return MiningInput(
+            root=self.root,
+            repository=self.repository,
+            paths=self.paths,
+            config=self.config,
+            jobs=self.jobs,
+            subfolder=self.subfolder,
+            cache_dir=self.cache_dir,
+            line_excludes=self.line_excludes,
+            progress=self.progress,
+        )
 
 
 class HistoryProgress(Protocol):
@@ -149,7 +192,7 @@ class _NamePlan:
     degraded: list[str]  # commits read without rename detection
 
 
-def _commits(data: HistoryInput, plan: _NamePlan) -> Iterator[CommitInfo]:
+def _commits(data: MiningInput, plan: _NamePlan) -> Iterator[CommitInfo]:
     """The name pass. The newest commits stream from one git process at once (no wait
     for the id list); the rest is split over ``jobs`` processes, in order."""
     query, first = plan.query, plan.head_start
@@ -170,7 +213,7 @@ def _commits(data: HistoryInput, plan: _NamePlan) -> Iterator[CommitInfo]:
         yield from stream_commits_parallel(data.root, rest, query, data.jobs, plan.degraded)
 
 
-def _new_aggregator(data: HistoryInput) -> Aggregator:
+def _new_aggregator(data: MiningInput) -> Aggregator:
     config = data.config
     return Aggregator(
         keep=data.paths.__contains__,
@@ -182,7 +225,7 @@ def _new_aggregator(data: HistoryInput) -> Aggregator:
     )
 
 
-def _aggregator(data: HistoryInput, plan: _NamePlan) -> Aggregator:
+def _aggregator(data: MiningInput, plan: _NamePlan) -> Aggregator:
     aggregator = _new_aggregator(data)
     for commit in _commits(data, plan):
         aggregator.add(commit)
@@ -191,7 +234,7 @@ def _aggregator(data: HistoryInput, plan: _NamePlan) -> Aggregator:
 
 
 def _name_pass(
-    data: HistoryInput, ids: Future[list[str]], warnings: list[AnalysisWarning]
+    data: MiningInput, ids: Future[list[str]], warnings: list[AnalysisWarning]
 ) -> tuple[Aggregator, LogQuery] | None:
     query = _query(data.config, data.config.follow_renames, data.subfolder)
     head_start = HEAD_START if data.jobs > 1 else -1  # one stream when single-core
@@ -233,12 +276,12 @@ def _warn_failed(failed: list[str], warnings: list[AnalysisWarning]) -> None:
         )
 
 
-def _line_query(data: HistoryInput, query: LogQuery) -> LogQuery:
+def _line_query(data: MiningInput, query: LogQuery) -> LogQuery:
     return replace(query, pathspec=(*query.pathspec, *data.line_excludes))
 
 
 def _line_pass(
-    data: HistoryInput,
+    data: MiningInput,
     aggregator: Aggregator,
     query: LogQuery,
     ids: list[str],
@@ -246,14 +289,55 @@ def _line_pass(
 ) -> None:
     lines = LineAggregator(aggregator)
     failed: list[str] = []
-    for chunk in line_changes(data.root, ids, _line_query(data, query), data.jobs, failed):
-        for commit, files in chunk.items():
-            lines.add(commit, files)
+    base = _line_query(data, query)
+    plan = plan_lines(data.root, aggregator.lines, aggregator.index_of, ids, None)
+    for chunk in line_changes(data.root, plan.ids, _filtered(base, plan), data.jobs, failed):
+        entries: list[incremental.LineEntry | None] = [(c, tuple(f)) for c, f in chunk.items()]
+        for entry in _agreed(aggregator, entries, _reread(data, base)):
+            if entry is not None:
+                lines.add(*entry)
     _warn_failed(failed, warnings)
 
 
+def _filtered(query: LogQuery, plan: LinePlan) -> LogQuery:
+    return replace(query, pathspec=(*query.pathspec, *pathspec(plan.excludes)))
+
+
+Reread = Callable[[list[str]], list[incremental.LineEntry | None]]
+
+
+def _agreed(
+    aggregator: Aggregator,
+    entries: list[incremental.LineEntry | None],
+    reread: Reread,
+) -> list[incremental.LineEntry | None]:
+    """The entries, with each commit whose renames the filtered pass paired unlike the
+    name pass diffed again without the filter (the unfiltered numbers, exactly)."""
+    needs, index_of = aggregator.lines, aggregator.index_of
+    again = [
+        entry[0]
+        for entry in entries
+        if entry is not None and not needs.agrees(index_of.get(entry[0], -1), entry[1])
+    ]
+    if not again:
+        return entries
+    fixed = {entry[0]: entry for entry in reread(again) if entry is not None}
+    # a commit that cannot be read again keeps its filtered entry: the best there is
+    return [fixed.get(entry[0], entry) if entry is not None else None for entry in entries]
+
+
+def _reread(data: MiningInput, query: LogQuery) -> Reread:
+    def reread(ids: list[str]) -> list[incremental.LineEntry | None]:
+        unreadable: list[str] = []
+        return [
+            incremental.line_entry(r) for r in numstat_records(data.root, ids, query, unreadable)
+        ]
+
+    return reread
+
+
 def _cached_passes(
-    data: HistoryInput, cache_dir: Path, warnings: list[AnalysisWarning]
+    data: MiningInput, cache_dir: Path, warnings: list[AnalysisWarning]
 ) -> Aggregator | None:
     """Both passes through the history cache: git reads only the commits not stored;
     every record is replayed newest first, so renames resolve as in a cold run."""
@@ -280,7 +364,7 @@ def _ignore(amount: int = 1) -> None:
 
 
 def _replay(
-    data: HistoryInput,
+    data: MiningInput,
     cached: incremental.CachedReader,
     ids: list[str],
     query: LogQuery,
@@ -307,14 +391,44 @@ def _replay(
     del names
     failed: list[str] = []
     if data.config.line_counts:
-        lines = incremental.read_lines(cached, shape.lines, ids, line_query, failed)
-        _add_lines(aggregator, lines)
+        plan = _cached_plan(data, cached, shape, aggregator, ids)
+        filtered = incremental.filtered_shape(shape.lines, plan.excludes)
+        lines = incremental.read_lines(
+            cached, filtered, plan.ids, _filtered(line_query, plan), failed
+        )
+
+        def reread(again: list[str]) -> list[incremental.LineEntry | None]:
+            # stored under the unfiltered shape: a replay does not diff them again
+            unreadable: list[str] = []
+            return incremental.read_lines(
+                cached, shape.lines, again, line_query, unreadable, pack=False
+            )
+
+        _add_lines(aggregator, _agreed(aggregator, lines, reread))
         _warn_failed(failed, warnings)
     if key is not None and ids:
         # the state is the aggregate before the pairs are counted: the next run adds to it
         cached.put_state(key, ids[0], state.dump(aggregator, ids, data.paths, degraded, failed))
     aggregator.finish()
     return aggregator
+
+
+def _cached_plan(
+    data: MiningInput,
+    cached: incremental.CachedReader,
+    shape: incremental.Shapes,
+    aggregator: Aggregator,
+    ids: list[str],
+) -> LinePlan:
+    """The line plan, with the filter the stored records were read with while it is
+    still safe (a new filter would make every stored line record a miss)."""
+    previous = cached.get_filter(shape.lines)
+    plan = plan_lines(data.root, aggregator.lines, aggregator.index_of, ids, previous)
+    if plan.excludes != previous:
+        cached.put_filter(shape.lines, plan.excludes)
+    if data.progress is not None:
+        data.progress.advance(len(ids) - len(plan.ids))  # commits with nothing to diff
+    return plan
 
 
 def _add_lines(aggregator: Aggregator, lines: Sequence[incremental.LineEntry | None]) -> None:
@@ -324,7 +438,7 @@ def _add_lines(aggregator: Aggregator, lines: Sequence[incremental.LineEntry | N
             replay.add(line[0], line[1])
 
 
-def _state_key(data: HistoryInput, shape: incremental.Shapes) -> str | None:
+def _state_key(data: MiningInput, shape: incremental.Shapes) -> str | None:
     """What a saved state must have been made with: the record shapes and the history
     settings (the branch aside: it is pinned to a commit id, which the ids check covers).
     None when coupling is not by commit (changesets merge across commits: no state)."""
@@ -335,7 +449,7 @@ def _state_key(data: HistoryInput, shape: incremental.Shapes) -> str | None:
 
 
 def _from_state(
-    data: HistoryInput,
+    data: MiningInput,
     cached: incremental.CachedReader,
     key: str,
     shape: incremental.Shapes,
@@ -347,8 +461,9 @@ def _from_state(
     the replay. None (replay) when no state covers this history and these paths, when a
     new commit renamed a file, or when an unreadable commit can now be read."""
     present = set(ids)
-    for tip, blob in cached.get_states(key):
-        if tip not in present:
+    for tip in cached.state_tips(key):
+        blob = cached.get_state(key, tip) if tip in present else None
+        if blob is None:
             continue
         saved = state.load(blob, _new_aggregator(data))
         new = saved.covers(ids) if saved is not None else None
@@ -375,7 +490,7 @@ def _from_state(
 
 
 def _still_unreadable(
-    data: HistoryInput, saved: state.SavedState, queries: tuple[LogQuery, LogQuery]
+    data: MiningInput, saved: state.SavedState, queries: tuple[LogQuery, LogQuery]
 ) -> bool:
     """True when the commits the state could not read fully still cannot be (a replay
     reads them again every run too, and would count them now)."""
@@ -393,7 +508,7 @@ def _still_unreadable(
 
 
 def _newer(
-    data: HistoryInput,
+    data: MiningInput,
     cached: incremental.CachedReader,
     shape: incremental.Shapes,
     ids: list[str],
@@ -421,7 +536,7 @@ def _newer(
     return front
 
 
-def _preconditions(data: HistoryInput, warnings: list[AnalysisWarning]) -> date | None:
+def _preconditions(data: MiningInput, warnings: list[AnalysisWarning]) -> date | None:
     if not data.repository.is_git:
         warnings.append(_warning("no-history", "not a git repository: no history analysed"))
         return None
@@ -442,7 +557,7 @@ def _preconditions(data: HistoryInput, warnings: list[AnalysisWarning]) -> date 
     return head
 
 
-def _pinned_branch(data: HistoryInput) -> HistoryInput:
+def _pinned_branch(data: MiningInput) -> MiningInput:
     """The configured branch replaced by the commit id it names: a repository's
     configuration never reaches a git command line as text (``--output=...``)."""
     if not data.config.branch:
@@ -451,7 +566,7 @@ def _pinned_branch(data: HistoryInput) -> HistoryInput:
     return replace(data, config=replace(data.config, branch=commit or ""))
 
 
-def _uncached_passes(data: HistoryInput, warnings: list[AnalysisWarning]) -> Aggregator | None:
+def _uncached_passes(data: MiningInput, warnings: list[AnalysisWarning]) -> Aggregator | None:
     # The commit ids (cheap: no diffs) split both passes into chunks for parallel git;
     # they are listed while the name pass already streams the newest commits.
     with ThreadPoolExecutor(max_workers=1) as pool:
@@ -465,7 +580,8 @@ def _uncached_passes(data: HistoryInput, warnings: list[AnalysisWarning]) -> Agg
     return aggregator
 
 
-def run_history(data: HistoryInput) -> tuple[HistoryResult | None, Sequence[AnalysisWarning]]:
+def run_mining(data: MiningInput) -> tuple[MinedHistory | None, Sequence[AnalysisWarning]]:
+    """The history stage's git half: both passes, aggregated (None: no history)."""
     warnings: list[AnalysisWarning] = []
     head = _preconditions(data, warnings)
     if head is None:
@@ -478,6 +594,19 @@ def run_history(data: HistoryInput) -> tuple[HistoryResult | None, Sequence[Anal
     )
     if aggregator is None:
         return None, warnings
+    shallow = any(w.kind == "shallow-clone" for w in warnings)
+    return MinedHistory(head, aggregator, shallow), warnings
+
+
+def run_history(data: HistoryInput) -> tuple[HistoryResult | None, Sequence[AnalysisWarning]]:
+    warnings: list[AnalysisWarning] = []
+    mined = data.mined
+    if mined is None:
+        mined, found = run_mining(data.mining())
+        warnings += found
+    if mined is None:
+        return None, warnings
+    aggregator, head = mined.aggregator, mined.head
     config = data.config
     settings = metrics.MetricSettings(
         knowledge_island_share=config.knowledge_island_share,
@@ -512,7 +641,6 @@ def run_history(data: HistoryInput) -> tuple[HistoryResult | None, Sequence[Anal
         p for p in metrics.temporal_coupling(context) if in_view(p.entity) and in_view(p.coupled)
     ]
     rows, (factor, owners) = metrics.components(context, viewed, pairs)
-    shallow = any(w.kind == "shallow-clone" for w in warnings)
     result = HistoryResult(
         head_date=head.isoformat(),
         commits=aggregator.commits,
@@ -520,7 +648,7 @@ def run_history(data: HistoryInput) -> tuple[HistoryResult | None, Sequence[Anal
         authors=len(aggregator.author_last),
         first_commit_date=iso_date(aggregator.first) if aggregator.first is not None else None,
         last_commit_date=iso_date(aggregator.last) if aggregator.last is not None else None,
-        shallow=shallow,
+        shallow=mined.shallow,
         coupling_by=config.coupling_by,
         line_counts=config.line_counts,
         bus_factor=factor,

@@ -28,14 +28,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-FORMAT = "history-v3"
+FORMAT = "history-v4"
 FILE_NAME = "history.sqlite"
 MAX_AGE_DAYS = 90
 DEFAULT_MAX_BYTES = 512 * 1024 * 1024
 _BATCH = 900  # ids per query: below SQLite's oldest variable limit (999)
 TABLES = ("names", "lines")  # the name pass and the line pass
 PACKS_KEPT = 2  # whole-run packs per (table, shape): the last runs, e.g. two branches
-_ALL = (*TABLES, "packs", "states")  # every table with a ``used`` day
+_ALL = (*TABLES, "packs", "states", "filters")  # every table with a ``used`` day
 
 
 def _today() -> int:
@@ -88,6 +88,11 @@ class HistoryStore:
             db.execute(
                 "CREATE TABLE IF NOT EXISTS states (key TEXT, tip TEXT, state BLOB,"
                 " used INTEGER, PRIMARY KEY (key, tip))"
+            )
+            # The line filter (linefilter.py) the line records of a shape were read with.
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS filters (shape TEXT PRIMARY KEY, items BLOB,"
+                " used INTEGER)"
             )
 
     def _transaction(self) -> _Transaction:
@@ -183,12 +188,19 @@ class HistoryStore:
             )
         self.evict()
 
-    def get_states(self, key: str) -> list[tuple[str, bytes]]:
-        """(tip, state) of the states stored under ``key``, most recently used first."""
+    def state_tips(self, key: str) -> list[str]:
+        """The tips of the states stored under ``key``, most recently used first (the
+        states themselves are megabytes: read one only when its tip is wanted)."""
         rows = self._db.execute(
-            "SELECT tip, state FROM states WHERE key=? ORDER BY used DESC, rowid DESC", (key,)
+            "SELECT tip FROM states WHERE key=? ORDER BY used DESC, rowid DESC", (key,)
         ).fetchall()
-        return [(tip, bytes(state)) for tip, state in rows]
+        return [str(row[0]) for row in rows]
+
+    def get_state(self, key: str, tip: str) -> bytes | None:
+        row = self._db.execute(
+            "SELECT state FROM states WHERE key=? AND tip=?", (key, tip)
+        ).fetchone()
+        return None if row is None else bytes(row[0])
 
     def touch_state(self, key: str, tip: str) -> None:
         with self._transaction():
@@ -206,6 +218,21 @@ class HistoryStore:
                 (key, key, PACKS_KEPT),
             )
         self.evict()
+
+    def get_filter(self, shape: str) -> bytes | None:
+        row = self._db.execute("SELECT items, used FROM filters WHERE shape=?", (shape,)).fetchone()
+        if row is None:
+            return None
+        if row[1] < _today():
+            with self._transaction():
+                self._db.execute("UPDATE filters SET used=? WHERE shape=?", (_today(), shape))
+        return bytes(row[0])
+
+    def put_filter(self, shape: str, items: bytes) -> None:
+        with self._transaction():
+            self._db.execute(
+                "INSERT OR REPLACE INTO filters VALUES (?, ?, ?)", (shape, items, _today())
+            )
 
     def size(self) -> int:
         pages = self._db.execute("PRAGMA page_count").fetchone()[0]
