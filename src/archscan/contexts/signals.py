@@ -76,7 +76,7 @@ def co_change_signal(
     with more than ``max_size`` production files (bulk reformatting, renames) are left out."""
     weights: Weights = {}
     for changeset in changesets:
-        files = sorted({f for f in changeset.files if f in production})
+        files = sorted(production.intersection(changeset.files))
         n = len(files)
         if n < 2 or (max_size and n > max_size):
             continue
