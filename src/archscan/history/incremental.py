@@ -29,7 +29,6 @@ from archscan.history.reader import (
     record_id,
 )
 from archscan.history.store import FORMAT, HistoryStore, open_store
-from archscan.records import CommitInfo, FileChange
 
 Advance = Callable[[int], None]
 T = TypeVar("T")
@@ -272,12 +271,6 @@ def name_entry(record: bytes) -> NameEntry | None:
         return None
     files = tuple((f.path, f.status, f.old_path) for f in info.files)
     return (info.id, info.author, info.email, info.timestamp, info.message, files)
-
-
-def commit_of(entry: NameEntry) -> CommitInfo:
-    commit, author, email, timestamp, message, files = entry
-    changes = tuple(FileChange(path, status, old) for path, status, old in files)
-    return CommitInfo(commit, author, email, timestamp, message, changes)
 
 
 def line_entry(record: bytes) -> LineEntry:

@@ -94,7 +94,7 @@ class LineNeeds:
         else:
             found.changes += 1
 
-    def agrees(self, index: int, files: Iterable[tuple[str, str, int, int]]) -> bool:
+    def agrees(self, index: int, files: Sequence[tuple[str, str, int, int]]) -> bool:
         """True when the line pass diffed this commit as the name pass saw it, where it
         matters: every counted change with the same rename source, and no other pair on a
         path that could resolve to a reported file (a rename whose target the filter left
@@ -102,10 +102,15 @@ class LineNeeds:
         counted = self.counted.get(index)
         if counted is None:
             return True
+        pairs = self.pairs[index]
+        if len(files) == len(pairs) and all(  # the usual case: the filter left out nothing
+            f[0] == p[0] and f[1] == p[1] for f, p in zip(files, pairs, strict=True)
+        ):
+            return True
         diffed = {path: old for path, old, _added, _deleted in files}
         if any(diffed.get(path) != old for path, old in counted):
             return False
-        seen = set(self.pairs[index])
+        seen = set(pairs)
         wanted = self.wanted
         return all(path not in wanted or (path, old) in seen for path, old in diffed.items())
 

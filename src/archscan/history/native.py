@@ -176,47 +176,61 @@ class Aggregator:
     seen: set[str] = field(default_factory=set)  # every resolved name, reported or not
     lines: LineNeeds = field(default_factory=LineNeeds)  # what the line pass must diff
 
-    def _current_names(self, commit: CommitInfo, index: int) -> list[str]:
+    def _current_names(self, files: Sequence[tuple[str, str, str]], index: int) -> list[str]:
         resolve = self.renames.resolve
-        names = [resolve(f.path) for f in commit.files]
-        for change in commit.files:
-            if change.status == "R" and change.old_path:
-                self.rename_events.append((index, change.old_path, change.path))
-                self.renames.record(change.old_path, change.path)
+        names = [resolve(path) for path, _status, _old in files]
+        for path, status, old in files:
+            if status == "R" and old:
+                self.rename_events.append((index, old, path))
+                self.renames.record(old, path)
         return names
 
-    def _changeset_keys(self, commit: CommitInfo) -> Sequence[object]:
+    def _changeset_keys(self, author: str, stamp: int, message: str) -> Sequence[object]:
         if self.coupling_by == "author-day":
-            return [(commit.author, day_of(commit.timestamp))]
+            return [(author, day_of(stamp))]
         if self.coupling_by == "window":
-            return [day_of(commit.timestamp) // self.window_days]
+            return [day_of(stamp) // self.window_days]
         if self.coupling_by == "ticket":
-            return sorted({m.group(0) for m in self.ticket.finditer(commit.message)})
+            return sorted({m.group(0) for m in self.ticket.finditer(message)})
         return []
 
     def add(self, commit: CommitInfo) -> None:
+        files = tuple((f.path, f.status, f.old_path) for f in commit.files)
+        self.add_entry(
+            commit.id, commit.author, commit.email, commit.timestamp, commit.message, files
+        )
+
+    def add_entry(
+        self,
+        commit: str,
+        author: str,
+        email: str,
+        stamp: int,
+        message: str,
+        changes: Sequence[tuple[str, str, str]],
+    ) -> None:
+        """One commit of the name pass, newest first; ``changes``: (path, status, old
+        path), the shape the history cache stores (no objects made per record)."""
         index = len(self.commit_authors)
-        self.index_of[commit.id] = index
-        names = self._current_names(commit, index)
+        self.index_of[commit] = index
+        names = self._current_names(changes, index)
         self.seen.update(names)
         keep = self.keep
-        bot = self.is_bot(commit.author, commit.email)
-        changes = [(f.path, f.status, f.old_path) for f in commit.files]
-        self.lines.note(index, commit.id, changes, [keep(name) for name in names], not bot)
+        bot = self.is_bot(author, email)
+        self.lines.note(index, commit, changes, [keep(name) for name in names], not bot)
         if bot:
             self.commit_authors.append(None)
             self.bot_commits += 1
             return
-        self.commit_authors.append(commit.author)
+        self.commit_authors.append(author)
         self.commits += 1
-        stamp = commit.timestamp
         self.first = stamp if self.first is None else min(self.first, stamp)
         self.last = stamp if self.last is None else max(self.last, stamp)
-        self.author_last[commit.author] = max(self.author_last.get(commit.author, stamp), stamp)
-        files, author = self.files, commit.author
+        self.author_last[author] = max(self.author_last.get(author, stamp), stamp)
+        files = self.files
         kept = [name for name in dict.fromkeys(names) if keep(name)]
         if kept:
-            self.raw.append(Changeset(commit.id, author, stamp, tuple(kept)))
+            self.raw.append(Changeset(commit, author, stamp, tuple(kept)))
         for name in kept:
             stats = files.get(name)
             if stats is None:
@@ -230,7 +244,7 @@ class Aggregator:
         if self.coupling_by == "commit":
             self.coupling.add(kept)
             return
-        for key in self._changeset_keys(commit):
+        for key in self._changeset_keys(author, stamp, message):
             self.changesets.setdefault(key, set()).update(kept)
 
     def merge_older(self, older: Aggregator) -> None:

@@ -387,7 +387,7 @@ def _replay(
     aggregator = _new_aggregator(data)
     for entry in names:
         if entry is not None:
-            aggregator.add(incremental.commit_of(entry))
+            aggregator.add_entry(*entry)
     del names
     failed: list[str] = []
     if data.config.line_counts:
@@ -527,7 +527,7 @@ def _newer(
     front = _new_aggregator(data)
     for entry in names:
         if entry is not None:
-            front.add(incremental.commit_of(entry))
+            front.add_entry(*entry)
     if data.config.line_counts:
         lines = incremental.read_lines(cached, shape.lines, ids, line_query, lost, pack=False)
         if lost:
