@@ -453,3 +453,83 @@ def test_leiden_runs_side_by_side_give_the_same_contexts(make_repo) -> None:  # 
     )
     assert one is not None and two is not None and one.contexts
     assert one == two
+
+
+def test_leiden_on_numbered_files_is_leiden_on_the_paths() -> None:
+    """Files go to graspologic-native as numbers (in first-seen order): every run equals
+    the run on the paths themselves, and a path that is not UTF-8 is clustered too."""
+    import random
+
+    import graspologic_native as gn
+
+    from archscan.contexts import cluster
+
+    rng = random.Random(7)
+    paths = [f"pkg{i % 9}/{'zyxw'[i % 4]}mod{i}.py" for i in range(300)]
+    weights = {}
+    for _ in range(1500):
+        a, b = rng.sample(paths, 2)
+        weights[(min(a, b), max(a, b))] = rng.random()
+    edges = cluster._edges(weights)
+    graph = cluster._graph(edges)
+    for resolution, seed in ((0.6, 1), (1.0, 42), (1.5, 3)):
+        got = cluster.leiden(graph, resolution, seed)
+        quality, raw = gn.leiden(
+            edges, resolution=resolution, seed=seed, trials=1, iterations=1, use_modularity=True
+        )
+        first: dict[int, int] = {}
+        expected = {p: first.setdefault(raw[p], len(first)) for p in sorted(raw)}
+        assert got.quality == quality
+        assert got.labels == expected
+        assert len(set(expected.values())) > 1
+    odd = "caf\udce9.py"  # an undecodable byte kept as a surrogate
+    run = cluster.leiden(cluster._graph([("a.py", odd, 1.0), ("a.py", "b.py", 1.0)]), 1.0, 1)
+    assert set(run.labels) == {"a.py", "b.py", odd}
+
+
+def test_stored_vocabulary_gives_the_contexts_of_an_uncached_run(make_repo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The vocabulary signal stored by its inputs: a stored one (same terms) and one
+    computed anew after a rename give what a run without a cache gives; a damaged cache
+    file is a miss."""
+    import dataclasses
+
+    from archscan.contexts import stored
+    from archscan.stage_cache import FILE_NAME
+
+    repo = _shop(make_repo)
+    repo.commit("shop")
+
+    def inputs() -> ContextsInput:
+        captured: dict[str, ContextsInput] = {}
+        from archscan import pipeline
+
+        original = pipeline.run_contexts
+
+        def spy(data: ContextsInput):  # type: ignore[no-untyped-def]
+            captured["data"] = data
+            return original(data)
+
+        pipeline.run_contexts = spy  # type: ignore[assignment]
+        try:
+            run(repo.root, Config(), RunOptions(use_cache=False, jobs=1))
+        finally:
+            pipeline.run_contexts = original
+        return captured["data"]
+
+    cache = tmp_path / "cache"
+    data = inputs()
+    uncached = run_contexts(data)
+    cached = dataclasses.replace(data, cache_dir=cache)
+    assert run_contexts(cached) == uncached  # computed, stored
+    assert (cache / FILE_NAME).is_file()
+    assert run_contexts(cached) == uncached  # the stored one
+    repo.write(
+        "shop/billing/models.py", "class Receipt:\n    def receipt_total(self):\n        return 1\n"
+    )
+    renamed = inputs()
+    expected = run_contexts(renamed)
+    assert expected != uncached  # the rename reaches the contexts (names, vocabulary)
+    assert run_contexts(dataclasses.replace(renamed, cache_dir=cache)) == expected
+    (cache / FILE_NAME).write_bytes(b"not a database" * 100)
+    assert run_contexts(dataclasses.replace(renamed, cache_dir=cache)) == expected
+    assert stored._KEPT >= 1

@@ -56,3 +56,20 @@ def test_real_analysis_is_byte_identical(make_repo, tmp_path: Path) -> None:  # 
     expected = json.dumps(data, indent=2, ensure_ascii=True) + "\n"
     assert "\\u00e9" in expected  # the analysis really has non-ASCII text
     assert dumps(analysis) == expected
+
+
+def test_the_document_read_back_is_what_json_loads_reads() -> None:
+    """analyze renders the reports from the bytes read back: orjson's reading of what it
+    wrote equals json.loads, and what only json can write (a huge integer, which orjson
+    would read as a float) is read by json too."""
+    rng = random.Random(11)
+    for _ in range(200):
+        doc = {"root": _value(rng, 0), "keys": {1: "int key", 2.5: "float key"}}
+        raw, back = fastjson.dumps_loads(doc, parse=True)
+        expected = json.dumps(doc, indent=2, ensure_ascii=True)
+        assert raw == expected.encode("ascii")
+        assert back == json.loads(expected)
+        assert repr(back) == repr(json.loads(expected))  # -0.0 stays -0.0, ints stay ints
+    huge = {"n": 2**70}
+    raw, back = fastjson.dumps_loads(huge, parse=True)
+    assert back == {"n": 2**70} and isinstance(back["n"], int)

@@ -74,7 +74,8 @@ def test_a_cached_re_run_is_the_uncached_result(make_repo, tmp_path: Path) -> No
     repo = _build(make_repo)
     cache = tmp_path / "cache"
     first = _cached(repo.root, cache)
-    assert _entries(cache) == {"data-access": 6, "service-links": 5}
+    # per file for data access and links; one vocabulary entry for the whole run
+    assert _entries(cache) == {"data-access": 6, "service-links": 5, "contexts-vocabulary": 1}
     again = _cached(repo.root, cache)
     assert dumps(again) == dumps(first) == dumps(_uncached(repo.root))
     assert _tables(first)["orders_invoice"].writers == ("orders/dao.py",)
@@ -119,7 +120,11 @@ def test_a_damaged_stage_cache_is_a_miss(make_repo, tmp_path: Path) -> None:  # 
         Path(f"{cache / STAGES}{suffix}").unlink(missing_ok=True)
     (cache / STAGES).write_bytes(b"this is not a database" * 100)  # a damaged file
     assert dumps(_cached(repo.root, cache)) == expected
-    assert _entries(cache) == {"data-access": 6, "service-links": 5}  # rebuilt
+    assert _entries(cache) == {  # rebuilt
+        "data-access": 6,
+        "service-links": 5,
+        "contexts-vocabulary": 1,
+    }
 
 
 def test_resolution_is_reused_across_edits_resolvers_do_not_read(make_repo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -470,12 +470,17 @@ def _write_analysis(
 ) -> tuple[dict[str, Any], list[Path]]:
     """Reporters render the document as archscan.json holds it, so that ``archscan
     report`` on the saved file writes the same bytes; archscan.json is that text itself
-    (one serialisation, not two). Compiled templates are kept in ``cache_dir``."""
-    from archscan.report.json_report import dumps
+    (one serialisation, not two). Compiled templates are kept in ``cache_dir``.
 
-    text = dumps(analysis)
-    data = json.loads(text)
-    return data, _write(data, formats, target, templates, cache_dir, {"json": text})
+    Without cyclic garbage collection: the document is millions of new objects without
+    cycles, that the collector would scan again and again while the reports are
+    rendered (~0.3 s of 1.2 s on saleor, measured); they are frozen after."""
+    from archscan.cache import paused_gc
+    from archscan.report.json_report import encode
+
+    with paused_gc():
+        raw, data = encode(analysis)
+        return data, _write(data, formats, target, templates, cache_dir, {"json": raw})
 
 
 def _check_templates(templates: Path | None) -> None:
@@ -489,7 +494,7 @@ def _write(
     target: Path,
     templates: Path | None,
     cache_dir: Path | None = None,
-    rendered: dict[str, str] | None = None,
+    rendered: dict[str, str | bytes] | None = None,
 ) -> list[Path]:
     """Render the formats; compiled templates are kept in ``cache_dir`` (None: none);
     ``rendered``: formats whose text is already at hand (archscan.json)."""

@@ -437,6 +437,7 @@ def run(
                 decompositions=options.decompositions,
                 ground_truths=options.ground_truths,
                 cross_scores=options.cross_scores,
+                cache_dir=_stage_cache_dir(options),
             )
         )
     warnings += context_warnings

@@ -64,9 +64,16 @@ class StageCache(Generic[V]):
     """The entries of one stage: ``get_many`` and ``put_many`` by (path, blob id)."""
 
     def __init__(
-        self, db: sqlite3.Connection, stage: str, fingerprint: str, kind: type[V], empty: V | None
+        self,
+        db: sqlite3.Connection,
+        stage: str,
+        fingerprint: str,
+        kind: type[V],
+        empty: V | None,
+        kept: int = KEPT,
     ) -> None:
         self._db: sqlite3.Connection | None = db
+        self._kept = kept
         self._stage = stage
         self._fingerprint = fingerprint
         self._kind = kind  # what an entry must unpickle to (else it is a miss)
@@ -131,7 +138,7 @@ class StageCache(Generic[V]):
             self._db.execute(
                 "DELETE FROM entries WHERE stage=? AND key IN (SELECT key FROM entries"
                 " WHERE stage=? ORDER BY stored DESC LIMIT -1 OFFSET ?)",
-                (self._stage, self._stage, KEPT),
+                (self._stage, self._stage, self._kept),
             )
 
     def _encode(self, value: V) -> bytes:
@@ -156,21 +163,28 @@ _TABLES = (
 
 
 def open_stage_cache(
-    directory: Path | None, stage: str, fingerprint: str, kind: type[V], empty: V | None = None
+    directory: Path | None,
+    stage: str,
+    fingerprint: str,
+    kind: type[V],
+    empty: V | None = None,
+    kept: int = KEPT,
 ) -> StageCache[V] | None:
     """The stage's entries in ``directory``, or None (no directory, or a file that cannot
-    be used even after deleting it: the stage scans every file, nothing is stored)."""
+    be used even after deleting it: the stage scans every file, nothing is stored).
+    ``kept``: entries kept for the stage (a stage storing one large entry per run keeps
+    a few)."""
     if directory is None:
         return None
     path = directory / FILE_NAME
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        return StageCache(sqlite_store.connect(path, _TABLES), stage, fingerprint, kind, empty)
+        db = sqlite_store.connect(path, _TABLES)
     except sqlite3.DatabaseError:
-        pass  # damaged or another layout: built again below
+        try:  # damaged or another layout: built again
+            db = sqlite_store.reopen(path, _TABLES)
+        except (OSError, sqlite3.Error):
+            return None
     except (OSError, sqlite3.Error):
         return None
-    try:
-        return StageCache(sqlite_store.reopen(path, _TABLES), stage, fingerprint, kind, empty)
-    except (OSError, sqlite3.Error):
-        return None
+    return StageCache(db, stage, fingerprint, kind, empty, kept)

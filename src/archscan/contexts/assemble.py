@@ -151,9 +151,10 @@ def _cross_package(
     """Per context: each signal's share of the weight between its files in different
     packages (which edges pulled it together across packages). One pass over the pairs."""
     by_context: dict[str, Counter[str]] = defaultdict(Counter)
+    package = {path: package_of(path) for path in file_context}  # once per file, not pair
     for (a, b), parts in assembly.parts.items():
         context = file_context.get(a)
-        if context is None or context != file_context.get(b) or package_of(a) == package_of(b):
+        if context is None or context != file_context.get(b) or package[a] == package[b]:
             continue
         for name, amount in parts.items():
             by_context[context][name] += amount  # type: ignore[assignment]
@@ -192,10 +193,11 @@ def _edges(file_context: Mapping[str, str], assembly: Assembly) -> tuple[Context
             kind += " (type-only)"
         kinds[(ca, cb)][kind] += 1
     co: Counter[tuple[str, str]] = Counter()
+    context_of = file_context.get
     for (a, b), w in assembly.co_change.items():
-        ca, cb = file_context.get(a), file_context.get(b)
+        ca, cb = context_of(a), context_of(b)
         if ca and cb and ca != cb:
-            co[(min(ca, cb), max(ca, cb))] += w  # type: ignore[assignment]
+            co[(ca, cb) if ca < cb else (cb, ca)] += w  # type: ignore[assignment]
     keys = set(counts) | set(co)
     return tuple(
         ContextEdge(

@@ -36,51 +36,51 @@ def _edges(weights: Weights) -> list[tuple[str, str, float]]:
     return [(a, b, w) for (a, b), w in sorted(weights.items()) if w > 0]
 
 
-def _rust_name(name: str) -> str:
-    """graspologic-native takes UTF-8 only: a file name with undecodable bytes (kept as
-    surrogates) becomes NUL + its bytes in hex (NUL is in no git path: no collision)."""
-    try:
-        name.encode("utf-8")
-    except UnicodeEncodeError:
-        return "\0" + name.encode("utf-8", "surrogateescape").hex()
-    return name
-
-
 @dataclass(frozen=True)
 class _Graph:
-    """The edges as graspologic-native takes them, converted once for every run."""
+    """The edges as graspologic-native takes them, converted once for every run. Files
+    are named by number, in the order they first occur in the edges: graspologic-native
+    numbers nodes by that order and never looks at a name again, so the runs are those
+    on the paths (tested), while Rust hashes short names faster (~25% of a run) and a
+    path with undecodable bytes (kept as surrogates, not UTF-8) needs no special case."""
 
     edges: list[tuple[str, str, float]]
-    names: dict[str, str]  # the name given to Rust -> the file
+    order: list[tuple[str, str]]  # (name given to Rust, file), by file
 
 
 def _graph(edges: list[tuple[str, str, float]]) -> _Graph:
-    names: dict[str, str] = {}
+    numbers: dict[str, str] = {}
     safe = []
     for a, b, w in edges:
-        ra, rb = _rust_name(a), _rust_name(b)
-        names[ra], names[rb] = a, b
+        ra = numbers.get(a)
+        if ra is None:
+            ra = numbers[a] = str(len(numbers))
+        rb = numbers.get(b)
+        if rb is None:
+            rb = numbers[b] = str(len(numbers))
         safe.append((ra, rb, w))
-    return _Graph(safe, names)
+    order = [(numbers[path], path) for path in sorted(numbers)]
+    return _Graph(safe, order)
 
 
 def leiden(graph: _Graph, resolution: float, seed: int) -> Run:
     quality, labels = gn.leiden(
         graph.edges, resolution=resolution, seed=seed, trials=1, iterations=1, use_modularity=True
     )
-    names = graph.names
-    return Run(resolution, seed, quality, _canonical({names[n]: c for n, c in labels.items()}))
+    return Run(resolution, seed, quality, _numbered(labels, graph.order))
 
 
-def _canonical(labels: Mapping[str, int]) -> Partition:
-    """Number the communities by their smallest member, so equal partitions are equal."""
-    order: dict[int, int] = {}
+def _numbered(labels: Mapping[str, int], order: Sequence[tuple[str, str]]) -> Partition:
+    """Communities numbered by their smallest member (by path), so that equal
+    partitions are equal; ``order`` has the files in path order."""
+    seen: dict[int, int] = {}
     out: Partition = {}
-    for node in sorted(labels):
-        community = labels[node]
-        if community not in order:
-            order[community] = len(order)
-        out[node] = order[community]
+    for name, path in order:
+        community = labels[name]
+        number = seen.get(community)
+        if number is None:
+            number = seen[community] = len(seen)
+        out[path] = number
     return out
 
 
@@ -177,8 +177,10 @@ def for_count(weights: Weights, count: int, seeds: int, seed: int, jobs: int = 1
 def strength(weights: Weights) -> dict[str, dict[str, float]]:
     adjacency: dict[str, dict[str, float]] = defaultdict(dict)
     for (a, b), w in weights.items():
-        adjacency[a][b] = adjacency[a].get(b, 0.0) + w
-        adjacency[b][a] = adjacency[b].get(a, 0.0) + w
+        row = adjacency[a]
+        row[b] = row.get(b, 0.0) + w
+        row = adjacency[b]
+        row[a] = row.get(a, 0.0) + w
     return adjacency
 
 

@@ -76,7 +76,7 @@ def co_change_signal(
     with more than ``max_size`` production files (bulk reformatting, renames) are left out."""
     weights: Weights = {}
     for changeset in changesets:
-        files = sorted({f for f in changeset.files if f in production})
+        files = sorted(production.intersection(changeset.files))
         n = len(files)
         if n < 2 or (max_size and n > max_size):
             continue
@@ -280,15 +280,16 @@ def sparsify(weights: Weights, neighbours: int) -> Weights:
     fused graph dense)."""
     if not neighbours:
         return dict(weights)
+    # (-weight, pair) tuples sort strongest first, ties by pair, without a key function
     ranked: dict[str, list[tuple[float, Pair]]] = defaultdict(list)
     for pair, w in weights.items():
-        ranked[pair[0]].append((w, pair))
-        ranked[pair[1]].append((w, pair))
+        item = (-w, pair)
+        ranked[pair[0]].append(item)
+        ranked[pair[1]].append(item)
     kept: set[Pair] = set()
     for items in ranked.values():
-        if len(items) <= neighbours:
-            kept.update(pair for _, pair in items)
-            continue
-        items.sort(key=lambda item: (-item[0], item[1]))
-        kept.update(pair for _, pair in items[:neighbours])
+        if len(items) > neighbours:
+            items.sort()
+            del items[neighbours:]
+        kept.update([pair for _, pair in items])
     return {pair: weights[pair] for pair in sorted(kept)}

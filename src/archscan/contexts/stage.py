@@ -15,7 +15,7 @@ from pathlib import Path
 import networkx as nx
 
 from archscan.config import ContextsConfig
-from archscan.contexts import cluster, quality, signals
+from archscan.contexts import cluster, quality, signals, stored
 from archscan.contexts.assemble import Assembly, build_contexts
 from archscan.contexts.decomposition import Decomposition, match_members
 from archscan.contexts.platform import name_matcher, platform_files
@@ -49,6 +49,8 @@ class ContextsInput:
     ground_truths: tuple[Decomposition, ...] = ()
     cross_scores: bool = False  # also score the decompositions against each other (compare)
     jobs: int = 1  # Leiden runs side by side (threads; the results do not depend on it)
+    # The vocabulary signal is stored here by its inputs' content (None: not stored).
+    cache_dir: Path | None = None
 
 
 def _warning(kind: str, message: str) -> AnalysisWarning:
@@ -76,12 +78,13 @@ def _signals(data: ContextsInput, production: frozenset[str]) -> _Signals:
     layers = frozenset(n.lower() for n in config.layer_names)
     skip = signals.layer_terms(layers)
     bags = {p: signals.file_terms(p, data.facts.get(p), skip) for p in sorted(production)}
-    vectors = signals.tfidf(bags)
+    vocabulary = stored.vocabulary(
+        bags, config.vocabulary_neighbours, config.min_similarity, data.cache_dir
+    )
+    vectors = vocabulary.vectors
     graphs = {
         "structure": signals.structure_signal(data.graph, production, data.facts, config),
-        "vocabulary": signals.vocabulary_signal(
-            vectors, config.vocabulary_neighbours, config.min_similarity
-        ),
+        "vocabulary": vocabulary.weights,
         "package": signals.package_signal(sorted(production), layers),
     }
     if data.history is not None:

@@ -13,7 +13,8 @@ Definitions (sources in docs/metrics.md):
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from functools import cache
 
 import networkx as nx
 
@@ -80,9 +81,18 @@ def group_metrics(
     return tuple(result)
 
 
-def cycles(graph: nx.DiGraph, level: str, edge_set: str = "runtime") -> tuple[Cycle, ...]:
+def cycles(
+    graph: nx.DiGraph,
+    level: str,
+    edge_set: str = "runtime",
+    components: Iterable[set[str]] | None = None,
+) -> tuple[Cycle, ...]:
+    """The strongly connected components of two or more nodes (``components``: those
+    of ``graph``, when already at hand), largest first."""
     found = []
-    for component in nx.strongly_connected_components(graph):
+    if components is None:
+        components = nx.strongly_connected_components(graph)
+    for component in components:
         if len(component) < 2:
             continue
         sub = graph.subgraph(component)
@@ -98,8 +108,9 @@ def cycles(graph: nx.DiGraph, level: str, edge_set: str = "runtime") -> tuple[Cy
     return tuple(found)
 
 
-def propagation_cost(graph: nx.DiGraph) -> tuple[float, float]:
-    """(density without the diagonal, MacCormack's density with it).
+def propagation_cost(graph: nx.DiGraph, condensed: nx.DiGraph | None = None) -> tuple[float, float]:
+    """(density without the diagonal, MacCormack's density with it); ``condensed``: the
+    graph's condensation, when already at hand.
 
     Reachability is computed on the condensation (a DAG) with bit sets, so the cost is
     O(components * edges / wordsize) instead of a search from every node.
@@ -107,7 +118,8 @@ def propagation_cost(graph: nx.DiGraph) -> tuple[float, float]:
     n = graph.number_of_nodes()
     if n == 0:
         return 0.0, 0.0
-    condensed = nx.condensation(graph)
+    if condensed is None:
+        condensed = nx.condensation(graph)
     index = {node: i for i, node in enumerate(graph.nodes)}
     mask: dict[int, int] = {}
     for c, data in condensed.nodes(data=True):
@@ -165,11 +177,17 @@ def file_metrics(
 
 
 def _cycles_of(
-    graph: nx.DiGraph, component_of: Callable[[str], str], has_components: bool, edge_set: str
+    graph: nx.DiGraph,
+    package: Callable[[str], str],
+    component_of: Callable[[str], str],
+    has_components: bool,
+    edge_set: str,
+    condensed: nx.DiGraph,
 ) -> tuple[Cycle, ...]:
-    found = cycles(graph, "file", edge_set) + cycles(
-        aggregate(graph, package_of), "package", edge_set
-    )
+    """``condensed``: the graph's condensation (its members are the file cycles)."""
+    members = (data["members"] for _node, data in condensed.nodes(data=True))
+    found = cycles(graph, "file", edge_set, members)
+    found += cycles(aggregate(graph, package), "package", edge_set)
     if has_components:
         found += cycles(aggregate(graph, component_of), "component", edge_set)
     return found
@@ -192,18 +210,28 @@ def measure_structure(
     for the runtime edges (import-time: not type-only, not deferred; the default) and
     for all edges (``edge_set`` "all").
     """
-    view = graph if in_view is None else graph.subgraph([n for n in graph if in_view(n)])
+    # Each file's package and component once, not once per edge of every aggregation
+    # (a component is found by matching globs): both are functions of the path alone.
+    component: Callable[[str], str] = cache(component_of)
+    package: Callable[[str], str] = cache(package_of)
+    # A copy, not a subgraph view: every pass below iterates the edges, and a view
+    # filters each of them again (a copy keeps the view's node and edge order).
+    view = graph if in_view is None else graph.subgraph([n for n in graph if in_view(n)]).copy()
     runtime = runtime_graph(view)
-    without_self, with_self = propagation_cost(runtime)
-    all_without, all_with = propagation_cost(view)
-    found_cycles = _cycles_of(runtime, component_of, has_components, "runtime")
-    found_cycles += _cycles_of(view, component_of, has_components, "all")
+    # one search for strongly connected components per graph, for both measures
+    runtime_condensed, view_condensed = nx.condensation(runtime), nx.condensation(view)
+    without_self, with_self = propagation_cost(runtime, runtime_condensed)
+    all_without, all_with = propagation_cost(view, view_condensed)
+    found_cycles = _cycles_of(
+        runtime, package, component, has_components, "runtime", runtime_condensed
+    )
+    found_cycles += _cycles_of(view, package, component, has_components, "all", view_condensed)
     components: tuple[ComponentMetrics, ...] = ()
     if has_components:
-        components = group_metrics(view, component_of, facts, "component")
+        components = group_metrics(view, component, facts, "component")
     return StructureMetrics(
-        files=file_metrics(graph, facts, modules, language_of, component_of),
-        packages=group_metrics(view, package_of, facts, "package"),
+        files=file_metrics(graph, facts, modules, language_of, component),
+        packages=group_metrics(view, package, facts, "package"),
         components=components,
         cycles=found_cycles,
         propagation_cost=without_self,

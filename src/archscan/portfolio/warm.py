@@ -16,7 +16,8 @@ from archscan.languages import registry
 
 _MODULES = (
     "archscan.cli",
-    "archscan.pipeline",  # every stage (networkx, sqlglot, tree-sitter bindings)
+    "archscan.pipeline",  # every stage (networkx, tree-sitter bindings)
+    "archscan.data_access.sql_ast",  # sqlglot (imported when SQL is first parsed)
     "archscan.run_cache",
     "archscan.languages.java.resolver",
     "archscan.report.json_report",

@@ -44,16 +44,29 @@ def _float(match: re.Match[str]) -> str:
 
 def dumps(data: Any) -> str:
     """``json.dumps(data, indent=2, ensure_ascii=True)``, the same bytes."""
+    return dumps_loads(data)[0].decode("ascii")
+
+
+_MARKER_BYTES = tuple(marker.encode("ascii") for marker in _MARKERS)
+
+
+def dumps_loads(data: Any, parse: bool = False) -> tuple[bytes, Any]:
+    """The bytes of ``dumps(data)`` (ASCII) and, with ``parse``, the value they read
+    back as (``json.loads``: lists for tuples, string keys). Kept as bytes: decoding
+    orjson's output to a str and encoding it back costs ~0.1 s on a 16 MB document, and
+    orjson reads what it wrote 3x faster than ``json.loads``, building the same values
+    (64-bit integers, floats correctly rounded both ways, strings); what orjson cannot
+    write is written and read by ``json`` (orjson would read a huge integer as a float)."""
     try:
         raw = orjson.dumps(data, option=_OPTIONS)
     except (orjson.JSONEncodeError, TypeError):
-        return json.dumps(data, indent=2, ensure_ascii=True)
-    text = raw.decode("utf-8")
-    if not text.isascii() or "\x7f" in text:
-        text = _ESCAPED.sub(_escape, text)
+        text = json.dumps(data, indent=2, ensure_ascii=True)
+        return text.encode("ascii"), json.loads(text) if parse else None
+    if not raw.isascii() or b"\x7f" in raw:
+        raw = _ESCAPED.sub(_escape, raw.decode("utf-8")).encode("ascii")
     # orjson and repr differ only for 1e-10 < |x| < 1e-4, which orjson writes either as
     # "0.0000..." or with a one-digit exponent ("1.5e-7" for "1.5e-07"): the regex runs
     # only when such text occurs at all (rare; substring tests are ~10 ms per 16 MB).
-    if any(marker in text for marker in _MARKERS):
-        return _FLOAT.sub(_float, text)
-    return text
+    if any(marker in raw for marker in _MARKER_BYTES):
+        raw = _FLOAT.sub(_float, raw.decode("ascii")).encode("ascii")
+    return raw, orjson.loads(raw) if parse else None

@@ -389,34 +389,44 @@ def _spring(ids: list[str], edges: dict[tuple[str, str], list[list[str]]]) -> li
     # dense graphs (every group linked to most others) collapse into a ball under the
     # plain model: scale the pull down by the mean degree
     damping = min(1.0, 4.0 * count / (2.0 * len(weight) or 1.0))
-    pos = [
-        [math.cos(2 * math.pi * i / count), math.sin(2 * math.pi * i / count)] for i in range(count)
+    # the pull of each pair is the same in every iteration: computed once, by the same
+    # float operations as in the loop (the picture stays the same to the last bit)
+    pulls = [
+        [
+            (0.2 + 0.8 * weight[(i, j)] / heaviest) * damping if (i, j) in weight else 0.0
+            for j in range(count)
+        ]
+        for i in range(count)
     ]
+    xs = [math.cos(2 * math.pi * i / count) for i in range(count)]
+    ys = [math.sin(2 * math.pi * i / count) for i in range(count)]
     k = 2.0 / math.sqrt(count)
+    kk = k * k
+    hypot = math.hypot
     temperature = 0.25
     for _ in range(300):
-        shift = [[0.0, 0.0] for _ in range(count)]
+        sx = [0.0] * count
+        sy = [0.0] * count
         for i in range(count):
+            xi, yi, row = xs[i], ys[i], pulls[i]
             for j in range(i + 1, count):
-                dx, dy = pos[i][0] - pos[j][0], pos[i][1] - pos[j][1]
-                dist = max(math.hypot(dx, dy), 1e-3)
-                pull = (
-                    (0.2 + 0.8 * weight[(i, j)] / heaviest) * damping if (i, j) in weight else 0.0
-                )
-                force = k * k / dist - pull * dist * dist / k
+                dx, dy = xi - xs[j], yi - ys[j]
+                dist = max(hypot(dx, dy), 1e-3)
+                force = kk / dist - row[j] * dist * dist / k
                 fx, fy = dx / dist * force, dy / dist * force
-                shift[i][0] += fx
-                shift[i][1] += fy
-                shift[j][0] -= fx
-                shift[j][1] -= fy
+                sx[i] += fx
+                sy[i] += fy
+                sx[j] -= fx
+                sy[j] -= fy
         for i in range(count):
-            shift[i][0] -= 0.02 * pos[i][0]  # weak gravity: parts of the graph stay close
-            shift[i][1] -= 0.02 * pos[i][1]
-            length = max(math.hypot(*shift[i]), 1e-9)
+            sx[i] -= 0.02 * xs[i]  # weak gravity: parts of the graph stay close
+            sy[i] -= 0.02 * ys[i]
+            length = max(hypot(sx[i], sy[i]), 1e-9)
             step = min(length, temperature)
-            pos[i][0] += shift[i][0] / length * step
-            pos[i][1] += shift[i][1] / length * step
+            xs[i] += sx[i] / length * step
+            ys[i] += sy[i] / length * step
         temperature = max(temperature * 0.985, 0.002)
+    pos = [[x, y] for x, y in zip(xs, ys, strict=True)]
     return pos
 
 

@@ -205,6 +205,13 @@ def dumps(analysis: Analysis) -> str:
     return dumps_data(analysis_to_dict(analysis))
 
 
+def encode(analysis: Analysis) -> tuple[bytes, dict[str, Any]]:
+    """The bytes of archscan.json (those of ``dumps``) and the document as read back from
+    them, the dict every reporter renders."""
+    raw, document = fastjson.dumps_loads(analysis_to_dict(analysis), parse=True)
+    return raw + b"\n", document
+
+
 def dumps_data(data: dict[str, Any]) -> str:
     """The text of archscan.json from the dict (built once, shared with the other reports):
     byte-identical to ``json.dumps(data, indent=2, ensure_ascii=True)``, but fast."""
