@@ -37,7 +37,8 @@ def parse_source(path: str, language: str, source: bytes) -> FileFacts:
     except Exception as exc:  # noqa: BLE001 - one broken file must not stop the analysis
         return FileFacts(path=path, language=language, sloc=0, errors=(f"parser failed: {exc}",))
     try:
-        source.decode("utf-8")
+        if not source.isascii():  # ASCII is UTF-8: no need to decode most files
+            source.decode("utf-8")
     except UnicodeDecodeError as exc:
         facts = replace(facts, errors=(*facts.errors, f"invalid UTF-8 at byte {exc.start}"))
     return facts
