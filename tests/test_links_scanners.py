@@ -99,3 +99,34 @@ def test_client_calls_give_roles_only_at_word_starts(
     facts = messaging_facts(text)
     assert facts is not None
     assert (facts.producer, facts.consumer) == (producer, consumer)
+
+
+@pytest.mark.parametrize(
+    ("text", "systems"),
+    [
+        ("import nats\n", {"nats"}),
+        ("x = sinats + natsy\n", None),  # the needle, never as a word
+        ("import pika\n", {"rabbitmq"}),
+        ("pikachu = 1\nimport pika\n", {"rabbitmq"}),  # a whole word after a part of one
+        ("pika_x = 1\n", None),
+        ("conn = amqplib.connect()\n", {"rabbitmq"}),  # amqp counts inside a word
+        ("bunny.run()  # Kafka\n", {"kafka", "rabbitmq"}),
+    ],
+)
+def test_messaging_systems_named_as_words_where_needed(text: str, systems: set[str] | None) -> None:
+    facts = messaging_facts(text + 'consumer.subscribe("orders")\n')
+    assert (facts.systems if facts else None) == systems
+
+
+def test_explicit_names_only_where_the_call_starts_a_word() -> None:
+    text = (
+        "import kafka\n"
+        "unsubscribe('gone')\n"
+        "consumer.subscribe('orders')\n"
+        "SUBSCRIBE ( 'loud' )\n"
+        "# MyQueueName = 'hidden'\n"  # comment lines: only the explicit pattern looks
+        '# QueueName = "jobs"\n'
+    )
+    facts = messaging_facts(text)
+    assert facts is not None
+    assert facts.names == {("orders", "consumer"): 3, ("loud", "consumer"): 4, ("jobs", ""): 6}
