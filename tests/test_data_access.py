@@ -361,6 +361,31 @@ def test_sql_in_string_literals_and_unparsed_count(tmp_path: Path) -> None:
     assert result.sql_unparsed == 1
 
 
+def test_sql_of_every_statement_kind_alone_in_a_file_any_case(tmp_path: Path) -> None:
+    # Each file holds one kind only, so no other keyword lets it through the cheap test.
+    tables, result, _ = _scan(
+        tmp_path,
+        {
+            "repo/a.py": 'q = """Select id\n  From accounts"""\n',
+            "repo/b.py": 'q = "UPDATE carts SET total = 1"\n',
+            "repo/c.py": 'q = "delete   from sessions"\n',
+            "repo/d.py": 'q = "Insert\tInto audit (a) VALUES (1)"\n',
+            "repo/e.py": 'q = "MERGE INTO prices p USING feed f ON p.id = f.id '
+            'WHEN MATCHED THEN UPDATE SET p.v = f.v"\n',
+            "repo/f.py": 'q = "create TABLE things (id INT)"\n',
+            "repo/g.py": 'q = "ALTER  TABLE widgets ADD FOREIGN KEY (o) REFERENCES owners (id)"\n',
+        },
+    )
+    assert tables["accounts"].readers == ("repo/a.py",)
+    assert tables["carts"].writers == ("repo/b.py",)
+    assert tables["sessions"].writers == ("repo/c.py",)
+    assert tables["audit"].writers == ("repo/d.py",)
+    assert tables["prices"].writers == ("repo/e.py",)
+    assert tables["things"].declared_in == ("repo/f.py",)
+    assert tables["widgets"].references == ("owners",)
+    assert result.sql_unparsed == 0
+
+
 _BILLION_LAUGHS = """<?xml version="1.0"?>
 <!DOCTYPE mapper [
   <!ENTITY lol "lol">

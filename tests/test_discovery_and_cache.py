@@ -8,7 +8,7 @@ from archscan.cache import FactsCache, blob_id
 from archscan.config import Config
 from archscan.discover import discover
 from archscan.languages.generic import count_sloc
-from archscan.parse import parse_files
+from archscan.parse import parse_files, parse_source
 
 
 def test_languages_by_extension_and_shebang(make_repo) -> None:
@@ -74,3 +74,24 @@ def test_parallel_parsing_gives_the_same_facts(make_repo) -> None:
     serial = parse_files(repo.root, files, None, jobs=1)
     parallel = parse_files(repo.root, files, None, jobs=2)
     assert serial.facts == parallel.facts
+
+
+def test_facts_the_workers_pickled_are_what_the_cache_returns(make_repo, tmp_path: Path) -> None:
+    repo = make_repo()
+    for i in range(200):
+        repo.write(f"pkg/m{i}.py", f"import pkg.m{(i * 3) % 200}\nclass C{i}:\n    pass\n")
+    repo.commit()
+    files = discover(repo.root, Config()).files
+    cache = FactsCache(tmp_path / "cache")
+    cold = parse_files(repo.root, files, cache, jobs=2)  # parsed in workers, stored
+    assert cold.parsed == 200 and cold.cache_hits == 0
+    warm = parse_files(repo.root, files, cache, jobs=2)
+    assert warm.parsed == 0 and warm.cache_hits == 200
+    assert warm.facts == cold.facts == parse_files(repo.root, files, None, jobs=1).facts
+    cache.close()
+
+
+def test_utf8_checked_only_where_it_can_fail() -> None:
+    assert parse_source("a.py", "python", b"x = 1\n").errors == ()
+    assert parse_source("b.py", "python", "x = 'caf\u00e9'\n".encode()).errors == ()
+    assert parse_source("c.py", "python", b"x = 'caf\xe9'\n").errors == ("invalid UTF-8 at byte 8",)

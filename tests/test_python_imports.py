@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from archscan.config import Config, PythonConfig
-from archscan.parse import parse_source
+from archscan.discover import discover
+from archscan.languages.base import ProjectView
+from archscan.languages.python.resolver import PythonResolver
+from archscan.parse import parse_files, parse_source
 from helpers import analyse, edge_set
 
 
@@ -160,3 +163,43 @@ def test_python2_and_syntax_errors_keep_the_imports() -> None:
     )
     assert facts.errors
     assert {i.target for i in facts.imports} == {"os", "mylib"}
+
+
+def test_unresolved_relative_imports_whether_or_not_resolved_first(make_repo) -> None:
+    repo = make_repo()
+    repo.write("pkg/__init__.py", "")
+    repo.write("pkg/b.py", "")
+    repo.write("pkg/a.py", "from . import a\nfrom .missing import x\nfrom .b import y\n")
+    repo.commit()
+    analysis = analyse(repo.root)
+    expected = ["line 2: relative import .missing names no file of the repository"]
+    unresolved = [w for w in analysis.warnings if w.kind == "unresolved-import"]
+    assert [(w.path, w.message) for w in unresolved] == [("pkg/a.py", expected[0])]
+    # asked without resolving the file first (the resolver notes them while resolving)
+    parsed = parse_files(repo.root, discover(repo.root, Config()).files, None, jobs=1)
+    project = ProjectView(repo.root, parsed.files, parsed.facts)
+    resolver = PythonResolver(project)
+    assert [w.message for w in resolver.warnings_for(parsed.facts["pkg/a.py"])] == expected
+    list(resolver.resolve(parsed.facts["pkg/a.py"]))
+    assert [w.message for w in resolver.warnings_for(parsed.facts["pkg/a.py"])] == expected
+
+
+def test_dotted_names_written_with_spaces_continuations_or_non_ascii() -> None:
+    source = (
+        "import a . b\n"
+        "import c.\\\n    d as e\n"
+        "from f . g import (h,  # a comment\n    i . j)\n"
+        "import caf\u00e9.men\u00fc\n"
+        "from .k9 import L_1\n"
+        "from m import *\n"
+    ).encode()
+    facts = parse_source("p/m.py", "python", source)
+    found = [(i.target, i.level, i.names) for i in facts.imports]
+    assert found == [
+        ("a.b", 0, ()),
+        ("c.d", 0, ()),
+        ("f.g", 0, ("h", "i.j")),
+        ("caf\u00e9.men\u00fc", 0, ()),
+        ("k9", 1, ("L_1",)),
+        ("m", 0, ("*",)),
+    ]

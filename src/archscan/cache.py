@@ -135,8 +135,15 @@ class FactsCache:
                 continue
         return found
 
-    def put_many(self, items: Mapping[str, FileFacts]) -> None:
-        rows = [(k, pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL)) for k, v in items.items()]
+    def put_many(
+        self, items: Mapping[str, FileFacts], pickled: Mapping[str, bytes] | None = None
+    ) -> None:
+        """Store ``items``; ``pickled``: some of them pickled already (by a worker)."""
+        done = pickled or {}
+        rows = [
+            (k, done.get(k) or pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL))
+            for k, v in items.items()
+        ]
         for _attempt in range(2):
             if self._db is None:
                 return

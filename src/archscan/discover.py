@@ -16,6 +16,7 @@ from stat import S_ISLNK, S_ISREG
 
 from archscan import gitio
 from archscan.config import Config
+from archscan.containment import Containment
 from archscan.globs import compile_glob, matches
 from archscan.languages.registry import language_for
 from archscan.records import AnalysisWarning, DiscoveryResult, SkippedFile, SourceFile
@@ -25,45 +26,6 @@ SNIFF_BYTES = 8192  # what is read of a file to tell binary from text
 
 def _is_binary(head: bytes) -> bool:
     return b"\0" in head
-
-
-class _Containment:
-    """Is a path inside the repository once symlinks are resolved? Cached per folder,
-    because a file can only escape through a linked folder above it (files that are
-    links themselves are skipped before this check).
-
-    A folder's real path is its parent's real path plus its name unless the folder is a
-    link: one ``lstat`` per folder instead of ``realpath``'s one per path component."""
-
-    def __init__(self, root: str) -> None:
-        self._root = os.path.realpath(root)
-        self._real: dict[str, str] = {root: self._root}
-
-    def _real_path(self, folder: str) -> str:
-        # up to the nearest folder already known (iteratively: nesting can be deep) ...
-        pending: list[str] = []
-        while folder not in self._real:
-            parent, name = os.path.split(folder)
-            if parent == folder or not name or name in (".", ".."):
-                self._real[folder] = os.path.realpath(folder)
-                break
-            pending.append(folder)
-            folder = parent
-        # ... then down again, one lstat per folder
-        real = self._real[folder]
-        for below in reversed(pending):
-            try:
-                linked = S_ISLNK(os.lstat(below).st_mode)
-            except OSError:
-                linked = True  # realpath decides what a missing folder is
-            name = os.path.basename(below)
-            real = os.path.realpath(below) if linked else os.path.join(real, name)
-            self._real[below] = real
-        return real
-
-    def contains(self, full_path: str) -> bool:
-        real = self._real_path(os.path.dirname(full_path))
-        return real == self._root or real.startswith(self._root + os.sep)
 
 
 _MODES = frozenset({"100644", "100755", "120000", "160000"})
@@ -190,7 +152,7 @@ def config_skip(rel: str, config: Config) -> str | None:
 
 
 def _unread_reason(
-    root: str, containment: _Containment | None, mode: str, rel: str, config: Config
+    root: str, containment: Containment | None, mode: str, rel: str, config: Config
 ) -> str | None:
     """Why a path is skipped before its file is read (mode, configuration, a linked
     folder on the way), or None: the file is read next."""
@@ -207,7 +169,7 @@ def _unread_reason(
 
 
 def _classify(
-    root: str, containment: _Containment | None, mode: str, rel: str, config: Config
+    root: str, containment: Containment | None, mode: str, rel: str, config: Config
 ) -> SourceFile | SkippedFile:
     reason = _unread_reason(root, containment, mode, rel, config)
     if reason is not None:
@@ -271,7 +233,7 @@ def classify(root: Path, listing: Listing, config: Config) -> DiscoveryResult:
     """The files to analyse and the ones skipped (with the reason) of a listing."""
     # git lists paths without looking at the work tree: a tracked path may sit below a
     # folder that is now a link. A walk never enters links, so it needs no such check.
-    containment = _Containment(str(root)) if listing.from_git else None
+    containment = Containment(str(root)) if listing.from_git else None
     files: list[SourceFile] = []
     skipped: list[SkippedFile] = []
     for mode, rel in listing.entries:
@@ -288,7 +250,7 @@ def unread_reasons(
 ) -> Iterator[tuple[str, str | None]]:
     """(path, reason) of every entry, as :func:`classify` decides it before reading the
     file; None where it would read it (the run cache fingerprints those files)."""
-    containment = _Containment(str(root)) if listing.from_git else None
+    containment = Containment(str(root)) if listing.from_git else None
     for mode, rel in listing.entries:
         yield rel, _unread_reason(str(root), containment, mode, rel, config)
 

@@ -7,6 +7,7 @@ looks it up in the blob-keyed cache and parses the misses in a process pool.
 from __future__ import annotations
 
 import os
+import pickle
 import signal
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -36,14 +37,20 @@ def parse_source(path: str, language: str, source: bytes) -> FileFacts:
     except Exception as exc:  # noqa: BLE001 - one broken file must not stop the analysis
         return FileFacts(path=path, language=language, sloc=0, errors=(f"parser failed: {exc}",))
     try:
-        source.decode("utf-8")
+        if not source.isascii():  # ASCII is UTF-8: no need to decode most files
+            source.decode("utf-8")
     except UnicodeDecodeError as exc:
         facts = replace(facts, errors=(*facts.errors, f"invalid UTF-8 at byte {exc.start}"))
     return facts
 
 
-def _parse_chunk(items: Sequence[tuple[str, str, bytes]]) -> list[FileFacts]:
-    return [parse_source(path, language, source) for path, language, source in items]
+def _parse_chunk(items: Sequence[tuple[str, str, bytes]]) -> list[bytes]:
+    """A worker's facts, each pickled as the parse cache stores it: the main process
+    unpickles them and stores the same bytes, instead of pickling every fact again."""
+    return [
+        pickle.dumps(parse_source(path, language, source), protocol=pickle.HIGHEST_PROTOCOL)
+        for path, language, source in items
+    ]
 
 
 @dataclass(frozen=True)
@@ -70,10 +77,11 @@ def _quiet_on_ctrl_c() -> None:
 
 def _run(
     todo: list[tuple[str, str, bytes]], jobs: int, progress: Progress | None
-) -> Iterator[FileFacts]:
+) -> Iterator[tuple[FileFacts, bytes | None]]:
+    """Each file's facts, pickled too when a worker parsed them."""
     if jobs <= 1 or len(todo) < _POOL_THRESHOLD:
         for item in todo:
-            yield parse_source(*item)
+            yield parse_source(*item), None
             if progress:
                 progress(1)
         return
@@ -86,7 +94,7 @@ def _run(
     ) as pool:
         try:
             for batch in pool.map(_parse_chunk, _chunks(todo, _CHUNK)):
-                yield from batch
+                yield from ((pickle.loads(item), item) for item in batch)
                 if progress:
                     progress(len(batch))
         except BaseException:  # Ctrl-C: drop the queued chunks, let the running ones end
@@ -140,11 +148,14 @@ def parse_files(
         progress(len(cached))
     todo_keys = [k for k in keyed if k not in cached]
     fresh: dict[str, FileFacts] = {}
+    pickled: dict[str, bytes] = {}
     by_path = {keyed[k][0]: k for k in todo_keys}
-    for facts in _run([keyed[k] for k in todo_keys], jobs, progress):
+    for facts, stored in _run([keyed[k] for k in todo_keys], jobs, progress):
         fresh[by_path[facts.path]] = facts
+        if stored is not None:
+            pickled[by_path[facts.path]] = stored
     if cache and fresh:
-        cache.put_many(fresh)
+        cache.put_many(fresh, pickled)
     facts_by_path = {f.path: f for f in (*cached.values(), *fresh.values())}
     for path in sorted(facts_by_path):
         warnings.extend(_warnings_of(facts_by_path[path]))

@@ -49,18 +49,28 @@ def _resolve_file(resolver: Resolver, facts: FileFacts, out: _Collected) -> None
             out.warnings.append(AnalysisWarning(facts.path, "resolver", str(exc)))
 
 
-def _with_local(dep: Dependency, facts: Mapping[str, FileFacts]) -> Dependency:
+def _with_local(dependencies: set[Dependency], facts: Mapping[str, FileFacts]) -> set[Dependency]:
     """Flag a dependency ``local`` when every import on its lines is deferred (inside a
     function body): it does not run at import time. Edges that come from no import
     statement (same-package names, references) are never local."""
-    found = facts.get(dep.source)
-    if found is None or not dep.lines:
-        return dep
-    on_lines = [i for i in found.imports if i.line in dep.lines]
-    covered = {i.line for i in on_lines} == set(dep.lines)
-    if covered and all(i.local for i in on_lines):
-        return replace(dep, local=True)
-    return dep
+    # per source file: line -> every import on that line is local (built once per file,
+    # not once per dependency)
+    local_lines: dict[str, dict[int, bool]] = {}
+    flagged: set[Dependency] = set()
+    for dep in dependencies:
+        found = facts.get(dep.source)
+        if found is None or not dep.lines:
+            flagged.add(dep)
+            continue
+        lines = local_lines.get(dep.source)
+        if lines is None:
+            lines = local_lines[dep.source] = {}
+            for item in found.imports:
+                lines[item.line] = lines.get(item.line, True) and item.local
+        if all(lines.get(line, False) for line in dep.lines):
+            dep = replace(dep, local=True)
+        flagged.add(dep)
+    return flagged
 
 
 def _one_per_pair(dependencies: set[Dependency]) -> tuple[Dependency, ...]:
@@ -134,7 +144,7 @@ def resolve_tracked(
         modules.setdefault(file.path, _fallback_module(file.path))
     resolution = Resolution(
         modules=dict(sorted(modules.items())),
-        dependencies=_one_per_pair({_with_local(d, facts) for d in out.dependencies}),
+        dependencies=_one_per_pair(_with_local(out.dependencies, facts)),
         external=tuple(sorted(out.external, key=lambda e: (e.source, e.package))),
         warnings=tuple(out.warnings),
     )

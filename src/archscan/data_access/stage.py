@@ -40,16 +40,16 @@ _CODE_LANGUAGES = {
 # (most of them) are not scanned for SQL strings at all. One pattern per keyword, each
 # starting with a literal, on the lower-cased text: the regex engine then skips ahead
 # with a fast substring search (an alternation or a case-insensitive pattern is 5x slower).
-_SQL_HINTS = tuple(
-    re.compile(p)
-    for p in (
-        r"select\s[^;]{0,2000}?\bfrom\s",
-        r"insert\s+into\s",
-        r"update\s+[\w.\"`\[\]]+\s+set\s",
-        r"delete\s+from\s",
-        r"merge\s+into\s",
-        r"create\s+table\s",
-        r"alter\s+table\s",
+# Patterns that need a rarer word share one substring test of it first (93% of saleor's
+# code files have no "table", 97% no "into").
+_SQL_HINTS: tuple[tuple[str, tuple[re.Pattern[str], ...]], ...] = tuple(
+    (needed, tuple(re.compile(p) for p in patterns))
+    for needed, patterns in (
+        ("", (r"select\s[^;]{0,2000}?\bfrom\s",)),
+        ("", (r"update\s+[\w.\"`\[\]]+\s+set\s",)),
+        ("", (r"delete\s+from\s",)),
+        ("into", (r"insert\s+into\s", r"merge\s+into\s")),
+        ("table", (r"create\s+table\s", r"alter\s+table\s")),
     )
 )
 # Statements end at a ";" closing a line, or at a T-SQL batch separator (a "GO" line).
@@ -150,7 +150,10 @@ def _class_file(type_name: str, types: Mapping[str, Sequence[str]]) -> str:
 
 def _may_hold_sql(source: str) -> bool:
     lower = source.lower()
-    return any(hint.search(lower) for hint in _SQL_HINTS)
+    return any(
+        needed in lower and any(hint.search(lower) for hint in hints)
+        for needed, hints in _SQL_HINTS
+    )
 
 
 class _Scanner:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from archscan.containment import Containment
 from archscan.records import Dependency, ExternalDependency, FileFacts, SourceFile
 
 
@@ -52,7 +53,8 @@ class ProjectView:
         # The file's boundary (boundaries.py): resolvers prefer candidates in the
         # importer's own boundary when a name exists in several.
         self.boundary_of: Callable[[str], str] = boundary_of or (lambda path: "")
-        self._root_real = os.path.realpath(root)
+        self._base = str(root)
+        self._containment = Containment(self._base)
         # Paths whose text was asked for: a stored resolution is valid only while they
         # are unchanged (resolution_cache keys parsed files by their facts, not text).
         self.reads: set[str] = set()
@@ -65,12 +67,16 @@ class ProjectView:
         if path not in self.paths:
             return None
         self.reads.add(path)
-        full = self.root / path
-        real = os.path.realpath(full)
-        if not real.startswith(self._root_real + os.sep) or full.is_symlink():
+        full = os.path.join(self._base, path)
+        # Inside the root once its folders' links are resolved (cached per folder: stages
+        # read thousands of files), and not a link itself.
+        if os.path.basename(full) in ("", ".", "..") or os.path.islink(full):
+            return None
+        if not self._containment.contains(full):
             return None
         try:
-            return full.read_bytes().decode("utf-8", "replace")
+            with open(full, "rb") as handle:
+                return handle.read().decode("utf-8", "replace")
         except OSError:
             return None
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -93,52 +92,51 @@ def sloc(source: bytes, comments: Iterable[ts.Node]) -> int:
     return len(code)
 
 
-@dataclass(frozen=True)
-class _Span:
-    start: int
-    end: int
-    node: ts.Node
-
-
 def function_complexities(
     functions: list[ts.Node],
     decisions: list[ts.Node],
     name_of: Callable[[ts.Node], str],
-    weight_of: Callable[[ts.Node], int] = lambda _node: 1,
+    weight_of: Callable[[ts.Node], int] | None = None,
 ) -> tuple[FunctionInfo, ...]:
     """Cyclomatic complexity per function: 1 + the decision points it contains.
 
     A decision point belongs to the innermost function around it, so a nested
     function or lambda is measured on its own and does not inflate its parent
-    (lizard's and radon's convention for closures).
+    (lizard's and radon's convention for closures). ``weight_of``: what one decision
+    adds (1 when not given).
     """
-    spans = sorted(
-        (_Span(f.start_byte, f.end_byte, f) for f in functions), key=lambda s: (s.start, -s.end)
-    )
-    counts = {id(span.node): 1 for span in spans}
-    ordered = sorted(decisions, key=lambda d: d.start_byte)
-    stack: list[_Span] = []
+    # (start, -end, order, node): outermost first among functions starting together, in
+    # the order given on ties; plain tuples (a dataclass per function costs more than
+    # the walk below).
+    spans = sorted((f.start_byte, -f.end_byte, i, f) for i, f in enumerate(functions))
+    counts = {id(node): 1 for *_, node in spans}
+    stack: list[tuple[int, ts.Node]] = []  # (end, node) of the functions around
     index = 0
-    for decision in ordered:
+    for decision in sorted(decisions, key=_start_byte):
         position = decision.start_byte
-        while index < len(spans) and spans[index].start <= position:
-            while stack and stack[-1].end <= spans[index].start:
+        while index < len(spans) and spans[index][0] <= position:
+            start, negative_end, _, node = spans[index]
+            while stack and stack[-1][0] <= start:
                 stack.pop()
-            stack.append(spans[index])
+            stack.append((-negative_end, node))
             index += 1
-        while stack and stack[-1].end <= position:
+        while stack and stack[-1][0] <= position:
             stack.pop()
         if stack:
-            counts[id(stack[-1].node)] += weight_of(decision)
+            counts[id(stack[-1][1])] += 1 if weight_of is None else weight_of(decision)
     return tuple(
         FunctionInfo(
-            name=name_of(span.node),
-            line=span.node.start_point[0] + 1,
-            end_line=span.node.end_point[0] + 1,
-            complexity=counts[id(span.node)],
+            name=name_of(node),
+            line=node.start_point[0] + 1,
+            end_line=node.end_point[0] + 1,
+            complexity=counts[id(node)],
         )
-        for span in spans
+        for *_, node in spans
     )
+
+
+def _start_byte(node: ts.Node) -> int:
+    return node.start_byte
 
 
 def error_messages(tree: ts.Tree, limit: int = 5) -> tuple[str, ...]:

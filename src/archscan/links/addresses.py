@@ -48,27 +48,55 @@ def url_hosts(literal: str) -> list[str]:
     return _URL_HOST.findall(literal)
 
 
-def env_reads(text: str) -> list[tuple[str, int]]:
-    """Environment variables a file reads, with the line of the first read."""
+def env_reads(text: str, lower: str | None = None) -> list[tuple[str, int]]:
+    """Environment variables a file reads, with the line of the first read. ``lower``:
+    the text lower-cased, when the caller has it."""
+    # Every spelling _ENV_READ and _DESTRUCTURED_ENV match holds "env" in some case: a
+    # file without it (most files) is not scanned (the regex has no literal prefix
+    # and costs tens of times more than a substring test).
+    if "env" not in (text.lower() if lower is None else lower):
+        return []
     found: dict[str, int] = {}
+    lines = _Lines(text)
     for match in _ENV_READ.finditer(text):
         name = match.group(1) or match.group(2) or match.group(3)
-        found.setdefault(name, text.count("\n", 0, match.start()) + 1)
-    for match in _DESTRUCTURED_ENV.finditer(text):
-        line = text.count("\n", 0, match.start()) + 1
-        for name in re.findall(r"\b([A-Z][A-Z0-9_]*)\b", match.group(1)):
-            found.setdefault(name, line)
+        if name not in found:
+            found[name] = lines.at(match.start())
+    if "process.env" in text:
+        for match in _DESTRUCTURED_ENV.finditer(text):
+            line = lines.at(match.start())
+            for name in re.findall(r"\b([A-Z][A-Z0-9_]*)\b", match.group(1)):
+                found.setdefault(name, line)
     return sorted(found.items())
 
 
 _VARIABLE_LITERAL = re.compile(r"[\"'`]([A-Z][A-Z0-9_]*)[\"'`]")
 
 
-def variables_read(text: str) -> list[tuple[str, int]]:
+def variables_read(text: str, lower: str | None = None) -> list[tuple[str, int]]:
     """Variables the file may read, sorted, with the line of their first mention: by an
     environment call, or by passing the name as a literal to a helper of its own
     (``mustMapEnv(&addr, "EMAIL_ADDR")``). Those a deployable's environment sets link it."""
-    found = dict(env_reads(text))
+    found = dict(env_reads(text, lower))
+    lines = _Lines(text)
     for match in _VARIABLE_LITERAL.finditer(text):
-        found.setdefault(match.group(1), text.count("\n", 0, match.start()) + 1)
+        if match.group(1) not in found:
+            found[match.group(1)] = lines.at(match.start())
     return sorted(found.items())
+
+
+class _Lines:
+    """Line numbers of ascending offsets in one text, each counted from the one before
+    (counting from the start for every match is quadratic in files with many)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.offset = 0
+        self.line = 1
+
+    def at(self, offset: int) -> int:
+        if offset < self.offset:  # not ascending: count again from the start
+            self.offset, self.line = 0, 1
+        self.line += self.text.count("\n", self.offset, offset)
+        self.offset = offset
+        return self.line

@@ -183,7 +183,8 @@ def _code_facts(text: str, services: set[str], protos: str) -> _CodeFacts:
     called: list[tuple[str, int]] = []
     if services:
         implemented, called = grpc.grpc_roles(text, services)
-    facts = messaging.messaging_facts(text)
+    lower = text.lower()  # shared by the scans below (their case-blind prefilters)
+    facts = messaging.messaging_facts(text, lower)
     if facts is not None and not (facts.names or facts.producer or facts.consumer):
         facts = None
     urls = []
@@ -193,7 +194,7 @@ def _code_facts(text: str, services: set[str], protos: str) -> _CodeFacts:
         topics=facts,
         events=messaging.typed_events(text),
         urls=tuple(urls),
-        variables=tuple(addresses.variables_read(text)),
+        variables=tuple(addresses.variables_read(text, lower)),
         protos=protos,
         implemented=tuple(implemented),
         called=tuple(called),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import tree_sitter as ts
@@ -17,6 +18,11 @@ _ABSTRACT_BASES = ("ABC", "ABCMeta", "Protocol")
 _FUNCTION_SCOPES = {"function_definition", "lambda"}
 
 
+# A dotted name written plainly (ASCII names and dots only): its text is the name, no
+# need to visit its children (most imports; the others are joined from their names).
+_PLAIN_DOTTED = re.compile(rb"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*", re.ASCII)
+
+
 def _dotted(node: ts.Node | None) -> str:
     """Text of a dotted_name without whitespace or comments (``a . b`` -> ``a.b``)."""
     if node is None:
@@ -25,6 +31,9 @@ def _dotted(node: ts.Node | None) -> str:
         node = node.child_by_field_name("name")
         if node is None:
             return ""
+    raw = node.text
+    if raw is not None and not node.has_error and _PLAIN_DOTTED.fullmatch(raw):
+        return raw.decode("ascii")
     return ".".join(tsu.text(c) for c in node.named_children if c.type == "identifier")
 
 
@@ -64,10 +73,12 @@ def _from_import(node: ts.Node) -> Import | None:
         target = _dotted(dotted)
     else:
         target = _dotted(module)
-    if any(c.type == "wildcard_import" for c in node.children):
+    named = node.children_by_field_name("name")
+    # `import *` has no names; only a tree with errors could hold both (looked at in full)
+    if (not named or node.has_error) and any(c.type == "wildcard_import" for c in node.children):
         names: tuple[str, ...] = ("*",)
     else:
-        names = tuple(n for n in map(_dotted, node.children_by_field_name("name")) if n)
+        names = tuple(n for n in map(_dotted, named) if n)
     type_checking, local = _context(node)
     return Import(target, tsu.line(node), "from", names, level, type_checking, local)
 

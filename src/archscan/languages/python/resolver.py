@@ -64,6 +64,9 @@ class PythonResolver:
         # resolved inside the importer's boundary first.
         self._candidates: dict[str, list[str]] = defaultdict(list)
         self._build_index()
+        # file -> its relative imports that resolve nothing, noted by ``resolve`` for
+        # ``warnings_for`` (called next for the same file) so they are not looked up twice
+        self._unresolved: dict[str, list[Import]] = {}
 
     # -- module names -------------------------------------------------------------
     def _detect_roots(self, configured: tuple[str, ...]) -> tuple[str, ...]:
@@ -129,7 +132,9 @@ class PythonResolver:
         )
 
     def module_name(self, path: str) -> str:
-        return self._primary.get(path, ".".join(_module_parts(path)))
+        # not .get(path, default): the default would be built on every call
+        name = self._primary.get(path)
+        return ".".join(_module_parts(path)) if name is None else name
 
     # -- resolution ---------------------------------------------------------------
     def _absolute(self, path: str, item: Import) -> str | None:
@@ -137,7 +142,7 @@ class PythonResolver:
         if item.level == 0:
             return item.target
         parts = self.module_name(path).split(".")
-        is_package = posixpath.basename(path).startswith("__init__.")
+        is_package = path.rpartition("/")[2].startswith("__init__.")  # basename, cheaper
         keep = len(parts) - item.level + (1 if is_package else 0)
         if keep <= 0 or keep > len(parts):
             return None
@@ -174,21 +179,25 @@ class PythonResolver:
         lines: dict[str, list[int]] = defaultdict(list)
         type_only: dict[str, bool] = {}
         external: set[str] = set()
+        unresolved: list[Import] = []  # relative imports naming nothing (warnings_for)
         for item in facts.imports:
             objects = self._objects(facts.path, item)
-            if objects is None:
-                continue
-            for name in objects:
+            resolved = False
+            for name in objects or ():
                 target = self._internal(name, facts.path)
                 if target is None:
                     top = name.split(".")[0]
                     if item.level == 0 and top and top not in _STDLIB:
                         external.add(top)
                     continue
+                resolved = True
                 if target == facts.path:
                     continue
                 lines[target].append(item.line)
                 type_only[target] = type_only.get(target, True) and item.type_checking
+            if item.level > 0 and not resolved:
+                unresolved.append(item)
+        self._unresolved[facts.path] = unresolved
         for target in sorted(lines):
             yield Dependency(
                 facts.path,
@@ -201,7 +210,16 @@ class PythonResolver:
             yield ExternalDependency(facts.path, package)
 
     def warnings_for(self, facts: FileFacts) -> list[AnalysisWarning]:
-        """Relative imports that name nothing in the repository."""
+        """Relative imports that name nothing in the repository (as ``resolve`` of the
+        same file found them, else looked up again)."""
+        unresolved = self._unresolved.pop(facts.path, None)
+        if unresolved is None:
+            unresolved = [
+                item
+                for item in facts.imports
+                if item.level > 0
+                and not any(self._internal(n) for n in (self._objects(facts.path, item) or []))
+            ]
         return [
             AnalysisWarning(
                 facts.path,
@@ -209,7 +227,5 @@ class PythonResolver:
                 f"line {item.line}: relative import {'.' * item.level}{item.target} "
                 "names no file of the repository",
             )
-            for item in facts.imports
-            if item.level > 0
-            and not any(self._internal(n) for n in (self._objects(facts.path, item) or []))
+            for item in unresolved
         ]
