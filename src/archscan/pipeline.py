@@ -11,8 +11,8 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -208,17 +208,25 @@ class _HistoryProgress:
 
 
 class _Mining:
-    """The history's git half in a thread beside the structural stages (git diffs on
-    one core while Python parses and resolves on the other). Started after parsing:
-    the parser forks its workers, and a fork while this thread runs could copy a lock
-    it holds."""
+    """The history's git half in a thread beside the other stages: its name pass while
+    the parser's workers run (the main thread only waits then), its line pass (git
+    diffing on one core) while data access, resolution and links run on the other.
+    Started once the parser has forked its workers (:meth:`start` is parse_files'
+    ``forked``): a fork while this thread runs would copy a lock it holds."""
 
     def __init__(self, data: MiningInput) -> None:
         self.data = data
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="archscan-history")
-        self._future = self._pool.submit(run_mining, data)
+        self._pool: ThreadPoolExecutor | None = None
+        self._future: Future[tuple[MinedHistory | None, Sequence[AnalysisWarning]]] | None = None
+
+    def start(self) -> None:
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="archscan-history")
+            self._future = self._pool.submit(run_mining, self.data)
 
     def result(self) -> tuple[MinedHistory | None, list[AnalysisWarning]]:
+        self.start()  # parsing failed before its workers existed: read git now
+        assert self._pool is not None and self._future is not None
         try:
             mined, warnings = self._future.result()
         finally:
@@ -356,17 +364,24 @@ def run(
         warnings.append(AnalysisWarning("", "no-files", "no source files found to analyse"))
     jobs = options.jobs or os.cpu_count() or 1
     parseable = [f for f in discovered.files if f.language is not None]
-    with progress.phase("Parsing", total=len(parseable)):
-        parsed = parse_files(root, discovered.files, cache, jobs, progress.advance)
-    if cache:
-        cache.close()
-        warnings += cache.warnings  # a damaged cache that was rebuilt
     history_progress = _HistoryProgress(progress)
     mining = (
         _Mining(_mining_input(root, repository, discovered, config, options, history_progress))
         if options.history
         else None
     )
+    with progress.phase("Parsing", total=len(parseable)):
+        parsed = parse_files(
+            root,
+            discovered.files,
+            cache,
+            jobs,
+            progress.advance,
+            forked=mining.start if mining is not None else None,
+        )
+    if cache:
+        cache.close()
+        warnings += cache.warnings  # a damaged cache that was rebuilt
     roles, role_warnings = run_roles(
         RolesInput(root=root, files=parsed.files, facts=parsed.facts, config=config.roles)
     )
