@@ -514,7 +514,8 @@ def test_stored_vocabulary_gives_the_contexts_of_an_uncached_run(make_repo, tmp_
             run(repo.root, Config(), RunOptions(use_cache=False, jobs=1))
         finally:
             pipeline.run_contexts = original
-        return captured["data"]
+        # without the signals the pipeline prepared (they hold the vocabulary already)
+        return dataclasses.replace(captured["data"], prepared=None)
 
     cache = tmp_path / "cache"
     data = inputs()
@@ -533,3 +534,35 @@ def test_stored_vocabulary_gives_the_contexts_of_an_uncached_run(make_repo, tmp_
     (cache / FILE_NAME).write_bytes(b"not a database" * 100)
     assert run_contexts(dataclasses.replace(renamed, cache_dir=cache)) == expected
     assert stored._KEPT >= 1
+
+
+def test_signals_prepared_before_the_history_give_the_same_contexts(make_repo) -> None:  # type: ignore[no-untyped-def]
+    """pipeline.py prepares every signal but co-change while git is still read: the
+    contexts are those of the stage computing them itself, and a preparation made from
+    other files is not used."""
+    import dataclasses
+
+    from archscan import pipeline
+    from archscan.contexts.stage import prepare_contexts
+
+    repo = _shop(make_repo)
+    repo.commit("shop")
+    captured: dict[str, ContextsInput] = {}
+    original = pipeline.run_contexts
+
+    def spy(data: ContextsInput):  # type: ignore[no-untyped-def]
+        captured["data"] = data
+        return original(data)
+
+    pipeline.run_contexts = spy  # type: ignore[assignment]
+    try:
+        run(repo.root, Config(), RunOptions(use_cache=False, jobs=1))
+    finally:
+        pipeline.run_contexts = original
+    data = captured["data"]
+    assert data.prepared is not None and data.history is not None
+    alone = run_contexts(dataclasses.replace(data, prepared=None))
+    assert run_contexts(data) == alone
+    fewer = dataclasses.replace(data, files=data.files[:3], prepared=None)
+    other = dataclasses.replace(data, prepared=prepare_contexts(fewer))
+    assert run_contexts(other) == alone  # production files differ: prepared anew

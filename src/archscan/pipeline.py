@@ -27,7 +27,7 @@ from archscan.boundaries import BoundariesInput, run_boundaries
 from archscan.cache import FactsCache, default_cache_dir
 from archscan.config import Config
 from archscan.contexts.decomposition import Decomposition
-from archscan.contexts.stage import ContextsInput, run_contexts
+from archscan.contexts.stage import ContextsInput, prepare_contexts, run_contexts
 from archscan.data_access.stage import DataAccessInput, run_data_access
 from archscan.discover import discover
 from archscan.graph import file_graph
@@ -440,6 +440,24 @@ def run(
         )
     warnings += list(parsed.warnings) + list(resolution.warnings)
     warnings += list(data_warnings) + list(link_warnings)
+    contexts_input = ContextsInput(
+        files=files,
+        facts=parsed.facts,
+        graph=graph,
+        modules=resolution.modules,
+        config=config.contexts,
+        data_access=data_access,
+        root=root,
+        requested=options.contexts,
+        jobs=jobs,
+        decompositions=options.decompositions,
+        ground_truths=options.ground_truths,
+        cross_scores=options.cross_scores,
+        cache_dir=_stage_cache_dir(options),
+    )
+    with progress.phase("Preparing context signals"):
+        # every signal but co-change, while git may still be read in the mining thread
+        prepared = prepare_contexts(contexts_input)
     history = None
     if mining is not None:
         with progress.phase("Mining git history"):
@@ -449,22 +467,7 @@ def run(
         warnings += history_warnings + found
     with progress.phase("Proposing bounded contexts"):
         contexts, context_warnings = run_contexts(
-            ContextsInput(
-                files=files,
-                facts=parsed.facts,
-                graph=graph,
-                modules=resolution.modules,
-                config=config.contexts,
-                history=history,
-                data_access=data_access,
-                root=root,
-                requested=options.contexts,
-                jobs=jobs,
-                decompositions=options.decompositions,
-                ground_truths=options.ground_truths,
-                cross_scores=options.cross_scores,
-                cache_dir=_stage_cache_dir(options),
-            )
+            replace(contexts_input, history=history, prepared=prepared)
         )
     warnings += context_warnings
     analysis = Analysis(

@@ -51,6 +51,8 @@ class ContextsInput:
     jobs: int = 1  # Leiden runs side by side (threads; the results do not depend on it)
     # The vocabulary signal is stored here by its inputs' content (None: not stored).
     cache_dir: Path | None = None
+    # prepare_contexts of the same input, made earlier (None: computed here)
+    prepared: PreparedSignals | None = None
 
 
 def _warning(kind: str, message: str) -> AnalysisWarning:
@@ -73,7 +75,34 @@ class _Signals:
     used: tuple[str, ...]
 
 
-def _signals(data: ContextsInput, production: frozenset[str]) -> _Signals:
+@dataclass(frozen=True, kw_only=True)
+class PreparedSignals:
+    """What the stage computes without the history: every signal but co-change, and
+    the platform files. pipeline.py prepares it while git is still being read; it must
+    come from the same input as the ContextsInput it is given with."""
+
+    production: frozenset[str]
+    ahead: dict[str, signals.Weights]  # structure, vocabulary, package (in this order)
+    data: signals.Weights | None  # the data signal (None: no data access result)
+    vectors: dict[str, dict[str, float]]
+    platform: frozenset[str]
+
+
+def _production(data: ContextsInput) -> tuple[list[SourceFile], frozenset[str]]:
+    in_graph = set(data.graph.nodes)
+    files = [f for f in data.files if f.path in in_graph]
+    production = frozenset(f.path for f in files if is_production(f, data.facts.get(f.path)))
+    return files, production
+
+
+def prepare_contexts(data: ContextsInput) -> PreparedSignals:
+    """The history-free part of :func:`run_contexts` (its result is the same with or
+    without it)."""
+    _files, production = _production(data)
+    return _prepared(data, production)
+
+
+def _prepared(data: ContextsInput, production: frozenset[str]) -> PreparedSignals:
     config = data.config
     layers = frozenset(n.lower() for n in config.layer_names)
     skip = signals.layer_terms(layers)
@@ -81,20 +110,38 @@ def _signals(data: ContextsInput, production: frozenset[str]) -> _Signals:
     vocabulary = stored.vocabulary(
         bags, config.vocabulary_neighbours, config.min_similarity, data.cache_dir
     )
-    vectors = vocabulary.vectors
-    graphs = {
+    ahead = {
         "structure": signals.structure_signal(data.graph, production, data.facts, config),
         "vocabulary": vocabulary.weights,
         "package": signals.package_signal(sorted(production), layers),
     }
+    found = (
+        signals.data_signal(data.data_access, production) if data.data_access is not None else None
+    )
+    platform = (
+        platform_files(sorted(production), config.platform_names, data.root)
+        if config.platform and production
+        else frozenset()
+    )
+    return PreparedSignals(
+        production=production,
+        ahead=ahead,
+        data=found,
+        vectors=vocabulary.vectors,
+        platform=platform,
+    )
+
+
+def _signals(data: ContextsInput, prepared: PreparedSignals) -> _Signals:
+    graphs = dict(prepared.ahead)
     if data.history is not None:
         graphs["co_change"] = signals.co_change_signal(
-            data.history.changesets, production, config.max_changeset_size
+            data.history.changesets, prepared.production, data.config.max_changeset_size
         )
-    if data.data_access is not None:
-        graphs["data"] = signals.data_signal(data.data_access, production)
+    if prepared.data is not None:
+        graphs["data"] = prepared.data
     used = tuple(name for name in signals.SIGNALS if graphs.get(name))
-    return _Signals(graphs, vectors, used)
+    return _Signals(graphs, prepared.vectors, used)
 
 
 def _weights(config: ContextsConfig) -> dict[str, float]:
@@ -274,9 +321,7 @@ def _scores(
 
 def run_contexts(data: ContextsInput) -> tuple[ContextsResult, list[AnalysisWarning]]:
     warnings: list[AnalysisWarning] = []
-    in_graph = set(data.graph.nodes)
-    files = [f for f in data.files if f.path in in_graph]
-    production = frozenset(f.path for f in files if is_production(f, data.facts.get(f.path)))
+    files, production = _production(data)
     tests = sorted(f.path for f in files if is_test(f, data.facts.get(f.path)))
     if data.history is None:
         warnings.append(
@@ -288,13 +333,12 @@ def run_contexts(data: ContextsInput) -> tuple[ContextsResult, list[AnalysisWarn
     if not production:
         warnings.append(_warning("contexts-empty", "no production files: no contexts proposed"))
         return _empty(()), warnings
-    found = _signals(data, production)
+    prepared = data.prepared
+    if prepared is None or prepared.production != production:
+        prepared = _prepared(data, production)
+    found = _signals(data, prepared)
     fused, parts = signals.fuse(found.graphs, _weights(data.config))
-    platform = (
-        platform_files(sorted(production), data.config.platform_names, data.root)
-        if data.config.platform
-        else frozenset()
-    )
+    platform = prepared.platform
     if len(platform) == len(production):
         platform = frozenset()  # nothing but bootstrap code: cluster it like the rest
     clustered = sorted(production - platform)
