@@ -218,31 +218,20 @@ class _Mining:
         self.data = data
         self._pool: ThreadPoolExecutor | None = None
         self._future: Future[tuple[MinedHistory | None, Sequence[AnalysisWarning]]] | None = None
-        self._stored: Future[list[AnalysisWarning]] | None = None
 
     def start(self) -> None:
         if self._pool is None:
             self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="archscan-history")
-            self._future = self._pool.submit(run_mining, self.data, True)
+            self._future = self._pool.submit(run_mining, self.data)
 
     def result(self) -> tuple[MinedHistory | None, list[AnalysisWarning]]:
-        """The mined history; its history-cache writes then go on in the thread,
-        beside the stages that use it (:meth:`stored` waits for them)."""
         self.start()  # parsing failed before its workers existed: read git now
         assert self._pool is not None and self._future is not None
         try:
             mined, warnings = self._future.result()
-        except BaseException:
+        finally:
             self._pool.shutdown(wait=False)
-            raise
-        if mined is not None:
-            self._stored = self._pool.submit(mined.store)
-        self._pool.shutdown(wait=False)  # the writes still run; the thread then ends
         return mined, list(warnings)
-
-    def stored(self) -> list[AnalysisWarning]:
-        """Waits for the history cache's writes; what went wrong doing them."""
-        return self._stored.result() if self._stored is not None else []
 
 
 def _resolve(
@@ -488,6 +477,4 @@ def run(
     )
     # after history, data access, service links and contexts: the verdict reads them all
     with progress.phase("Assessing"):
-        analysis = _recommendation(root, analysis, config)
-    late = mining.stored() if mining is not None else []  # history cache written
-    return replace(analysis, warnings=analysis.warnings + tuple(late)) if late else analysis
+        return _recommendation(root, analysis, config)

@@ -91,7 +91,6 @@ class CachedReader:
     jobs: int
     advance: Advance
     problem: str | None = None  # why the store was rebuilt or given up, said once
-    pending: list[Callable[[HistoryStore], None]] | None = None  # deferred writes
 
     def read(
         self,
@@ -155,7 +154,14 @@ class CachedReader:
     def _put_pack(
         self, table: str, shape: str, ids: Sequence[str], entries: list[Any], stale: set[str]
     ) -> None:
-        self._write(lambda store: store.put_pack(table, shape, ids, entries, stale))
+        if self.store is None:
+            return
+        try:
+            self.store.put_pack(table, shape, ids, entries, stale)
+        except sqlite3.OperationalError as exc:
+            self.problem = self.problem or f"not updated ({exc})"
+        except sqlite3.DatabaseError as exc:
+            self._give_up(f"unreadable ({exc})")
 
     def _get(self, table: str, shape: str, ids: Sequence[str]) -> dict[str, bytes]:
         if self.store is None:
@@ -167,8 +173,15 @@ class CachedReader:
             return {}
 
     def _put(self, table: str, shape: str, records: dict[str, bytes]) -> None:
-        if records:
-            self._write(lambda store: store.put_many(table, shape, records))
+        if self.store is None:
+            return
+        try:
+            self.store.put_many(table, shape, records)
+        except sqlite3.OperationalError as exc:
+            # locked past the timeout or a full disk: this run is right, only not stored
+            self.problem = self.problem or f"not updated ({exc})"
+        except sqlite3.DatabaseError as exc:
+            self._give_up(f"unreadable ({exc})")
 
     def _give_up(self, reason: str) -> None:
         """A file damaged under a running analysis: read from git, rebuild next run."""
@@ -225,35 +238,16 @@ class CachedReader:
         self._write(lambda store: store.put_filter(lines_shape, marshal.dumps(items)))
 
     def _write(self, action: Callable[[HistoryStore], None]) -> None:
-        if self.pending is not None:
-            self.pending.append(action)
-        else:
-            self._apply(action)
-
-    def _apply(self, action: Callable[[HistoryStore], None]) -> None:
         if self.store is None:
             return
         try:
             action(self.store)
         except sqlite3.OperationalError as exc:
-            # locked past the timeout or a full disk: this run is right, only not stored
             self.problem = self.problem or f"not updated ({exc})"
         except sqlite3.DatabaseError as exc:
             self._give_up(f"unreadable ({exc})")
 
-    def defer_writes(self) -> None:
-        """Keep every write for :meth:`flush`: the run's result does not wait for them
-        (on saleor the first run's rows, packs and state are ~1 CPU-s of SQLite)."""
-        if self.pending is None:
-            self.pending = []
-
-    def flush(self) -> None:
-        pending, self.pending = self.pending or [], None
-        for action in pending:
-            self._apply(action)
-
     def close(self) -> None:
-        self.flush()
         if self.store is not None:
             self.store.close()
 

@@ -71,8 +71,6 @@ class MinedHistory:
     head: date  # the commit date of the analysed commit
     aggregator: Aggregator
     shallow: bool
-    # writes the history cache (when run_mining deferred it); what went wrong doing so
-    store: Callable[[], list[AnalysisWarning]]
 
 
 @dataclass(frozen=True)
@@ -338,16 +336,11 @@ def _reread(data: MiningInput, query: LogQuery) -> Reread:
     return reread
 
 
-Finish = Callable[[], list[AnalysisWarning]]
-
-
 def _cached_passes(
-    data: MiningInput, cache_dir: Path, warnings: list[AnalysisWarning], defer: bool
-) -> tuple[Aggregator | None, Finish]:
+    data: MiningInput, cache_dir: Path, warnings: list[AnalysisWarning]
+) -> Aggregator | None:
     """Both passes through the history cache: git reads only the commits not stored;
-    every record is replayed newest first, so renames resolve as in a cold run. The
-    second value writes what this run stores (deferred: the caller runs it after using
-    the aggregate) and says what went wrong doing so."""
+    every record is replayed newest first, so renames resolve as in a cold run."""
     query = _query(data.config, data.config.follow_renames, data.subfolder)
     line_query = _line_query(data, query)
     ids = commit_ids(data.root, _query(data.config, False, data.subfolder))
@@ -357,24 +350,13 @@ def _cached_passes(
     cached = incremental.open_reader(
         cache_dir, data.root, data.jobs, progress.advance if progress else _ignore
     )
-    if defer:
-        cached.defer_writes()
     try:
         aggregator = _replay(data, cached, ids, query, line_query, warnings)
-    except BaseException:
+    finally:
         cached.close()
-        raise
     if cached.problem:
         warnings.append(_warning("history-cache", f"history cache {cached.problem}"))
-    said = cached.problem
-
-    def finish() -> list[AnalysisWarning]:
-        cached.close()
-        if cached.problem and cached.problem != said:
-            return [_warning("history-cache", f"history cache {cached.problem}")]
-        return []
-
-    return aggregator, finish
+    return aggregator
 
 
 def _ignore(amount: int = 1) -> None:
@@ -598,33 +580,22 @@ def _uncached_passes(data: MiningInput, warnings: list[AnalysisWarning]) -> Aggr
     return aggregator
 
 
-def run_mining(
-    data: MiningInput, defer_writes: bool = False
-) -> tuple[MinedHistory | None, Sequence[AnalysisWarning]]:
-    """The history stage's git half: both passes, aggregated (None: no history).
-    ``defer_writes``: the history cache is written by ``MinedHistory.store``, which the
-    caller runs when it likes (pipeline.py: beside the stages after history)."""
+def run_mining(data: MiningInput) -> tuple[MinedHistory | None, Sequence[AnalysisWarning]]:
+    """The history stage's git half: both passes, aggregated (None: no history)."""
     warnings: list[AnalysisWarning] = []
     head = _preconditions(data, warnings)
     if head is None:
         return None, warnings
     data = _pinned_branch(data)
-    if data.cache_dir is None:
-        aggregator, finish = _uncached_passes(data, warnings), _nothing
-    else:
-        aggregator, finish = _cached_passes(data, data.cache_dir, warnings, defer_writes)
-    if not defer_writes:
-        warnings += finish()
-        finish = _nothing
+    aggregator = (
+        _uncached_passes(data, warnings)
+        if data.cache_dir is None
+        else _cached_passes(data, data.cache_dir, warnings)
+    )
     if aggregator is None:
-        warnings += finish()
         return None, warnings
     shallow = any(w.kind == "shallow-clone" for w in warnings)
-    return MinedHistory(head, aggregator, shallow, finish), warnings
-
-
-def _nothing() -> list[AnalysisWarning]:
-    return []
+    return MinedHistory(head, aggregator, shallow), warnings
 
 
 def run_history(data: HistoryInput) -> tuple[HistoryResult | None, Sequence[AnalysisWarning]]:
