@@ -25,6 +25,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -228,17 +229,26 @@ def run_git_status(
     root: Path, args: Sequence[str], input: bytes | None = None
 ) -> tuple[int, bytes]:
     """Run git to completion; (exit status, stdout), even when it failed part-way: a log
-    that stops at an unreadable commit has still written the commits before it."""
-    try:
-        proc = subprocess.run(
-            git_command(root, args),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            env=git_env(),
-            input=input,
-            stdin=None if input is not None else subprocess.DEVNULL,
-            check=False,
-        )
-    except FileNotFoundError as exc:
-        raise GitError("git is not installed") from exc
-    return proc.returncode, proc.stdout
+    that stops at an unreadable commit has still written the commits before it.
+
+    Its input and output go through unnamed temporary files, not pipes: a pipe needs
+    this process to read each 64 KB as git writes it, and a history thread reading
+    beside a busy main thread waits for the GIL at every read, so git stalled on a full
+    pipe (saleor's line pass beside data access and resolution: 7.8 s against 5 s)."""
+    with tempfile.TemporaryFile() as stdin, tempfile.TemporaryFile() as stdout:
+        if input is not None:
+            stdin.write(input)
+            stdin.seek(0)
+        try:
+            proc = subprocess.run(
+                git_command(root, args),
+                stdout=stdout,
+                stderr=subprocess.DEVNULL,
+                env=git_env(),
+                stdin=stdin if input is not None else subprocess.DEVNULL,
+                check=False,
+            )
+        except FileNotFoundError as exc:
+            raise GitError("git is not installed") from exc
+        stdout.seek(0)
+        return proc.returncode, stdout.read()
