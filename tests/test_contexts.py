@@ -500,22 +500,8 @@ def test_stored_vocabulary_gives_the_contexts_of_an_uncached_run(make_repo, tmp_
     repo.commit("shop")
 
     def inputs() -> ContextsInput:
-        captured: dict[str, ContextsInput] = {}
-        from archscan import pipeline
-
-        original = pipeline.run_contexts
-
-        def spy(data: ContextsInput):  # type: ignore[no-untyped-def]
-            captured["data"] = data
-            return original(data)
-
-        pipeline.run_contexts = spy  # type: ignore[assignment]
-        try:
-            run(repo.root, Config(), RunOptions(use_cache=False, jobs=1))
-        finally:
-            pipeline.run_contexts = original
         # without the signals the pipeline prepared (they hold the vocabulary already)
-        return dataclasses.replace(captured["data"], prepared=None)
+        return dataclasses.replace(_pipeline_contexts_input(repo.root), prepared=None)
 
     cache = tmp_path / "cache"
     data = inputs()
@@ -542,11 +528,23 @@ def test_signals_prepared_before_the_history_give_the_same_contexts(make_repo) -
     other files is not used."""
     import dataclasses
 
-    from archscan import pipeline
     from archscan.contexts.stage import prepare_contexts
 
     repo = _shop(make_repo)
     repo.commit("shop")
+    data = _pipeline_contexts_input(repo.root)
+    assert data.prepared is not None and data.history is not None
+    alone = run_contexts(dataclasses.replace(data, prepared=None))
+    assert run_contexts(data) == alone
+    fewer = dataclasses.replace(data, files=data.files[:3], prepared=None)
+    other = dataclasses.replace(data, prepared=prepare_contexts(fewer))
+    assert run_contexts(other) == alone  # production files differ: prepared anew
+
+
+def _pipeline_contexts_input(root: Path) -> ContextsInput:
+    """The input the pipeline gives the contexts stage (an uncached run of ``root``)."""
+    from archscan import pipeline
+
     captured: dict[str, ContextsInput] = {}
     original = pipeline.run_contexts
 
@@ -556,13 +554,7 @@ def test_signals_prepared_before_the_history_give_the_same_contexts(make_repo) -
 
     pipeline.run_contexts = spy  # type: ignore[assignment]
     try:
-        run(repo.root, Config(), RunOptions(use_cache=False, jobs=1))
+        run(root, Config(), RunOptions(use_cache=False, jobs=1))
     finally:
         pipeline.run_contexts = original
-    data = captured["data"]
-    assert data.prepared is not None and data.history is not None
-    alone = run_contexts(dataclasses.replace(data, prepared=None))
-    assert run_contexts(data) == alone
-    fewer = dataclasses.replace(data, files=data.files[:3], prepared=None)
-    other = dataclasses.replace(data, prepared=prepare_contexts(fewer))
-    assert run_contexts(other) == alone  # production files differ: prepared anew
+    return captured["data"]
