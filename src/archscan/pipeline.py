@@ -12,7 +12,6 @@ import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -212,25 +211,35 @@ class _Mining:
     the parser's workers run (the main thread only waits then), its line pass (git
     diffing on one core) while data access, resolution and links run on the other.
     Started once the parser has forked its workers (:meth:`start` is parse_files'
-    ``forked``): a fork while this thread runs would copy a lock it holds."""
+    ``forked``): a fork while this thread runs would copy a lock it holds. A daemon
+    thread: after Ctrl-C or an error the process exits without waiting for git."""
 
     def __init__(self, data: MiningInput) -> None:
         self.data = data
-        self._pool: ThreadPoolExecutor | None = None
-        self._future: Future[tuple[MinedHistory | None, Sequence[AnalysisWarning]]] | None = None
+        self._thread: threading.Thread | None = None
+        self._done = threading.Event()
+        self._result: tuple[MinedHistory | None, Sequence[AnalysisWarning]] = (None, ())
+        self._error: BaseException | None = None
 
     def start(self) -> None:
-        if self._pool is None:
-            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="archscan-history")
-            self._future = self._pool.submit(run_mining, self.data)
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._mine, name="archscan-history", daemon=True)
+            self._thread.start()
+
+    def _mine(self) -> None:
+        try:
+            self._result = run_mining(self.data)
+        except BaseException as exc:  # noqa: BLE001 - handed to the main thread
+            self._error = exc
+        finally:
+            self._done.set()
 
     def result(self) -> tuple[MinedHistory | None, list[AnalysisWarning]]:
         self.start()  # parsing failed before its workers existed: read git now
-        assert self._pool is not None and self._future is not None
-        try:
-            mined, warnings = self._future.result()
-        finally:
-            self._pool.shutdown(wait=False)
+        self._done.wait()
+        if self._error is not None:
+            raise self._error
+        mined, warnings = self._result
         return mined, list(warnings)
 
 
