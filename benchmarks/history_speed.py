@@ -28,7 +28,7 @@ from pathlib import Path
 from archscan.config import load_config
 from archscan.discover import discover
 from archscan.graph import component_resolver, package_of
-from archscan.history.stage import HistoryInput, run_history
+from archscan.history.stage import HistoryInput, MiningInput, run_history
 from archscan.pipeline import RunOptions, _repository_info, run
 
 
@@ -55,19 +55,21 @@ def main() -> int:
     revs = ["--all"] if args.all else ["HEAD"]
     files = discover(root, config).files
     component_of = component_resolver(config.components) if config.components else package_of
-    base = HistoryInput(
+    mining = MiningInput(
         root=root,
         repository=_repository_info(root),
         paths=frozenset(f.path for f in files),
-        facts={},
-        component_of=component_of,
         config=config.history,
         jobs=jobs,
     )
-    names = dataclasses.replace(base, config=dataclasses.replace(config.history, line_counts=False))
-    plain = dataclasses.replace(
-        names, config=dataclasses.replace(names.config, follow_renames=False)
-    )
+    base = HistoryInput(mining=mining, facts={}, component_of=component_of)
+
+    def settings(data: HistoryInput, **changes: bool) -> HistoryInput:
+        history = dataclasses.replace(data.mining.config, **changes)
+        return dataclasses.replace(data, mining=dataclasses.replace(data.mining, config=history))
+
+    names = settings(base, line_counts=False)
+    plain = settings(names, follow_renames=False)
 
     def stage(data: HistoryInput) -> float:
         start = time.perf_counter()

@@ -151,17 +151,10 @@ def _history(
     if mined is None:
         return None, []
     data = HistoryInput(
-        root=mining.root,
-        repository=mining.repository,
-        paths=mining.paths,
+        mining=mining,
         facts=facts,
         component_of=boundaries.of,
-        config=mining.config,
-        jobs=mining.jobs,
-        subfolder=mining.subfolder,
         in_view=roles.in_view,
-        cache_dir=mining.cache_dir,
-        line_excludes=mining.line_excludes,
         mined=mined,
     )
     result, warnings = run_history(data)

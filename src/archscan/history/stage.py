@@ -73,41 +73,18 @@ class MinedHistory:
     shallow: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class HistoryInput:
-    root: Path
-    repository: RepositoryInfo
-    paths: frozenset[str]  # the discovered files: history reports only these
+    mining: MiningInput  # what reads git (the repository, its files, the settings)
     facts: Mapping[str, FileFacts]
     component_of: Callable[[str], str]
-    config: HistoryConfig
-    jobs: int = 1
-    subfolder: bool = False  # the root is a folder inside a larger repository
     # The architecture view (production code by default, roles.py): hotspots, temporal
     # coupling, components and bus factors cover only these files; every file keeps
     # its own history row.
     in_view: Callable[[str], bool] | None = None
-    # the history cache's folder (None: every commit is read from git)
-    cache_dir: Path | None = None
-    # pathspec magic left out of the line pass: paths never reported (short globs)
-    line_excludes: tuple[str, ...] = ()
-    progress: HistoryProgress | None = None
     # run_mining's result, when it ran ahead (pipeline.py runs it beside other stages;
     # its warnings are then the caller's); None: run_history reads git itself
     mined: MinedHistory | None = None
-
-    def mining(self) -> MiningInput:
-        return MiningInput(
-            root=self.root,
-            repository=self.repository,
-            paths=self.paths,
-            config=self.config,
-            jobs=self.jobs,
-            subfolder=self.subfolder,
-            cache_dir=self.cache_dir,
-            line_excludes=self.line_excludes,
-            progress=self.progress,
-        )
 
 
 class HistoryProgress(Protocol):
@@ -602,12 +579,12 @@ def run_history(data: HistoryInput) -> tuple[HistoryResult | None, Sequence[Anal
     warnings: list[AnalysisWarning] = []
     mined = data.mined
     if mined is None:
-        mined, found = run_mining(data.mining())
+        mined, found = run_mining(data.mining)
         warnings += found
     if mined is None:
         return None, warnings
     aggregator, head = mined.aggregator, mined.head
-    config = data.config
+    config = data.mining.config
     settings = metrics.MetricSettings(
         knowledge_island_share=config.knowledge_island_share,
         active_days=config.active_days,
@@ -623,7 +600,7 @@ def run_history(data: HistoryInput) -> tuple[HistoryResult | None, Sequence[Anal
         head,
         config.line_counts,
         settings,
-        _team_map(data.root, config, warnings),
+        _team_map(data.mining.root, config, warnings),
     )
     if aggregator.coupling.capped:
         warnings.append(
