@@ -95,3 +95,29 @@ def test_utf8_checked_only_where_it_can_fail() -> None:
     assert parse_source("a.py", "python", b"x = 1\n").errors == ()
     assert parse_source("b.py", "python", "x = 'caf\u00e9'\n".encode()).errors == ()
     assert parse_source("c.py", "python", b"x = 'caf\xe9'\n").errors == ("invalid UTF-8 at byte 8",)
+
+
+def test_forked_is_called_once_when_no_process_will_be_forked_any_more(
+    make_repo, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """The pipeline starts its history thread from this callback: the pool's workers
+    must all exist by then (a fork after it would copy the running thread's locks)."""
+    import multiprocessing
+
+    repo = make_repo()
+    for i in range(200):
+        repo.write(f"pkg/m{i}.py", f"import pkg.m{(i * 5) % 200}\nx = {i}\n")
+    repo.commit()
+    files = discover(repo.root, Config()).files
+    cache = FactsCache(tmp_path / "cache")
+    workers: list[int] = []
+
+    def forked() -> None:
+        workers.append(len(multiprocessing.active_children()))
+
+    parse_files(repo.root, files, cache, jobs=2, forked=forked)
+    assert workers == [2]  # once, with both workers already started
+    workers.clear()
+    parse_files(repo.root, files, cache, jobs=2, forked=forked)  # all cached: no pool
+    assert workers == [0]
+    cache.close()

@@ -76,10 +76,15 @@ def _quiet_on_ctrl_c() -> None:
 
 
 def _run(
-    todo: list[tuple[str, str, bytes]], jobs: int, progress: Progress | None
+    todo: list[tuple[str, str, bytes]],
+    jobs: int,
+    progress: Progress | None,
+    forked: Callable[[], None],
 ) -> Iterator[tuple[FileFacts, bytes | None]]:
-    """Each file's facts, pickled too when a worker parsed them."""
+    """Each file's facts, pickled too when a worker parsed them. ``forked`` is called
+    once no process will be forked any more (the workers exist, or none is needed)."""
     if jobs <= 1 or len(todo) < _POOL_THRESHOLD:
+        forked()
         for item in todo:
             yield parse_source(*item), None
             if progress:
@@ -93,13 +98,29 @@ def _run(
         max_workers=jobs, mp_context=context, initializer=_quiet_on_ctrl_c
     ) as pool:
         try:
-            for batch in pool.map(_parse_chunk, _chunks(todo, _CHUNK)):
+            # map submits every chunk now, and a fork pool starts all its workers at
+            # the first submission: nothing forks after this line
+            batches = pool.map(_parse_chunk, _chunks(todo, _CHUNK))
+            forked()
+            for batch in batches:
                 yield from ((pickle.loads(item), item) for item in batch)
                 if progress:
                     progress(len(batch))
         except BaseException:  # Ctrl-C: drop the queued chunks, let the running ones end
             pool.shutdown(wait=True, cancel_futures=True)
             raise
+
+
+class _Once:
+    """Calls ``action`` (if any) the first time it is called."""
+
+    def __init__(self, action: Callable[[], None] | None) -> None:
+        self._action = action
+
+    def __call__(self) -> None:
+        action, self._action = self._action, None
+        if action is not None:
+            action()
 
 
 def _warning_kind(error: str) -> str:
@@ -126,8 +147,11 @@ def parse_files(
     cache: FactsCache | None,
     jobs: int,
     progress: Progress | None = None,
+    forked: Callable[[], None] | None = None,
 ) -> ParseResult:
-    """Read, cache-check and parse every file that has a language."""
+    """Read, cache-check and parse every file that has a language. ``forked``: called
+    once the worker processes exist (a thread started before would be copied into
+    them in whatever state it is: the pipeline starts the history's git half then)."""
     stamped: list[SourceFile] = []
     keyed: dict[str, tuple[str, str, bytes]] = {}
     warnings: list[AnalysisWarning] = []
@@ -150,10 +174,12 @@ def parse_files(
     fresh: dict[str, FileFacts] = {}
     pickled: dict[str, bytes] = {}
     by_path = {keyed[k][0]: k for k in todo_keys}
-    for facts, stored in _run([keyed[k] for k in todo_keys], jobs, progress):
+    once = _Once(forked)
+    for facts, stored in _run([keyed[k] for k in todo_keys], jobs, progress, once):
         fresh[by_path[facts.path]] = facts
         if stored is not None:
             pickled[by_path[facts.path]] = stored
+    once()  # nothing was parsed, or the loop above did not reach it
     if cache and fresh:
         cache.put_many(fresh, pickled)
     facts_by_path = {f.path: f for f in (*cached.values(), *fresh.values())}

@@ -200,13 +200,12 @@ class _HistoryProgress:
 
 
 class _Mining:
-    """The history's git half in a thread beside the other stages: git diffs on one
-    core while data access, resolution and links run on the other. Started after
-    parsing: the parser forks its workers, a fork while this thread runs could copy a
-    lock it holds, and with this thread running while Ctrl-C stopped the parser's pool
-    the process sometimes died of the signal instead of exiting 130 (measured: 2 of
-    ~40 interrupted runs). A daemon thread: after Ctrl-C or an error the process exits
-    without waiting for git."""
+    """The history's git half in a thread beside the other stages: its name pass while
+    the parser's workers run (the main thread only waits then), its line pass (git
+    diffing on one core) while data access, resolution and links run on the other.
+    Started once the parser has forked its workers (:meth:`start` is parse_files'
+    ``forked``): a fork while this thread runs would copy a lock it holds. A daemon
+    thread: after Ctrl-C or an error the process exits without waiting for git."""
 
     def __init__(self, data: MiningInput) -> None:
         self.data = data
@@ -367,19 +366,24 @@ def run(
         warnings.append(AnalysisWarning("", "no-files", "no source files found to analyse"))
     jobs = options.jobs or os.cpu_count() or 1
     parseable = [f for f in discovered.files if f.language is not None]
-    with progress.phase("Parsing", total=len(parseable)):
-        parsed = parse_files(root, discovered.files, cache, jobs, progress.advance)
-    if cache:
-        cache.close()
-        warnings += cache.warnings  # a damaged cache that was rebuilt
     history_progress = _HistoryProgress(progress)
     mining = (
         _Mining(_mining_input(root, repository, discovered, config, options, history_progress))
         if options.history
         else None
     )
-    if mining is not None:
-        mining.start()
+    with progress.phase("Parsing", total=len(parseable)):
+        parsed = parse_files(
+            root,
+            discovered.files,
+            cache,
+            jobs,
+            progress.advance,
+            forked=mining.start if mining is not None else None,
+        )
+    if cache:
+        cache.close()
+        warnings += cache.warnings  # a damaged cache that was rebuilt
     roles, role_warnings = run_roles(
         RolesInput(root=root, files=parsed.files, facts=parsed.facts, config=config.roles)
     )
