@@ -9,6 +9,7 @@ import json
 import os
 import signal
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -110,6 +111,7 @@ class RichProgress:
 
     @contextmanager
     def phase(self, name: str, total: int | None = None) -> Iterator[None]:
+        _stop_if_ctrl_c()
         if not self._enabled:
             yield
             return
@@ -134,6 +136,7 @@ class RichProgress:
         self._bar = None
 
     def advance(self, amount: int = 1) -> None:
+        _stop_if_ctrl_c()
         if self._bar is not None:
             self._bar.advance(self._task, amount)
 
@@ -1111,7 +1114,26 @@ def _on_ctrl_c(signum: int, frame: object) -> None:
     """The first Ctrl-C interrupts (KeyboardInterrupt); later ones are ignored, so that
     the way out (cleanup, the one line) cannot itself be interrupted."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _ctrl_c.set()
     raise KeyboardInterrupt
+
+
+# Python runs some callbacks (an import lock's weakref callback, an at-fork hook) where
+# an exception is only printed: a KeyboardInterrupt raised there by the handler is lost
+# and the run went on to exit 0 (seen in CI). So a Ctrl-C is also remembered, the next
+# progress step stops the run, and those lost interrupts are not printed.
+_ctrl_c = threading.Event()
+
+
+def _stop_if_ctrl_c() -> None:
+    if _ctrl_c.is_set():
+        raise KeyboardInterrupt
+
+
+def _unraisable(report: Any) -> None:
+    if isinstance(report.exc_value, KeyboardInterrupt) and _ctrl_c.is_set():
+        return  # the Ctrl-C is remembered and acted on: no traceback for it
+    sys.__unraisablehook__(report)
 
 
 def main() -> None:
@@ -1125,6 +1147,7 @@ def main() -> None:
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
         signal.signal(signal.SIGINT, _on_ctrl_c)
+        sys.unraisablehook = _unraisable
     for stream in (sys.stdout, sys.stderr):
         # undecodable file-name bytes reach the terminal as \udcNN, never as a crash
         if hasattr(stream, "reconfigure"):
@@ -1132,7 +1155,7 @@ def main() -> None:
     try:
         app()
     except SystemExit as exc:
-        if exc.code == 130:  # typer turns Ctrl-C (KeyboardInterrupt) into a silent exit 130
+        if exc.code == 130 or _ctrl_c.is_set():  # typer turns Ctrl-C into a silent exit 130
             _interrupted()
         raise
     except (InputError, ConfigError, GitError, UsageError, OutputError) as exc:
