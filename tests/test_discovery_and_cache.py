@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from archscan.cache import FactsCache, blob_id
@@ -65,23 +66,28 @@ def test_a_rerun_after_one_commit_parses_only_the_changed_file(make_repo, tmp_pa
     cache.close()
 
 
-def test_parallel_parsing_gives_the_same_facts(make_repo) -> None:
+def _modules(make_repo, body: Callable[[int], str]):  # type: ignore[no-untyped-def]
+    """A committed repository of 200 modules (past the parser's pool threshold)."""
     repo = make_repo()
     for i in range(200):
-        repo.write(f"pkg/m{i}.py", f"import pkg.m{(i * 7) % 200}\ndef f(x):\n    return x or {i}\n")
+        repo.write(f"pkg/m{i}.py", body(i))
     repo.commit()
-    files = discover(repo.root, Config()).files
+    return repo, discover(repo.root, Config()).files
+
+
+def test_parallel_parsing_gives_the_same_facts(make_repo) -> None:
+    repo, files = _modules(
+        make_repo, lambda i: f"import pkg.m{(i * 7) % 200}\ndef f(x):\n    return x or {i}\n"
+    )
     serial = parse_files(repo.root, files, None, jobs=1)
     parallel = parse_files(repo.root, files, None, jobs=2)
     assert serial.facts == parallel.facts
 
 
 def test_facts_the_workers_pickled_are_what_the_cache_returns(make_repo, tmp_path: Path) -> None:
-    repo = make_repo()
-    for i in range(200):
-        repo.write(f"pkg/m{i}.py", f"import pkg.m{(i * 3) % 200}\nclass C{i}:\n    pass\n")
-    repo.commit()
-    files = discover(repo.root, Config()).files
+    repo, files = _modules(
+        make_repo, lambda i: f"import pkg.m{(i * 3) % 200}\nclass C{i}:\n    pass\n"
+    )
     cache = FactsCache(tmp_path / "cache")
     cold = parse_files(repo.root, files, cache, jobs=2)  # parsed in workers, stored
     assert cold.parsed == 200 and cold.cache_hits == 0
@@ -104,11 +110,7 @@ def test_forked_is_called_once_when_no_process_will_be_forked_any_more(
     must all exist by then (a fork after it would copy the running thread's locks)."""
     import multiprocessing
 
-    repo = make_repo()
-    for i in range(200):
-        repo.write(f"pkg/m{i}.py", f"import pkg.m{(i * 5) % 200}\nx = {i}\n")
-    repo.commit()
-    files = discover(repo.root, Config()).files
+    repo, files = _modules(make_repo, lambda i: f"import pkg.m{(i * 5) % 200}\nx = {i}\n")
     cache = FactsCache(tmp_path / "cache")
     workers: list[int] = []
 
