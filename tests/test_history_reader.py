@@ -9,8 +9,11 @@ import pytest
 from archscan.config import ConfigError, parse_config
 from archscan.history.native import bot_matcher
 from archscan.history.reader import (
+    MAX_CHUNK,
+    MIN_CHUNK,
     LogQuery,
     commit_ids,
+    guided_chunks,
     line_changes,
     stream_commits,
     stream_commits_parallel,
@@ -100,3 +103,13 @@ def test_a_sub_folder_gets_its_own_history(repo, tmp_path: Path) -> None:  # typ
     analysis = run(sub, load_config(sub), RunOptions(cache_dir=tmp_path / "c", jobs=1))
     assert analysis.history is not None
     assert [f.path for f in analysis.history.files] == ["a.txt"]
+
+
+def test_guided_chunks_cover_every_id_in_order_large_first_small_last() -> None:
+    ids = [f"{i:040x}" for i in range(10_000)]
+    chunks = guided_chunks(ids, 2)
+    assert [commit for chunk in chunks for commit in chunk] == ids
+    sizes = [len(chunk) for chunk in chunks]
+    assert sizes[0] == MAX_CHUNK and sizes == sorted(sizes, reverse=True)
+    assert all(size == MIN_CHUNK for size in sizes[-3:-1]) and sizes[-1] <= MIN_CHUNK
+    assert guided_chunks(ids[:150], 2) == [ids[:150]] and guided_chunks([], 2) == []

@@ -324,19 +324,36 @@ def _in_order(
 ) -> Iterator[T]:
     """Run ``work`` on consecutive chunks of ids in a pool; results in chunk order.
 
-    At most ``jobs + 1`` chunks are in flight, so memory holds a few chunks, not the log.
+    At most ``2 * jobs`` chunks are in flight, so memory holds a few chunks, not the log,
+    and one slow chunk at the head does not leave the other workers without work.
     """
     jobs = max(jobs, 1)
-    size = max(200, min(2000, len(ids) // (jobs * 4) + 1))
-    chunks = [ids[i : i + size] for i in range(0, len(ids), size)]
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         pending: list[Future[T]] = []
-        for chunk in chunks:
+        for chunk in guided_chunks(ids, jobs):
             pending.append(pool.submit(work, root, chunk, query))
-            if len(pending) > jobs:
+            if len(pending) >= 2 * jobs:
                 yield pending.pop(0).result()
         for future in pending:
             yield future.result()
+
+
+MIN_CHUNK, MAX_CHUNK = 200, 2000
+
+
+def guided_chunks(ids: Sequence[str], jobs: int) -> list[Sequence[str]]:
+    """Consecutive chunks, each a share of what is left (guided scheduling): large first,
+    so that git's delta cache serves most of the history, and small last, so that the
+    workers finish together instead of one core diffing the last big chunk alone while
+    the run waits for it. Measured on saleor (benchmarks/speed.py, 3 rounds): cold
+    9.79 -> 9.57 s median with equal chunks of an eighth, CPU unchanged (16.6 / 16.5 s)."""
+    chunks: list[Sequence[str]] = []
+    start = 0
+    while start < len(ids):
+        size = max(MIN_CHUNK, min(MAX_CHUNK, (len(ids) - start) // (jobs * 2) + 1))
+        chunks.append(ids[start : start + size])
+        start += size
+    return chunks
 
 
 def commit_ids(root: Path, query: LogQuery) -> list[str]:
