@@ -346,7 +346,8 @@ def guided_chunks(ids: Sequence[str], jobs: int) -> list[Sequence[str]]:
     so that git's delta cache serves most of the history, and small last, so that the
     workers finish together instead of one core diffing the last big chunk alone while
     the run waits for it. Measured on saleor (benchmarks/speed.py, 3 rounds): cold
-    9.79 -> 9.57 s median with equal chunks of an eighth, CPU unchanged (16.6 / 16.5 s)."""
+    9.79 s median with equal chunks of an eighth, 9.57 and 9.72 s with these, CPU
+    unchanged: within run-to-run variation (docs/speed.md)."""
     chunks: list[Sequence[str]] = []
     start = 0
     while start < len(ids):
