@@ -27,40 +27,32 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from speed import _new_commit  # the same commit as speed.py's
+from speed import new_commit  # the same commit as speed.py's
+
+
+def _arguments(clone: Path, out: Path, cache: Path, jobs: int) -> list[str]:
+    return [
+        *("analyze", str(clone), "--out", str(out), "--cache-dir", str(cache)),
+        *("--quiet", "--jobs", str(jobs)),
+    ]
 
 
 def _cli(clone: Path, out: Path, cache: Path, jobs: int) -> float:
-    command = [sys.executable, "-m", "archscan", "analyze", str(clone), "--out", str(out)]
-    command += ["--cache-dir", str(cache), "--quiet", "--jobs", str(jobs)]
+    command = [sys.executable, "-m", "archscan", *_arguments(clone, out, cache, jobs)]
     start = time.perf_counter()
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
     return time.perf_counter() - start
 
 
 def _in_process(clone: Path, out: Path, cache: Path, jobs: int) -> float:
-    from archscan.cli import analyze
+    """The same command line, parsed and run by archscan's own command in this process."""
+    import typer
 
+    from archscan.cli import app
+
+    command = typer.main.get_command(app)
     start = time.perf_counter()
-    analyze(
-        path=clone,
-        out=out,
-        format="json,md,html",
-        config=None,
-        include=None,
-        exclude=None,
-        no_history=False,
-        jobs=jobs,
-        cache_dir=cache,
-        no_cache=False,
-        templates=None,
-        quiet=True,
-        rules=None,
-        timings=False,
-        contexts=None,
-        decomposition=None,
-        ground_truth=None,
-    )
+    command.main(_arguments(clone, out, cache, jobs), standalone_mode=False)
     return time.perf_counter() - start
 
 
@@ -78,9 +70,9 @@ def main() -> None:
         print(f"cold (in-process, fills the caches): {cold:.2f} s")
         timings: dict[str, list[float]] = {"cli": [], "in-process": []}
         for n in range(args.rounds):
-            _new_commit(clone)
+            new_commit(clone)
             timings["cli"].append(_cli(clone, out, cache, args.jobs))
-            _new_commit(clone)
+            new_commit(clone)
             timings["in-process"].append(_in_process(clone, out, cache, args.jobs))
             print(
                 f"round {n + 1}/{args.rounds}: cli {timings['cli'][-1]:.2f} s, "

@@ -91,7 +91,7 @@ def _source_files(clone: Path, count: int) -> list[str]:
     return listed[::step][:count]
 
 
-def _new_commit(clone: Path) -> None:
+def new_commit(clone: Path) -> None:
     for path in _source_files(clone, 3):
         with open(clone / path, "a", encoding="utf-8") as handle:
             handle.write("\n# edit\n" if path.endswith(".py") else "\n// edit\n")
@@ -129,7 +129,7 @@ def one_round(clone: Path, work: Path, args: argparse.Namespace) -> Round:
     no_history = _archscan(clone, out, cache, args.jobs, "--no-history")
     measure(no_history)  # the same command once before: "nothing changed" since it
     results["warm-no-history"] = measure(no_history)
-    _new_commit(clone)
+    new_commit(clone)
     try:
         results["one-new-commit"] = measure(_archscan(clone, out, cache, args.jobs))
     finally:

@@ -111,16 +111,8 @@ def _run(
             raise
 
 
-class _Once:
-    """Calls ``action`` (if any) the first time it is called."""
-
-    def __init__(self, action: Callable[[], None] | None) -> None:
-        self._action = action
-
-    def __call__(self) -> None:
-        action, self._action = self._action, None
-        if action is not None:
-            action()
+def _nothing() -> None:
+    return None
 
 
 def _warning_kind(error: str) -> str:
@@ -174,12 +166,11 @@ def parse_files(
     fresh: dict[str, FileFacts] = {}
     pickled: dict[str, bytes] = {}
     by_path = {keyed[k][0]: k for k in todo_keys}
-    once = _Once(forked)
-    for facts, stored in _run([keyed[k] for k in todo_keys], jobs, progress, once):
+    # _run calls ``forked`` exactly once, in either branch (an empty list included)
+    for facts, stored in _run([keyed[k] for k in todo_keys], jobs, progress, forked or _nothing):
         fresh[by_path[facts.path]] = facts
         if stored is not None:
             pickled[by_path[facts.path]] = stored
-    once()  # nothing was parsed, or the loop above did not reach it
     if cache and fresh:
         cache.put_many(fresh, pickled)
     facts_by_path = {f.path: f for f in (*cached.values(), *fresh.values())}
