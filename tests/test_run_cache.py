@@ -3,6 +3,7 @@ byte, and every input that shapes the reports turns a hit into a miss."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sqlite3
 import time
@@ -16,7 +17,17 @@ from typer.testing import CliRunner
 from archscan.cache import blob_id
 from archscan.cli import app
 from archscan.config import Config
-from archscan.run_cache import FILE_NAME, RACY_NS, RunCache, RunRequest, _Stat, _StatCache
+from archscan.run_cache import (
+    FILE_NAME,
+    KEPT,
+    ORPHAN_SECONDS,
+    OUTPUTS_DIR,
+    RACY_NS,
+    RunCache,
+    RunRequest,
+    _Stat,
+    _StatCache,
+)
 from conftest import GitRepo
 
 FORMATS = "json,md,html"
@@ -180,6 +191,42 @@ def test_a_corrupt_cache_is_rebuilt_with_a_warning(
     assert analyze(repo.root)[1] == "run cache: hit"
 
 
+def test_stored_reports_are_files_named_by_their_digest_and_a_damaged_one_is_a_miss(
+    make_repo: Callable[..., GitRepo], analyze: Analyze, tmp_path: Path
+) -> None:
+    repo = _shop(make_repo())
+    _, _, outputs = analyze(repo.root)
+    stored = {p.name: p.read_bytes() for p in (tmp_path / "cache" / OUTPUTS_DIR).iterdir()}
+    assert sorted(stored.values()) == sorted(outputs.values())  # one file per report
+    assert all(hashlib.sha256(data).hexdigest() == name for name, data in stored.items())
+    json_file = (
+        tmp_path / "cache" / OUTPUTS_DIR / hashlib.sha256(outputs["archscan.json"]).hexdigest()
+    )
+    json_file.write_bytes(outputs["archscan.json"].replace(b"shop", b"SHOP"))  # same size
+    _, note, again = analyze(repo.root)
+    assert note.startswith("run cache: miss")  # the damaged file is never served
+    assert again == outputs
+    assert json_file.read_bytes() == outputs["archscan.json"]  # stored anew
+    assert analyze(repo.root)[1] == "run cache: hit"
+
+
+def test_output_files_of_pruned_runs_are_deleted_once_old(
+    make_repo: Callable[..., GitRepo], analyze: Analyze, tmp_path: Path
+) -> None:
+    repo = _shop(make_repo())
+    cache = tmp_path / "cache"
+    analyze(repo.root)
+    old = time.time() - 2 * ORPHAN_SECONDS
+    for path in (cache / OUTPUTS_DIR).iterdir():
+        os.utime(path, (old, old))
+    for n in range(KEPT):  # KEPT other option sets push the first run out
+        analyze(repo.root, "--contexts", str(n + 2))
+    with sqlite3.connect(cache / FILE_NAME) as db:
+        assert db.execute("SELECT COUNT(*) FROM runs").fetchone()[0] == KEPT
+        named = {row[0] for row in db.execute("SELECT digest FROM outputs")}
+    assert {p.name for p in (cache / OUTPUTS_DIR).iterdir()} == named
+
+
 def test_cache_info_and_clear_show_the_run_cache(
     make_repo: Callable[..., GitRepo], analyze: Analyze, tmp_path: Path
 ) -> None:
@@ -191,6 +238,7 @@ def test_cache_info_and_clear_show_the_run_cache(
     cleared = CliRunner().invoke(app, ["cache", "clear", "--cache-dir", cache])
     assert cleared.exit_code == 0
     assert not (tmp_path / "cache" / FILE_NAME).exists()
+    assert not any((tmp_path / "cache" / OUTPUTS_DIR).iterdir())
     assert analyze(repo.root)[1].startswith("run cache: miss")
 
 

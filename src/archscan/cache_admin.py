@@ -113,12 +113,24 @@ def _templates_row(directory: Path) -> CacheRow:
 
 
 def _runs_row(directory: Path) -> CacheRow:
-    return _sqlite_row(
+    row = _sqlite_row(
         "runs",
         directory / run_cache.FILE_NAME,
         "runs",
         f"whole-run reports (by every input; at most {run_cache.KEPT}) and the stat cache",
     )
+    stored = 0
+    for path in _output_files(directory):
+        with suppress(OSError):
+            stored += path.stat().st_size
+    return CacheRow(row.name, row.path, row.bytes + stored, row.entries, row.detail)
+
+
+def _output_files(directory: Path) -> list[Path]:
+    """The stored report files of the run cache (beside its database)."""
+    with suppress(OSError):
+        return sorted(p for p in (directory / run_cache.OUTPUTS_DIR).iterdir() if p.is_file())
+    return []
 
 
 def cache_info(directory: Path) -> list[CacheRow]:
@@ -141,7 +153,7 @@ def clear_caches(directory: Path) -> list[Path]:
             with suppress(FileNotFoundError):
                 path.unlink()
                 removed.append(path)
-    for path in _template_files(directory):
+    for path in [*_template_files(directory), *_output_files(directory)]:
         with suppress(OSError):
             path.unlink()
             removed.append(path)
