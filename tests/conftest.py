@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import math
 import os
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -90,3 +92,20 @@ def make_repo(tmp_path: Path) -> Callable[..., GitRepo]:
 @pytest.fixture
 def cache_dir(tmp_path: Path) -> Path:
     return tmp_path / "cache"
+
+
+def assert_json_native(value: Any, where: str = "$") -> None:
+    """``value`` holds only what ``json.loads`` builds (dicts with string keys, lists,
+    strings, ints, finite floats, booleans, None): analyze renders the reports from the
+    analysis dict itself, which must therefore equal archscan.json read back."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            assert isinstance(key, str), f"{where}: key {key!r} is not a string"
+            assert_json_native(item, f"{where}.{key}")
+    elif isinstance(value, list):
+        for n, item in enumerate(value):
+            assert_json_native(item, f"{where}[{n}]")
+    elif isinstance(value, float):
+        assert math.isfinite(value), f"{where}: {value!r}"
+    else:
+        assert value is None or type(value) in (str, int, bool), f"{where}: {type(value)}"

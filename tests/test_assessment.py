@@ -33,6 +33,7 @@ from archscan.records import (
 )
 from archscan.report.json_report import analysis_to_dict, dumps
 from archscan.resources import schema_path
+from conftest import assert_json_native
 from helpers import analyse
 
 
@@ -94,6 +95,7 @@ def test_small_library_stays_a_monolith(make_repo) -> None:  # type: ignore[no-u
     assert signals["shared_tables"].available and signals["shared_tables"].value == 0
     assert 0 < result.confidence <= 1
     data = analysis_to_dict(analysis)
+    assert_json_native(data)
     jsonschema.validate(data, json.loads(schema_path().read_text()))
     assert data["assessment"]["verdict"] == "stay-monolith"
     assert {s["id"] for s in data["assessment"]["signals"]} == set(SIGNAL_IDS)

@@ -10,7 +10,7 @@ import jsonschema
 
 from archscan.config import parse_config
 from archscan.report.json_report import analysis_to_dict
-from conftest import GitRepo
+from conftest import GitRepo, assert_json_native
 from helpers import analyse, edge_set
 
 SCHEMA = Path(__file__).parents[1] / "src/archscan/report/archscan.schema.json"
@@ -86,6 +86,7 @@ def test_every_service_of_a_polyglot_repo_is_its_own_component(
     assert "src/checkout/go.mod" in groups["checkout"].evidence
     assert groups["src/otel-collector"].kind == "dockerfile"  # config only, still a service
     data = analysis_to_dict(analysis)
+    assert_json_native(data)
     jsonschema.validate(data, json.loads(SCHEMA.read_text()))
     component = {f["path"]: f["component"] for f in data["files"]}
     assert component["src/cart/tests/CartTests.cs"] == "cart"  # beside the service's src/

@@ -11,6 +11,7 @@ from archscan.config import Config
 from archscan.pipeline import RunOptions, run
 from archscan.report import fastjson
 from archscan.report.json_report import analysis_to_dict, dumps
+from conftest import assert_json_native
 
 TRICKY = [
     "plain",
@@ -53,6 +54,7 @@ def test_real_analysis_is_byte_identical(make_repo, tmp_path: Path) -> None:  # 
         repo.commit(f"c{i}", "Jos\u00e9 <jose@example.com>", f"2024-02-0{i + 1}T12:00:00+00:00")
     analysis = run(repo.root, Config(), RunOptions(cache_dir=tmp_path / "c", jobs=1))
     data = analysis_to_dict(analysis)
+    assert_json_native(data)
     expected = json.dumps(data, indent=2, ensure_ascii=True) + "\n"
     assert "\\u00e9" in expected  # the analysis really has non-ASCII text
     assert dumps(analysis) == expected
@@ -73,3 +75,15 @@ def test_the_document_read_back_is_what_json_loads_reads() -> None:
     huge = {"n": 2**70}
     raw, back = fastjson.dumps_loads(huge, parse=True)
     assert back == {"n": 2**70} and isinstance(back["n"], int)
+
+
+def test_every_small_float_is_written_as_repr_writes_it() -> None:
+    """orjson writes 1e-10 < |x| < 1e-4 differently ("0.00005", "3e-6"): each such
+    magnitude, alone and beside text holding "e-" before a digit, comes out as repr."""
+    for exponent in range(-12, -2):
+        for mantissa in (1.0, 1.5, 3.25, 9.999):
+            value = mantissa * 10.0**exponent
+            for doc in ([value], {"k": -value, "path": "file-5e-"}, ["type-9", value]):
+                assert fastjson.dumps(doc) == json.dumps(doc, indent=2, ensure_ascii=True)
+    assert not fastjson._may_differ(b'["one-new", "e-", 0.001]')  # no rewrite needed
+    assert fastjson._may_differ(b"[1e-7]") and fastjson._may_differ(b"[0.00005]")

@@ -11,6 +11,7 @@ from archscan.config import load_config
 from archscan.pipeline import RunOptions, run
 from archscan.report.json_report import analysis_to_dict, dumps
 from archscan.resources import schema_path
+from conftest import assert_json_native
 
 
 def _shop(make_repo) -> Path:  # type: ignore[no-untyped-def]
@@ -28,6 +29,7 @@ def test_real_output_validates_against_schema(make_repo, cache_dir: Path) -> Non
     root = _shop(make_repo)
     analysis = run(root, load_config(root), RunOptions(cache_dir=cache_dir))
     data = analysis_to_dict(analysis)
+    assert_json_native(data)
     schema = json.loads(schema_path().read_text())
     jsonschema.Draft202012Validator.check_schema(schema)
     jsonschema.validate(data, schema)

@@ -11,6 +11,7 @@ from archscan.config import Config
 from archscan.pipeline import RunOptions, run
 from archscan.report.json_report import analysis_to_dict
 from archscan.resources import schema_path
+from conftest import assert_json_native
 
 
 def test_a_polyglot_monorepo(make_repo, tmp_path: Path) -> None:
@@ -74,6 +75,7 @@ def test_a_polyglot_monorepo(make_repo, tmp_path: Path) -> None:
     assert modules["php/src/Model/Item.php"] == "Shop\\Model\\Item"
 
     data = analysis_to_dict(analysis)
+    assert_json_native(data)
     jsonschema.validate(data, json.loads(schema_path().read_text()))
     languages = {lang["name"]: lang["parsed"] for lang in data["languages"]}
     assert languages == {

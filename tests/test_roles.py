@@ -12,7 +12,7 @@ import pytest
 from archscan.config import ConfigError, load_config, parse_config
 from archscan.languages.ecmascript.heuristics import minified_reason
 from archscan.report.json_report import analysis_to_dict
-from conftest import GitRepo
+from conftest import GitRepo, assert_json_native
 from helpers import analyse
 
 SCHEMA = Path(__file__).parents[1] / "src/archscan/report/archscan.schema.json"
@@ -193,6 +193,7 @@ def test_every_file_is_in_the_json_with_its_role_and_views_are_production(
         repo.commit(f"c{n}", date=f"2024-01-0{n + 1}T12:00:00+00:00")
     analysis = analyse(repo.root)
     data = analysis_to_dict(analysis)
+    assert_json_native(data)
     jsonschema.validate(data, json.loads(SCHEMA.read_text()))
     roles = {f["path"]: f["role"] for f in data["files"]}
     assert roles == {

@@ -16,6 +16,7 @@ from archscan.records import ServiceLinksResult
 from archscan.report.json_report import analysis_to_dict, dumps
 from archscan.report.markdown import render_markdown
 from archscan.resources import schema_path
+from conftest import assert_json_native
 from helpers import analyse
 
 _COMPOSE = """services:
@@ -146,6 +147,7 @@ def test_pipeline_writes_valid_data_access_and_service_links(make_repo) -> None:
     repo.write("billing/dao.py", 'def f(c):\n    c.execute("UPDATE orders_invoice SET paid = 1")\n')
     repo.commit()
     data = analysis_to_dict(analyse(repo.root))
+    assert_json_native(data)
     assert dumps(analyse(repo.root)) == dumps(analyse(repo.root))  # deterministic
     jsonschema.validate(data, json.loads(schema_path().read_text()))
     tables = {t["name"]: t for t in data["data_access"]["tables"]}

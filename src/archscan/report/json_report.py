@@ -206,10 +206,12 @@ def dumps(analysis: Analysis) -> str:
 
 
 def encode(analysis: Analysis) -> tuple[bytes, dict[str, Any]]:
-    """The bytes of archscan.json (those of ``dumps``) and the document as read back from
-    them, the dict every reporter renders."""
-    raw, document = fastjson.dumps_loads(analysis_to_dict(analysis), parse=True)
-    return raw + b"\n", document
+    """The bytes of archscan.json (those of ``dumps``) and the document every reporter
+    renders: the analysis dict itself. It holds only what ``json.loads`` builds (lists,
+    string keys, finite floats: the tests assert it of every section), so it equals
+    archscan.json read back, and reading 17 MB back (0.06 s on saleor) is not needed."""
+    document = analysis_to_dict(analysis)
+    return fastjson.dumps_loads(document)[0] + b"\n", document
 
 
 def dumps_data(data: dict[str, Any]) -> str:
