@@ -27,8 +27,6 @@ _FLOAT = re.compile(
 )
 
 
-
-
 def _escape(character: str) -> str:
     code = ord(character)
     if code < 0x10000:
