@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import gc
 import hashlib
 import json
 import os
@@ -1136,6 +1137,9 @@ def _unraisable(report: Any) -> None:
     sys.__unraisablehook__(report)
 
 
+GC_THRESHOLD = 100_000  # allocations between gen-0 collections (CPython's default: 700)
+
+
 def main() -> None:
     """Entry point: one clear line and exit code 2 for user errors, no traceback.
 
@@ -1145,6 +1149,12 @@ def main() -> None:
     # points of every installed distribution for pydantic plugins: archscan has none,
     # and the scan is a tenth of a warm run from the run cache.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    # A run builds millions of long-lived objects without cycles (records, the graph, the
+    # document); the collector's default gen-0 threshold (700) scans them again and again
+    # as they are made: 0.05-0.08 s of a 2.3 s re-run on saleor (measured). What import
+    # made is frozen; cycles are still collected, less often.
+    gc.freeze()
+    gc.set_threshold(GC_THRESHOLD, 50, 100)
     if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
         signal.signal(signal.SIGINT, _on_ctrl_c)
         sys.unraisablehook = _unraisable

@@ -13,6 +13,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
 
 import networkx as nx
 
@@ -104,6 +105,13 @@ def terms(name: str, skip: frozenset[str] = frozenset()) -> list[str]:
     """Identifier terms: camelCase and snake_case split, lower-cased, crude plural strip;
     stop words and ``skip`` (layer names: Controller, Service, Mapper... say which layer a
     type is in, not which domain) left out."""
+    return list(_terms(name, skip))
+
+
+@lru_cache(maxsize=1 << 16)
+def _terms(name: str, skip: frozenset[str]) -> tuple[str, ...]:
+    # names repeat across files (``__init__``, ``get_queryset``, ``resolve_id``): split
+    # each once (saleor: 13,660 calls for ~5,000 distinct names)
     out = []
     for word in _CAMEL.findall(name):
         word = word.lower()
@@ -115,7 +123,7 @@ def terms(name: str, skip: frozenset[str] = frozenset()) -> list[str]:
             word = word[:-1]
         if word not in _STOP and word not in skip:
             out.append(word)
-    return out
+    return tuple(out)
 
 
 def layer_terms(layers: Iterable[str]) -> frozenset[str]:
@@ -125,13 +133,13 @@ def layer_terms(layers: Iterable[str]) -> frozenset[str]:
 
 def file_terms(path: str, facts: FileFacts | None, skip: frozenset[str]) -> Counter[str]:
     """Terms of the type and function names a file defines (and its own name)."""
-    bag: Counter[str] = Counter(terms(path.rpartition("/")[2].partition(".")[0], skip))
+    words = list(_terms(path.rpartition("/")[2].partition(".")[0], skip))
     if facts is not None:
         for definition in facts.definitions:
-            bag.update(terms(definition.name, skip))
+            words += _terms(definition.name, skip)
         for function in facts.functions:
-            bag.update(terms(function.name, skip))
-    return bag
+            words += _terms(function.name, skip)
+    return Counter(words)
 
 
 def tfidf(bags: Mapping[str, Counter[str]]) -> dict[str, dict[str, float]]:
