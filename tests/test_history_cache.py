@@ -135,6 +135,27 @@ def test_size_bound_evicts_least_recently_used(tmp_path: Path) -> None:
         opened.close()
 
 
+def test_records_unused_for_max_age_days_go_at_the_first_put_of_a_run(tmp_path: Path) -> None:
+    path = tmp_path / store.FILE_NAME
+    first = store.HistoryStore(path)
+    try:
+        first.put_many("names", "shape", {f"{i:040x}": b"old" for i in range(3)})
+        first._db.execute("UPDATE names SET used = used - ?", (store.MAX_AGE_DAYS + 1,))
+    finally:
+        first.close()
+    second = store.HistoryStore(path)
+    deletes: list[str] = []
+    second._db.set_trace_callback(lambda sql: deletes.append(sql) if "used <" in sql else None)
+    try:
+        second.put_many("names", "shape", {f"{i + 10:040x}": b"new" for i in range(2)})
+        second.put_many("lines", "shape", {f"{i + 20:040x}": b"new" for i in range(2)})
+        assert set(second.get_many("names", "shape", [f"{i:040x}" for i in range(3)])) == set()
+        assert len(second.get_many("names", "shape", [f"{i + 10:040x}" for i in range(2)])) == 2
+        assert len(deletes) == len(store._ALL)  # one age-out pass per table, not per put
+    finally:
+        second.close()
+
+
 def test_line_pass_resumes_after_an_unreadable_commit(make_repo) -> None:  # type: ignore[no-untyped-def]
     repo = build(make_repo)
     blob = repo.git("rev-parse", "HEAD~3:core/a.py").strip()

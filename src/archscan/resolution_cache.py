@@ -48,17 +48,16 @@ def resolution_key(
     """A digest of every input; ``scope`` is what else scopes resolution (boundaries).
     Files with ``facts`` enter by what resolvers read of them, the others by blob id."""
     facts = facts or {}
-    text = f"resolution-v2\0{parser_fingerprint()}\0{settings!r}\0{scope}"
-    digest = hashlib.sha256(text.encode("utf-8", "surrogateescape"))
+    parts = [f"resolution-v2\0{parser_fingerprint()}\0{settings!r}\0{scope}"]
     for file in sorted(files, key=lambda f: f.path):
         found = facts.get(file.path)
         content = _resolved_part(found) if found is not None else file.blob_id
-        digest.update(
-            f"\0f{file.path}\0{file.language}\0{content}".encode("utf-8", "surrogateescape")
-        )
-    for item in sorted(skipped, key=lambda s: s.path):
-        digest.update(f"\0s{item.path}\0{item.reason}".encode("utf-8", "surrogateescape"))
-    return digest.hexdigest()
+        parts.append(f"\0f{file.path}\0{file.language}\0{content}")
+    parts.extend(f"\0s{item.path}\0{item.reason}" for item in sorted(skipped, key=lambda s: s.path))
+    # one update of the whole text (the same digest as one per part): each update of a
+    # part over 2 KiB releases the GIL, and taking it back from the history's thread
+    # made 4,400 updates cost 0.065 s on saleor
+    return hashlib.sha256("".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
 
 
 def _resolved_part(facts: FileFacts) -> str:
