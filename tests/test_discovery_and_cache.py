@@ -66,6 +66,35 @@ def test_a_rerun_after_one_commit_parses_only_the_changed_file(make_repo, tmp_pa
     cache.close()
 
 
+def test_known_blobs_are_trusted_and_only_files_without_cached_facts_are_read(
+    make_repo, tmp_path: Path
+) -> None:
+    """With the blob ids the run cache's stat check established, parsing takes a file's
+    facts from the cache without reading it (as git's index trusts a stat), and reads a
+    file only when no facts are cached for its blob."""
+    repo = make_repo()
+    repo.write("a.py", "import b\n")
+    repo.write("b.py", "import a\n")
+    repo.write("notes.txt", "text\n")
+    repo.commit()
+    cache = FactsCache(tmp_path / "cache")
+    files = discover(repo.root, Config()).files
+    first = parse_files(repo.root, files, cache, jobs=1)
+    blobs = {f.path: f.blob_id for f in first.files}
+    (repo.root / "a.py").write_text("import os\n")  # after the stat check: not read
+    repo.write("c.py", "import b\n")
+    repo.commit()
+    files = discover(repo.root, Config()).files
+    known = {**blobs, "c.py": blob_id(b"import b\n")}  # known, but never parsed
+    second = parse_files(repo.root, files, cache, jobs=1, known=known)
+    assert (second.parsed, second.cache_hits) == (1, 2)
+    assert second.facts["a.py"].imports[0].target == "b"  # the known blob's facts
+    assert second.facts["c.py"].imports[0].target == "b"  # read and parsed
+    assert {f.path: f.blob_id for f in second.files} == known
+    assert [f.path for f in second.files] == [f.path for f in files]
+    cache.close()
+
+
 def _modules(make_repo, body: Callable[[int], str]):  # type: ignore[no-untyped-def]
     """A committed repository of 200 modules (past the parser's pool threshold)."""
     repo = make_repo()

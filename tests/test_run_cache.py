@@ -121,9 +121,11 @@ def test_each_input_that_shapes_the_reports_is_a_miss(
     # an edited file (same size: the stat cache must notice it by mtime and ctime)
     path = repo.root / "shop/orders/views.py"
     path.write_text(path.read_text().replace("show", "shew"))
-    _, note, _ = analyze(repo.root)
+    _, note, edited = analyze(repo.root)
     assert note == "run cache: miss (changed: 1 file(s) edited)"
     assert analyze(repo.root)[1] == "run cache: hit"
+    # the miss parsed by the blob ids its stat check found: what an uncached run writes
+    assert edited == analyze(repo.root, "--no-cache")[2]
 
     # the configuration
     (repo.root / "archscan.toml").write_text("[contexts]\nseed = 7\n")

@@ -410,7 +410,10 @@ def analyze(
             written = write_stored(lookup.stored, target)
         data = lookup.stored.summary
     else:
-        analysis = _run(repo, settings, _run_options(request, jobs, cache_dir, no_cache), progress)
+        options = _run_options(request, jobs, cache_dir, no_cache)
+        if lookup is not None:
+            options = replace(options, known_blobs=lookup.blobs)
+        analysis = _run(repo, settings, options, progress)
         with progress.timed("Writing reports"):
             compiled = None if no_cache else (cache_dir or default_cache_dir())
             data, written = _write_analysis(analysis, formats, target, templates, compiled)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import pickle
 import signal
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from multiprocessing import get_context
@@ -133,6 +133,27 @@ def _warnings_of(facts: FileFacts) -> list[AnalysisWarning]:
     return warnings
 
 
+def _read_into(
+    root: Path,
+    file: SourceFile,
+    cache: FactsCache | None,
+    stamped: dict[str, SourceFile],
+    keyed: dict[str, tuple[str, str, bytes]],
+    warnings: list[AnalysisWarning],
+) -> None:
+    """Read one file: stamp it with its blob id and size, key it for the parse cache."""
+    try:
+        with open(os.path.join(str(root), file.path), "rb") as handle:
+            content = handle.read()
+    except OSError as exc:
+        warnings.append(AnalysisWarning(file.path, "unreadable", str(exc.strerror or exc)))
+        return
+    stamped[file.path] = replace(file, blob_id=blob_id(content), size=len(content))
+    if file.language is not None:
+        key = cache.key(file.path, stamped[file.path].blob_id) if cache else file.path
+        keyed[key] = (file.path, file.language, content)
+
+
 def parse_files(
     root: Path,
     files: Sequence[SourceFile],
@@ -140,26 +161,30 @@ def parse_files(
     jobs: int,
     progress: Progress | None = None,
     forked: Callable[[], None] | None = None,
+    known: Mapping[str, str] | None = None,
 ) -> ParseResult:
     """Read, cache-check and parse every file that has a language. ``forked``: called
     once the worker processes exist (a thread started before would be copied into
-    them in whatever state it is: the pipeline starts the history's git half then)."""
-    stamped: list[SourceFile] = []
+    them in whatever state it is: the pipeline starts the history's git half then).
+    ``known``: path -> blob id established from the files' stat just before (the run
+    cache's): such a file is read only when its facts are not cached."""
+    stamped: dict[str, SourceFile] = {}
     keyed: dict[str, tuple[str, str, bytes]] = {}
     warnings: list[AnalysisWarning] = []
-    base = str(root)
+    unread: dict[str, SourceFile] = {}  # cache key -> a file known by its blob, not read
     for file in files:
-        try:
-            with open(os.path.join(base, file.path), "rb") as handle:
-                content = handle.read()
-        except OSError as exc:
-            warnings.append(AnalysisWarning(file.path, "unreadable", str(exc.strerror or exc)))
+        blob = known.get(file.path) if known else None
+        if blob is not None and cache is not None:
+            stamped[file.path] = replace(file, blob_id=blob)
+            if file.language is not None:
+                unread[cache.key(file.path, blob)] = file
             continue
-        stamped.append(replace(file, blob_id=blob_id(content), size=len(content)))
-        if file.language is not None:
-            key = cache.key(file.path, stamped[-1].blob_id) if cache else file.path
-            keyed[key] = (file.path, file.language, content)
-    cached = cache.get_many(keyed) if cache else {}
+        _read_into(root, file, cache, stamped, keyed, warnings)
+    cached = cache.get_many([*keyed, *unread]) if cache else {}
+    for key, file in unread.items():
+        if key not in cached:  # known, but never parsed: read it now
+            del stamped[file.path]
+            _read_into(root, file, cache, stamped, keyed, warnings)
     if progress and cached:
         progress(len(cached))
     todo_keys = [k for k in keyed if k not in cached]
@@ -177,7 +202,7 @@ def parse_files(
     for path in sorted(facts_by_path):
         warnings.extend(_warnings_of(facts_by_path[path]))
     return ParseResult(
-        files=tuple(stamped),
+        files=tuple(stamped[f.path] for f in files if f.path in stamped),
         facts=dict(sorted(facts_by_path.items())),
         warnings=tuple(warnings),
         cache_hits=len(cached),

@@ -11,9 +11,9 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol, TypeVar
 
@@ -94,6 +94,9 @@ class RunOptions:
     decompositions: tuple[Decomposition, ...] = ()  # --decomposition FILE, scored beside ours
     ground_truths: tuple[Decomposition, ...] = ()  # --ground-truth FILE
     cross_scores: bool = False  # score the decompositions against each other (compare)
+    # path -> blob id already established from the files' stat (the run cache's lookup):
+    # parsing reads only what its cache has no facts for
+    known_blobs: Mapping[str, str] = field(default_factory=dict)
 
 
 def _repository_info(root: Path) -> RepositoryInfo:
@@ -380,6 +383,7 @@ def run(
             jobs,
             progress.advance,
             forked=mining.start if mining is not None else None,
+            known=options.known_blobs,
         )
     if cache:
         cache.close()

@@ -128,6 +128,10 @@ class Lookup:
     key: RunKey
     stored: StoredRun | None
     note: str  # "hit", "miss (...)", "off (...)": for --timings
+    # path -> blob id of every file the key hashed whole, as the stat cache has just
+    # established it (git's index does the same): a miss's parsing reads only the
+    # files whose facts are not cached
+    blobs: Mapping[str, str] = field(default_factory=dict)
 
 
 class _Stat(NamedTuple):
@@ -171,6 +175,16 @@ class _StatCache:
             self.edited += 1
         self.changed[rel] = (stat, digest, hashed_ns)
         return digest
+
+    def blobs(self) -> dict[str, str]:
+        """path -> blob id of the files this run's key saw, hashed whole (not those known
+        by their head or unreadable)."""
+        out: dict[str, str] = {}
+        for rel in self.seen:
+            entry = self.changed.get(rel) or self.known.get(rel)
+            if entry is not None and ":" not in entry[1]:
+                out[rel] = entry[1]
+        return out
 
 
 def _text_digest(*parts: object) -> str:
@@ -409,12 +423,13 @@ class RunCache:
             return Lookup(key, None, f"off ({key.uncacheable})")
         self._save_stats(key.root, stats)
         self._stats = {**stats.known, **stats.changed}  # for the check before storing
+        blobs = stats.blobs()
         if key.uncacheable:
-            return Lookup(key, None, f"off ({key.uncacheable})")
+            return Lookup(key, None, f"off ({key.uncacheable})", blobs)
         stored = self._get(key)
         if stored is not None:
             return Lookup(key, stored, "hit")
-        return Lookup(key, None, f"miss ({self._why(key)})")
+        return Lookup(key, None, f"miss ({self._why(key)})", blobs)
 
     def store(
         self,
