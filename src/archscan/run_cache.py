@@ -423,13 +423,12 @@ class RunCache:
             return Lookup(key, None, f"off ({key.uncacheable})")
         self._save_stats(key.root, stats)
         self._stats = {**stats.known, **stats.changed}  # for the check before storing
-        blobs = stats.blobs()
         if key.uncacheable:
-            return Lookup(key, None, f"off ({key.uncacheable})", blobs)
+            return Lookup(key, None, f"off ({key.uncacheable})", stats.blobs())
         stored = self._get(key)
         if stored is not None:
-            return Lookup(key, stored, "hit")
-        return Lookup(key, None, f"miss ({self._why(key)})", blobs)
+            return Lookup(key, stored, "hit")  # no analysis follows: no blob ids needed
+        return Lookup(key, None, f"miss ({self._why(key)})", stats.blobs())
 
     def store(
         self,
