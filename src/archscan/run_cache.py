@@ -436,17 +436,16 @@ class RunCache:
         key: RunKey,
         outputs: Iterable[Path],
         summary: Mapping[str, Any],
+        current: bool | None = None,
     ) -> bool:
         """Keep a finished run's report files (read back: the bytes as written), unless
         an input changed while it ran (a file edited, a commit made): its reports may
         then mix both states, and a later run with the first state must not get them.
-        True when stored."""
+        ``current``: what :meth:`current` said once the analysis was done (None: ask it
+        now). True when stored."""
         if key.uncacheable or self._db is None:
             return False
-        try:
-            if run_key(request, _StatCache(dict(self._stats))).digest != key.digest:
-                return False
-        except (OSError, ValueError, gitio.GitError):
+        if not (current if current is not None else self.current(request, key)):
             return False
         try:
             files = [(path.name, path.read_bytes()) for path in outputs]
@@ -462,6 +461,13 @@ class RunCache:
         except OutputError:  # the output folder is full or read-only: not stored
             return False
         return True
+
+    def current(self, request: RunRequest, key: RunKey) -> bool:
+        """Whether the inputs are still those of ``key`` (looked up at the start)."""
+        try:
+            return run_key(request, _StatCache(dict(self._stats))).digest == key.digest
+        except (OSError, ValueError, gitio.GitError):
+            return False
 
     def close(self) -> None:
         if self._db is not None:

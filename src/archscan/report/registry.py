@@ -10,7 +10,11 @@ entry below; the module is imported only when the format is used.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import os
+import signal
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -55,12 +59,13 @@ class FormatError(ValueError):
     """An unknown or unusable output format (a usage error)."""
 
 
-def render_json(document: Document, options: RenderOptions) -> str:
+def render_json(document: Document, options: RenderOptions) -> bytes:
     """The one serialisation of the document: analyze and report write the same bytes
-    (``fastjson``: the bytes of ``json.dumps(indent=2)``, 20x faster on a large document)."""
-    from archscan.report.json_report import dumps_data
+    (``fastjson``: the bytes of ``json.dumps(indent=2)``, 20x faster on a large document),
+    kept as bytes (ASCII): a 17 MB str would be encoded again to be written."""
+    from archscan.report.json_report import json_bytes
 
-    return dumps_data(document)
+    return json_bytes(document)
 
 
 def parse_formats(value: str, allowed: Iterable[str] | None = None) -> tuple[str, ...]:
@@ -89,23 +94,100 @@ def write_reports(
     formats: Sequence[str],
     out: Path,
     options: RenderOptions,
-    rendered: Mapping[str, str | bytes] | None = None,
+    alongside: Callable[[], object] | None = None,
 ) -> list[Path]:
     """Render each chosen format into ``out``; returns the files written, in order.
-    ``rendered``: formats already rendered from this document (analyze has the JSON
-    text it parsed the document from: the same bytes ``render_json`` would write)."""
-    from archscan.outputs import prepare_out_dir, write_bytes_atomic, write_text_atomic
+
+    The HTML report, the slowest to render (0.4 s of saleor's 0.65 s), is rendered in a
+    forked child while this process renders the others and runs ``alongside`` (work of
+    the caller's that needs no report), when there is such other work and forking is
+    safe (see :func:`_forkable`); the files are the same either way."""
+    from archscan.outputs import prepare_out_dir
 
     prepare_out_dir(out)
-    written = []
-    for name in formats:
-        reporter = REPORTERS[name]
-        target = out / reporter.file_name
-        content = (rendered or {}).get(name)
-        if content is None:
-            content = reporter.render(document, options)
-        if isinstance(content, bytes):
-            written.append(write_bytes_atomic(target, content))
-        else:
-            written.append(write_text_atomic(target, content))
-    return written
+    others = [name for name in formats if name != FORKED]
+    child = None
+    if FORKED in formats and (others or alongside):
+        child = _ForkedReport.start(REPORTERS[FORKED], document, options, out)
+    try:
+        written = {name: _write_one(name, document, options, out) for name in others}
+        if alongside is not None:
+            alongside()
+        if FORKED in formats:
+            done = child.wait() if child is not None else None
+            written[FORKED] = done or _write_one(FORKED, document, options, out)
+    finally:
+        if child is not None:
+            child.stop()
+    return [written[name] for name in formats]
+
+
+FORKED = "html"  # the format rendered in a child process of its own, when it can be
+
+
+def _write_one(name: str, document: Document, options: RenderOptions, out: Path) -> Path:
+    from archscan.outputs import write_bytes_atomic, write_text_atomic
+
+    reporter = REPORTERS[name]
+    target = out / reporter.file_name
+    content = reporter.render(document, options)
+    if isinstance(content, bytes):
+        return write_bytes_atomic(target, content)
+    return write_text_atomic(target, content)
+
+
+def _forkable() -> bool:
+    """A fork copies only the calling thread: a lock another thread held at that moment
+    would stay taken in the child for ever. So only a process with no other thread
+    forks (the pipeline's threads have all ended by now; a Dask worker, a progress bar
+    or a caller's threads mean rendering here instead). No fork on Windows."""
+    return hasattr(os, "fork") and threading.active_count() == 1
+
+
+class _ForkedReport:
+    """One report rendered and written by a forked child: it shares the document with
+    this process page by page (copy-on-write; nothing is pickled or sent back) and
+    writes the file itself, atomically, as this process would. Any failure of the
+    child (an exception, a signal) makes :meth:`wait` say None, and the caller renders
+    the report itself, so that the error, if it is one, is raised as it would be."""
+
+    def __init__(self, pid: int, target: Path) -> None:
+        self._pid: int | None = pid
+        self._target = target
+
+    @classmethod
+    def start(
+        cls, reporter: Reporter, document: Document, options: RenderOptions, out: Path
+    ) -> _ForkedReport | None:
+        if not _forkable():
+            return None
+        # imported here: the child then runs code already loaded, and never imports
+        importlib.import_module(reporter.target.partition(":")[0])
+        try:
+            pid = os.fork()
+        except OSError:
+            return None
+        if pid == 0:  # the child: write the report, then leave without any clean-up of
+            code = 1  # the parent's (atexit handlers, buffered output, finally blocks)
+            try:
+                _write_one(reporter.name, document, options, out)
+                code = 0
+            finally:
+                os._exit(code)
+        return cls(pid, out / reporter.file_name)
+
+    def wait(self) -> Path | None:
+        """The written file once the child has ended well; None when it failed."""
+        if self._pid is None:
+            return None
+        _pid, status = os.waitpid(self._pid, 0)
+        self._pid = None
+        return self._target if os.waitstatus_to_exitcode(status) == 0 else None
+
+    def stop(self) -> None:
+        """End a child not waited for (this process failed or was interrupted)."""
+        if self._pid is not None:
+            with suppress(OSError):
+                os.kill(self._pid, signal.SIGKILL)
+                os.waitpid(self._pid, 0)
+            self._pid = None

@@ -1,0 +1,102 @@
+"""The HTML report rendered in a forked child beside the other reports (registry.py):
+the same bytes as rendered alone, a failing child falls back to this process (whose
+error is then the user's), and no fork while another thread runs."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+
+from archscan.report.registry import (
+    REPORTERS,
+    RenderOptions,
+    _forkable,
+    _ForkedReport,
+    write_reports,
+)
+from report_support import archscan, fixed_document
+
+pytestmark = pytest.mark.skipif(
+    not Path("/proc/self/task").is_dir(), reason="forks and /proc: Linux"
+)
+
+
+def _alone(name: str) -> bytes:
+    content = REPORTERS[name].render(fixed_document(), RenderOptions())
+    return content if isinstance(content, bytes) else content.encode("utf-8")
+
+
+def _children() -> set[int]:
+    """This process's child processes, running or not yet reaped (Linux's /proc)."""
+    found: set[int] = set()
+    for task in Path(f"/proc/{os.getpid()}/task").iterdir():
+        found.update(int(pid) for pid in (task / "children").read_text().split())
+    return found
+
+
+def test_reports_written_beside_each_other_are_the_bytes_of_each_alone(tmp_path: Path) -> None:
+    checks: list[int] = []
+    before = _children()
+    written = write_reports(
+        fixed_document(),
+        ("json", "html", "md"),
+        tmp_path,
+        RenderOptions(),
+        alongside=lambda: checks.append(len(checks)),
+    )
+    assert [p.name for p in written] == ["archscan.json", "report.html", "report.md"]
+    for path in written:
+        assert path.read_bytes() == _alone(REPORTERS_BY_FILE[path.name]), path.name
+    assert checks == [0]  # the caller's work ran once, in this process
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in written)
+    assert _children() == before  # the child was reaped
+
+
+REPORTERS_BY_FILE = {reporter.file_name: name for name, reporter in REPORTERS.items()}
+
+
+def test_a_forked_child_writes_the_report_and_is_reaped(tmp_path: Path) -> None:
+    assert _forkable()  # pytest's main thread alone
+    child = _ForkedReport.start(REPORTERS["html"], fixed_document(), RenderOptions(), tmp_path)
+    assert child is not None
+    pid = child._pid
+    assert pid is not None and pid in _children()
+    assert child.wait() == tmp_path / "report.html"
+    assert (tmp_path / "report.html").read_bytes() == _alone("html")
+    assert child.wait() is None and pid not in _children()  # reaped once
+
+
+def test_no_fork_while_another_thread_runs(tmp_path: Path) -> None:
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        assert not _forkable()
+        child = _ForkedReport.start(REPORTERS["html"], fixed_document(), RenderOptions(), tmp_path)
+        assert child is None and not (tmp_path / "report.html").exists()
+        written = write_reports(fixed_document(), ("html", "md"), tmp_path, RenderOptions())
+        assert written[0].read_bytes() == _alone("html")  # rendered here instead
+    finally:
+        release.set()
+        other.join()
+
+
+def test_a_failing_child_leaves_the_error_to_this_process(tmp_path: Path) -> None:
+    """A branded template that fails: the child exits unwell, this process renders the
+    HTML itself and fails as a run without the child would (the other reports stay)."""
+    saved = tmp_path / "archscan.json"
+    saved.write_bytes(_alone("json"))
+    brand = tmp_path / "brand"
+    brand.mkdir()
+    (brand / "report.html.j2").write_text("{{ no_such_function() }}\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = archscan(
+        "report", str(saved), "--format", "html,md", "--templates", str(brand), "--out", str(out)
+    )
+    assert result.returncode == 3, result.stderr
+    assert "UndefinedError: 'no_such_function' is undefined" in result.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["report.md"]  # no half or temporary file
+    assert (out / "report.md").read_bytes() == _alone("md")
