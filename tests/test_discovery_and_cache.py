@@ -152,3 +152,40 @@ def test_forked_is_called_once_when_no_process_will_be_forked_any_more(
     parse_files(repo.root, files, cache, jobs=2, forked=forked)  # all cached: no pool
     assert workers == [0]
     cache.close()
+
+
+def _blobs(root: Path, paths: list[str]) -> dict[str, str]:
+    return {p: blob_id((root / p).read_bytes()) for p in paths}
+
+
+def test_discovery_trusts_a_known_blob_and_does_not_read_its_file_again(
+    make_repo, tmp_path: Path
+) -> None:
+    """What a run found of a file's first bytes (binary or text) is kept by path and
+    blob id: a later run that knows the blob (the run cache's stat check) does not open
+    the file. A name without a suffix is read all the same (a shebang says its
+    language); a file whose blob id changed is read; without known blobs nothing is
+    kept."""
+    repo = make_repo()
+    repo.write("app.py", "import os\n")
+    repo.write("logo.dat", "GIF89a\0\0\0")
+    repo.write("bin/tool", "#!/usr/bin/env python3\nimport os\n")
+    repo.commit()
+    cache = tmp_path / "cache"
+    paths = ["app.py", "logo.dat", "bin/tool"]
+    first = discover(repo.root, Config(), _blobs(repo.root, paths), cache)
+    assert [f.path for f in first.files] == ["app.py", "bin/tool"]
+    assert [(s.path, s.reason) for s in first.skipped] == [("logo.dat", "binary")]
+    known = _blobs(repo.root, paths)
+    # after the stat check: content the run cache did not see, so must not be read
+    (repo.root / "app.py").write_bytes(b"\0binary now")
+    (repo.root / "logo.dat").write_text("text now\n")
+    (repo.root / "bin/tool").write_text("#!/bin/bash\necho hi\n")
+    trusted = discover(repo.root, Config(), known, cache)
+    assert {f.path: f.language for f in trusted.files} == {"app.py": "python", "bin/tool": "shell"}
+    assert [s.path for s in trusted.skipped] == ["logo.dat"]  # as the known blob was
+    changed = discover(repo.root, Config(), _blobs(repo.root, paths), cache)
+    assert [f.path for f in changed.files] == ["bin/tool", "logo.dat"]
+    assert [(s.path, s.reason) for s in changed.skipped] == [("app.py", "binary")]
+    (repo.root / "logo.dat").write_bytes(b"\0")
+    assert [s.path for s in discover(repo.root, Config()).skipped] == ["app.py", "logo.dat"]

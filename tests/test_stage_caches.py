@@ -75,7 +75,13 @@ def test_a_cached_re_run_is_the_uncached_result(make_repo, tmp_path: Path) -> No
     cache = tmp_path / "cache"
     first = _cached(repo.root, cache)
     # per file for data access and links; one vocabulary entry for the whole run
-    assert _entries(cache) == {"data-access": 6, "service-links": 5, "contexts-vocabulary": 1}
+    # per file for the scans; the vocabulary and the roles (a snapshot): one per state
+    assert _entries(cache) == {
+        "data-access": 6,
+        "service-links": 5,
+        "contexts-vocabulary": 1,
+        "roles": 1,
+    }
     again = _cached(repo.root, cache)
     assert dumps(again) == dumps(first) == dumps(_uncached(repo.root))
     assert _tables(first)["orders_invoice"].writers == ("orders/dao.py",)
@@ -124,6 +130,7 @@ def test_a_damaged_stage_cache_is_a_miss(make_repo, tmp_path: Path) -> None:  # 
         "data-access": 6,
         "service-links": 5,
         "contexts-vocabulary": 1,
+        "roles": 1,
     }
 
 

@@ -360,7 +360,7 @@ def run(
     root = check_repository(root)
     repository = _repository_info(root)
     with progress.phase("Discovering files"):
-        discovered = discover(root, config)
+        discovered = discover(root, config, options.known_blobs, _stage_cache_dir(options))
     cache, warnings = _open_cache(options)
     warnings = list(config.warnings) + list(discovered.warnings) + warnings
     if repository.is_git and repository.head is None:
@@ -389,7 +389,13 @@ def run(
         cache.close()
         warnings += cache.warnings  # a damaged cache that was rebuilt
     roles, role_warnings = run_roles(
-        RolesInput(root=root, files=parsed.files, facts=parsed.facts, config=config.roles)
+        RolesInput(
+            root=root,
+            files=parsed.files,
+            facts=parsed.facts,
+            config=config.roles,
+            cache_dir=_stage_cache_dir(options),
+        )
     )
     files = roles.files
     boundaries, boundary_warnings = run_boundaries(

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Mapping
 from contextlib import suppress
 from pathlib import Path
 from types import ModuleType
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from archscan import __version__, sqlite_store
 from archscan.cache import paused_gc
@@ -188,3 +188,47 @@ def open_stage_cache(
     except (OSError, sqlite3.Error):
         return None
     return StageCache(db, stage, fingerprint, kind, empty, kept)
+
+
+SNAPSHOTS_KEPT = 64  # per stage: one snapshot per repository (checkout) recently analysed
+_SNAPSHOT = "files"  # the blob-id slot of a snapshot's key (its path slot: the root)
+
+Snapshot = dict[str, tuple[str, Any]]  # path -> (blob id, the stage's value for it)
+
+
+def load_snapshot(directory: Path | None, stage: str, fingerprint: str, root: str) -> Snapshot:
+    """What a cheap per-file stage (discovery's sniffing, the roles) found for each file
+    of ``root`` last time, as one entry: one query and one unpickling, where an entry per
+    file costs ~0.09 s on saleor's 4,600 files, more than the stage itself saves. A
+    caller reuses a file's value only when its blob id is the same (same content, same
+    path: same result under the same code, which the fingerprint covers). Empty when
+    there is none or the cache fails."""
+    store = open_stage_cache(directory, stage, fingerprint, dict, kept=SNAPSHOTS_KEPT)
+    if store is None:
+        return {}
+    try:
+        found = store.get_many([(root, _SNAPSHOT)]).get(root)
+    finally:
+        store.close()
+    return found or {}
+
+
+def save_snapshot(
+    directory: Path | None, stage: str, fingerprint: str, root: str, entries: Snapshot
+) -> None:
+    """Keep ``entries`` as the snapshot of ``root`` (the previous one is replaced)."""
+    store = open_stage_cache(directory, stage, fingerprint, dict, kept=SNAPSHOTS_KEPT)
+    if store is None:
+        return
+    try:
+        store.put_many({root: (_SNAPSHOT, entries)})
+    finally:
+        store.close()
+
+
+def reused(snapshot: Snapshot, path: str, blob: str | None) -> tuple[bool, Any]:
+    """(True, value) when ``snapshot`` holds ``path`` with the same blob id."""
+    entry = snapshot.get(path)
+    if blob and isinstance(entry, tuple) and len(entry) == 2 and entry[0] == blob:
+        return True, entry[1]
+    return False, None
