@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from archscan.forks import can_fork
 from archscan.report.registry import (
     REPORTERS,
     RenderOptions,
-    _forkable,
     _ForkedReport,
     write_reports,
 )
@@ -59,7 +59,7 @@ REPORTERS_BY_FILE = {reporter.file_name: name for name, reporter in REPORTERS.it
 
 
 def test_a_forked_child_writes_the_report_and_is_reaped(tmp_path: Path) -> None:
-    assert _forkable()  # pytest's main thread alone
+    assert can_fork()  # pytest's main thread alone
     child = _ForkedReport.start(REPORTERS["html"], fixed_document(), RenderOptions(), tmp_path)
     assert child is not None
     pid = child._pid
@@ -74,7 +74,7 @@ def test_no_fork_while_another_thread_runs(tmp_path: Path) -> None:
     other = threading.Thread(target=release.wait)
     other.start()
     try:
-        assert not _forkable()
+        assert not can_fork()
         child = _ForkedReport.start(REPORTERS["html"], fixed_document(), RenderOptions(), tmp_path)
         assert child is None and not (tmp_path / "report.html").exists()
         written = write_reports(fixed_document(), ("html", "md"), tmp_path, RenderOptions())

@@ -31,6 +31,7 @@ from archscan.data_access.stage import DataAccessInput, run_data_access
 from archscan.discover import discover
 from archscan.graph import file_graph
 from archscan.history.excludes import line_excludes
+from archscan.history.forked import ForkedMining
 from archscan.history.stage import (
     HistoryInput,
     MinedHistory,
@@ -213,14 +214,26 @@ class _Mining:
     def __init__(self, data: MiningInput) -> None:
         self.data = data
         self._thread: threading.Thread | None = None
+        self._child: ForkedMining | None = None
         self._done = threading.Event()
         self._result: tuple[MinedHistory | None, Sequence[AnalysisWarning]] = (None, ())
         self._error: BaseException | None = None
 
+    def fork(self) -> None:
+        """Mine in a child process from now on (history/forked.py), where this process
+        may fork and has more than one core to give it; else the thread, later."""
+        if self.data.jobs > 1:
+            self._child = ForkedMining.start(self.data)
+
     def start(self) -> None:
-        if self._thread is None:
+        if self._thread is None and self._child is None:
             self._thread = threading.Thread(target=self._mine, name="archscan-history", daemon=True)
             self._thread.start()
+
+    def stop(self) -> None:
+        """End a child still mining (the run failed or was interrupted)."""
+        if self._child is not None:
+            self._child.stop()
 
     def _mine(self) -> None:
         try:
@@ -231,6 +244,12 @@ class _Mining:
             self._done.set()
 
     def result(self) -> tuple[MinedHistory | None, list[AnalysisWarning]]:
+        if self._child is not None:
+            sent = self._child.result(self.data.progress)
+            self._child = None
+            if sent is not None:
+                return sent
+            # the child failed (killed, out of memory): read git here, in the thread
         self.start()  # parsing failed before its workers existed: read git now
         self._done.wait()
         if self._error is not None:
@@ -375,118 +394,126 @@ def run(
         if options.history
         else None
     )
-    with progress.phase("Parsing", total=len(parseable)):
-        parsed = parse_files(
-            root,
-            discovered.files,
-            cache,
-            jobs,
-            progress.advance,
-            forked=mining.start if mining is not None else None,
-            known=options.known_blobs,
+    if mining is not None:
+        mining.fork()  # before the parser's workers and any thread exist
+    try:
+        with progress.phase("Parsing", total=len(parseable)):
+            parsed = parse_files(
+                root,
+                discovered.files,
+                cache,
+                jobs,
+                progress.advance,
+                forked=mining.start if mining is not None else None,
+                known=options.known_blobs,
+            )
+        if cache:
+            cache.close()
+            warnings += cache.warnings  # a damaged cache that was rebuilt
+        roles, role_warnings = run_roles(
+            RolesInput(
+                root=root,
+                files=parsed.files,
+                facts=parsed.facts,
+                config=config.roles,
+                cache_dir=_stage_cache_dir(options),
+            )
         )
-    if cache:
-        cache.close()
-        warnings += cache.warnings  # a damaged cache that was rebuilt
-    roles, role_warnings = run_roles(
-        RolesInput(
-            root=root,
-            files=parsed.files,
+        files = roles.files
+        boundaries, boundary_warnings = run_boundaries(
+            BoundariesInput(root=root, files=files, components=config.components)
+        )
+        warnings += list(role_warnings) + list(boundary_warnings)
+        blobs = {f.path: f.blob_id for f in parsed.files}  # the content parsing read
+        with progress.phase("Reading data access"):
+            data_access, data_warnings = run_data_access(
+                DataAccessInput(
+                    root=root,
+                    files=discovered.files,
+                    blobs=blobs,
+                    cache_dir=_stage_cache_dir(options),
+                )
+            )
+        settings = ResolverSettings(python_source_roots=config.python.source_roots)
+        with progress.phase("Resolving dependencies"):
+            resolution = _resolve(
+                root, files, discovered, parsed.facts, settings, boundaries, options
+            )
+        with progress.phase("Measuring structure"):
+            nodes = [f.path for f in files if registry.has_plugin(f.language)]
+            graph = file_graph(nodes, resolution.dependencies)
+            components = boundaries.components()
+            structure = measure_structure(
+                graph,
+                parsed.facts,
+                resolution.modules,
+                {f.path: f.language for f in files},
+                boundaries.of,
+                bool(boundaries.groups),
+                roles.in_view,
+            )
+        with progress.phase("Linking services"):
+            service_links, link_warnings = run_service_links(
+                ServiceLinksInput(
+                    root=root,
+                    files=discovered.files,
+                    component_of=boundaries.of,
+                    generated=frozenset(p for p, f in parsed.facts.items() if f.generated),
+                    blobs=blobs,
+                    cache_dir=_stage_cache_dir(options),
+                )
+            )
+        warnings += list(parsed.warnings) + list(resolution.warnings)
+        warnings += list(data_warnings) + list(link_warnings)
+        contexts_input = ContextsInput(
+            files=files,
             facts=parsed.facts,
-            config=config.roles,
+            graph=graph,
+            modules=resolution.modules,
+            config=config.contexts,
+            data_access=data_access,
+            root=root,
+            requested=options.contexts,
+            jobs=jobs,
+            decompositions=options.decompositions,
+            ground_truths=options.ground_truths,
+            cross_scores=options.cross_scores,
             cache_dir=_stage_cache_dir(options),
         )
-    )
-    files = roles.files
-    boundaries, boundary_warnings = run_boundaries(
-        BoundariesInput(root=root, files=files, components=config.components)
-    )
-    warnings += list(role_warnings) + list(boundary_warnings)
-    blobs = {f.path: f.blob_id for f in parsed.files}  # the content parsing read
-    with progress.phase("Reading data access"):
-        data_access, data_warnings = run_data_access(
-            DataAccessInput(
-                root=root,
-                files=discovered.files,
-                blobs=blobs,
-                cache_dir=_stage_cache_dir(options),
+        with progress.phase("Preparing context signals"):
+            # every signal but co-change, while git may still be read in the mining thread
+            prepared = prepare_contexts(contexts_input)
+        history = None
+        if mining is not None:
+            with progress.phase("Mining git history"):
+                history_progress.attach()
+                mined, history_warnings = mining.result()
+                history, found = _history(mining.data, mined, parsed.facts, boundaries, roles)
+            warnings += history_warnings + found
+        with progress.phase("Proposing bounded contexts"):
+            contexts, context_warnings = run_contexts(
+                replace(contexts_input, history=history, prepared=prepared)
             )
+        warnings += context_warnings
+        analysis = Analysis(
+            repository=repository,
+            components=components,
+            files=files,
+            skipped=discovered.skipped,
+            facts=parsed.facts,
+            resolution=resolution,
+            structure=structure,
+            warnings=tuple(warnings),
+            history=history,
+            contexts=contexts,
+            boundaries=boundaries,
+            view_roles=roles.architecture,
+            data_access=data_access,
+            service_links=service_links,
         )
-    settings = ResolverSettings(python_source_roots=config.python.source_roots)
-    with progress.phase("Resolving dependencies"):
-        resolution = _resolve(root, files, discovered, parsed.facts, settings, boundaries, options)
-    with progress.phase("Measuring structure"):
-        nodes = [f.path for f in files if registry.has_plugin(f.language)]
-        graph = file_graph(nodes, resolution.dependencies)
-        components = boundaries.components()
-        structure = measure_structure(
-            graph,
-            parsed.facts,
-            resolution.modules,
-            {f.path: f.language for f in files},
-            boundaries.of,
-            bool(boundaries.groups),
-            roles.in_view,
-        )
-    with progress.phase("Linking services"):
-        service_links, link_warnings = run_service_links(
-            ServiceLinksInput(
-                root=root,
-                files=discovered.files,
-                component_of=boundaries.of,
-                generated=frozenset(p for p, f in parsed.facts.items() if f.generated),
-                blobs=blobs,
-                cache_dir=_stage_cache_dir(options),
-            )
-        )
-    warnings += list(parsed.warnings) + list(resolution.warnings)
-    warnings += list(data_warnings) + list(link_warnings)
-    contexts_input = ContextsInput(
-        files=files,
-        facts=parsed.facts,
-        graph=graph,
-        modules=resolution.modules,
-        config=config.contexts,
-        data_access=data_access,
-        root=root,
-        requested=options.contexts,
-        jobs=jobs,
-        decompositions=options.decompositions,
-        ground_truths=options.ground_truths,
-        cross_scores=options.cross_scores,
-        cache_dir=_stage_cache_dir(options),
-    )
-    with progress.phase("Preparing context signals"):
-        # every signal but co-change, while git may still be read in the mining thread
-        prepared = prepare_contexts(contexts_input)
-    history = None
-    if mining is not None:
-        with progress.phase("Mining git history"):
-            history_progress.attach()
-            mined, history_warnings = mining.result()
-            history, found = _history(mining.data, mined, parsed.facts, boundaries, roles)
-        warnings += history_warnings + found
-    with progress.phase("Proposing bounded contexts"):
-        contexts, context_warnings = run_contexts(
-            replace(contexts_input, history=history, prepared=prepared)
-        )
-    warnings += context_warnings
-    analysis = Analysis(
-        repository=repository,
-        components=components,
-        files=files,
-        skipped=discovered.skipped,
-        facts=parsed.facts,
-        resolution=resolution,
-        structure=structure,
-        warnings=tuple(warnings),
-        history=history,
-        contexts=contexts,
-        boundaries=boundaries,
-        view_roles=roles.architecture,
-        data_access=data_access,
-        service_links=service_links,
-    )
-    # after history, data access, service links and contexts: the verdict reads them all
-    with progress.phase("Assessing"):
-        return _recommendation(root, analysis, config)
+        # after history, data access, service links and contexts: the verdict reads them all
+        with progress.phase("Assessing"):
+            return _recommendation(root, analysis, config)
+    finally:
+        if mining is not None:
+            mining.stop()

@@ -12,12 +12,13 @@ from __future__ import annotations
 import importlib
 import os
 import signal
-import threading
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from archscan.forks import can_fork
 
 Document = dict[str, Any]
 
@@ -101,7 +102,7 @@ def write_reports(
     The HTML report, the slowest to render (0.4 s of saleor's 0.65 s), is rendered in a
     forked child while this process renders the others and runs ``alongside`` (work of
     the caller's that needs no report), when there is such other work and forking is
-    safe (see :func:`_forkable`); the files are the same either way."""
+    safe (forks.can_fork); the files are the same either way."""
     from archscan.outputs import prepare_out_dir
 
     prepare_out_dir(out)
@@ -136,14 +137,6 @@ def _write_one(name: str, document: Document, options: RenderOptions, out: Path)
     return write_text_atomic(target, content)
 
 
-def _forkable() -> bool:
-    """A fork copies only the calling thread: a lock another thread held at that moment
-    would stay taken in the child for ever. So only a process with no other thread
-    forks (the pipeline's threads have all ended by now; a Dask worker, a progress bar
-    or a caller's threads mean rendering here instead). No fork on Windows."""
-    return hasattr(os, "fork") and threading.active_count() == 1
-
-
 class _ForkedReport:
     """One report rendered and written by a forked child: it shares the document with
     this process page by page (copy-on-write; nothing is pickled or sent back) and
@@ -159,7 +152,7 @@ class _ForkedReport:
     def start(
         cls, reporter: Reporter, document: Document, options: RenderOptions, out: Path
     ) -> _ForkedReport | None:
-        if not _forkable():
+        if not can_fork():
             return None
         # imported here: the child then runs code already loaded, and never imports
         importlib.import_module(reporter.target.partition(":")[0])

@@ -1,0 +1,103 @@
+"""The history's git half in a forked child (history/forked.py): the same mined history
+as in this process, its progress forwarded, and a child that dies leaves the work to
+this process instead of losing the history."""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from archscan.config import Config
+from archscan.discover import discover
+from archscan.history.forked import ForkedMining
+from archscan.history.stage import MinedHistory, MiningInput, run_mining
+from archscan.pipeline import RunOptions, _Mining, _mining_input, _repository_info
+from conftest import GitRepo
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this system")
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.totals: list[int] = []
+        self.done = 0
+
+    def set_total(self, total: int) -> None:
+        self.totals.append(total)
+
+    def advance(self, amount: int = 1) -> None:
+        self.done += amount
+
+
+def _history(make_repo: Callable[..., GitRepo]) -> GitRepo:
+    repo = make_repo()
+    for n in range(1, 7):
+        repo.write("shop/orders.py", f"TOTAL = {n}\n")
+        repo.write(f"shop/billing_{n % 2}.py", f"import shop.orders\nX = {n}\n")
+        repo.commit(f"change {n}", date=f"2024-01-{n:02d}T12:00:00+00:00")
+    return repo
+
+
+def _input(root: Path, cache: Path, progress: Recorder | None = None) -> MiningInput:
+    config = Config()
+    options = RunOptions(cache_dir=cache, jobs=2)
+    discovered = discover(root, config)
+    return _mining_input(
+        root,
+        _repository_info(root),
+        discovered,
+        config,
+        options,
+        progress,  # type: ignore[arg-type]
+    )
+
+
+def _shape(mined: MinedHistory | None) -> tuple[object, ...]:
+    assert mined is not None
+    aggregator, coupling = mined.aggregator, mined.aggregator.coupling
+    return (
+        mined.head,
+        mined.shallow,
+        aggregator.commits,
+        aggregator.files,
+        aggregator.raw,
+        (coupling.revisions, coupling.shared, coupling.soc),
+    )
+
+
+def test_the_child_mines_what_this_process_would_and_forwards_its_progress(
+    make_repo: Callable[..., GitRepo], tmp_path: Path
+) -> None:
+    repo = _history(make_repo)
+    here, warnings_here = run_mining(_input(repo.root, tmp_path / "here"))
+    assert here is not None and here.aggregator.commits == 6 and len(here.aggregator.raw) == 6
+    progress = Recorder()
+    data = _input(repo.root, tmp_path / "child", progress)
+    child = ForkedMining.start(data)
+    assert child is not None
+    sent = child.result(progress)
+    assert sent is not None
+    mined, warnings = sent
+    assert _shape(mined) == _shape(here) and warnings == list(warnings_here)
+    assert progress.totals == [12]  # 6 commits, both passes
+    assert progress.done == 12
+    assert child.result(progress) is None  # sent once; the child is reaped
+
+
+def test_a_child_that_dies_leaves_the_mining_to_this_process(
+    make_repo: Callable[..., GitRepo], tmp_path: Path
+) -> None:
+    repo = _history(make_repo)
+    expected, _ = run_mining(_input(repo.root, tmp_path / "here"))
+    mining = _Mining(_input(repo.root, tmp_path / "child", Recorder()))
+    mining.fork()
+    child = mining._child
+    assert child is not None and child._pid is not None
+    os.kill(child._pid, signal.SIGKILL)  # as the kernel's out-of-memory killer would
+    mined, _warnings = mining.result()  # mined here instead, in the thread
+    assert _shape(mined) == _shape(expected)
+    assert mining._child is None and mining._thread is not None
