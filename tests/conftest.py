@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
 import math
 import os
+import re
 import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
+
+from archscan.forks import can_fork
 
 
 class GitRepo:
@@ -109,3 +115,33 @@ def assert_json_native(value: Any, where: str = "$") -> None:
         assert math.isfinite(value), f"{where}: {value!r}"
     else:
         assert value is None or type(value) in (str, int, bool), f"{where}: {type(value)}"
+
+
+F = TypeVar("F", bound=Callable[..., None])
+
+
+def needs_fork(test: F) -> F:
+    """For a test of work done in a forked child: archscan forks only in a process
+    without other threads (forks.can_fork), and an earlier test may have left one
+    running (the browser tests' Playwright). Then the test runs alone in a fresh pytest
+    process, whose result is this test's."""
+
+    @functools.wraps(test)
+    def run(*args: Any, **kwargs: Any) -> None:
+        if can_fork():
+            test(*args, **kwargs)
+            return
+        if os.environ.get("ARCHSCAN_TEST_ALONE"):
+            pytest.fail("a fresh pytest process has other threads: cannot fork")
+        node = f"{inspect.getfile(test)}::{test.__name__}"
+        alone = subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", node],
+            env={**os.environ, "ARCHSCAN_TEST_ALONE": "1"},
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert alone.returncode == 0, alone.stdout + alone.stderr
+        assert re.search(r"^1 passed\b", alone.stdout, re.MULTILINE), alone.stdout
+
+    return run  # type: ignore[return-value]

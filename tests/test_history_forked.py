@@ -16,7 +16,7 @@ from archscan.discover import discover
 from archscan.history.forked import ForkedMining
 from archscan.history.stage import MinedHistory, MiningInput, run_mining
 from archscan.pipeline import RunOptions, _Mining, _mining_input, _repository_info
-from conftest import GitRepo
+from conftest import GitRepo, needs_fork
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this system")
 
@@ -69,6 +69,7 @@ def _shape(mined: MinedHistory | None) -> tuple[object, ...]:
     )
 
 
+@needs_fork
 def test_the_child_mines_what_this_process_would_and_forwards_its_progress(
     make_repo: Callable[..., GitRepo], tmp_path: Path
 ) -> None:
@@ -88,6 +89,7 @@ def test_the_child_mines_what_this_process_would_and_forwards_its_progress(
     assert child.result(progress) is None  # sent once; the child is reaped
 
 
+@needs_fork
 def test_a_child_that_dies_leaves_the_mining_to_this_process(
     make_repo: Callable[..., GitRepo], tmp_path: Path
 ) -> None:
@@ -96,8 +98,8 @@ def test_a_child_that_dies_leaves_the_mining_to_this_process(
     mining = _Mining(_input(repo.root, tmp_path / "child", Recorder()))
     mining.fork()
     child = mining._child
-    assert child is not None and child._pid is not None
-    os.kill(child._pid, signal.SIGKILL)  # as the kernel's out-of-memory killer would
+    assert child is not None and child.pid is not None
+    os.kill(child.pid, signal.SIGKILL)  # as the kernel's out-of-memory killer would
     mined, _warnings = mining.result()  # mined here instead, in the thread
     assert _shape(mined) == _shape(expected)
     assert mining._child is None and mining._thread is not None

@@ -6,17 +6,19 @@ from __future__ import annotations
 
 import os
 import threading
+from functools import partial
 from pathlib import Path
 
 import pytest
 
-from archscan.forks import can_fork
+from archscan.forks import Forked, can_fork
 from archscan.report.registry import (
     REPORTERS,
     RenderOptions,
-    _ForkedReport,
+    _write_one,
     write_reports,
 )
+from conftest import needs_fork
 from report_support import archscan, fixed_document
 
 pytestmark = pytest.mark.skipif(
@@ -58,15 +60,16 @@ def test_reports_written_beside_each_other_are_the_bytes_of_each_alone(tmp_path:
 REPORTERS_BY_FILE = {reporter.file_name: name for name, reporter in REPORTERS.items()}
 
 
+@needs_fork
 def test_a_forked_child_writes_the_report_and_is_reaped(tmp_path: Path) -> None:
-    assert can_fork()  # pytest's main thread alone
-    child = _ForkedReport.start(REPORTERS["html"], fixed_document(), RenderOptions(), tmp_path)
+    options = RenderOptions()
+    child = Forked.start(partial(_write_one, "html", fixed_document(), options, tmp_path))
     assert child is not None
-    pid = child._pid
+    pid = child.pid
     assert pid is not None and pid in _children()
-    assert child.wait() == tmp_path / "report.html"
+    assert child.result() == (True, tmp_path / "report.html")
     assert (tmp_path / "report.html").read_bytes() == _alone("html")
-    assert child.wait() is None and pid not in _children()  # reaped once
+    assert child.result() == (False, None) and pid not in _children()  # reaped once
 
 
 def test_no_fork_while_another_thread_runs(tmp_path: Path) -> None:
@@ -75,8 +78,7 @@ def test_no_fork_while_another_thread_runs(tmp_path: Path) -> None:
     other.start()
     try:
         assert not can_fork()
-        child = _ForkedReport.start(REPORTERS["html"], fixed_document(), RenderOptions(), tmp_path)
-        assert child is None and not (tmp_path / "report.html").exists()
+        assert Forked.start(lambda: 1) is None
         written = write_reports(fixed_document(), ("html", "md"), tmp_path, RenderOptions())
         assert written[0].read_bytes() == _alone("html")  # rendered here instead
     finally:

@@ -1,16 +1,141 @@
-"""When archscan may fork: work moved into a child process (the history's git half,
-the HTML report) shares what this process built page by page, copy-on-write, instead of
-pickling it to a fresh interpreter."""
+"""Work moved into a forked child process: the history's git half, the structure
+metrics and service links, the HTML report. The child shares what this process built
+page by page, copy-on-write, instead of having it pickled to a fresh interpreter; only
+its result comes back, pickled, through a pipe.
+
+A child is an optimisation, never a dependency: where forking is not safe (see
+:func:`can_fork`) or the child ends without sending a result (killed, out of memory),
+:meth:`Forked.result` says so and the caller does the work itself; an exception the
+work raised in the child is raised again in the parent, as it would have been here.
+"""
 
 from __future__ import annotations
 
 import os
+import pickle
+import select
+import signal
 import threading
+from collections.abc import Callable
+from contextlib import suppress
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+_POLL_SECONDS = 0.1  # how often ``waiting`` runs while the parent waits for a result
 
 
 def can_fork() -> bool:
     """A fork copies only the calling thread: a lock another thread held at that moment
     would stay taken in the child for ever. So only a process with no other thread
-    forks (a Dask worker, a progress bar's refresh or a caller's threads mean doing the
-    work here instead). No fork on Windows."""
+    forks (a Dask worker, a caller's threads mean doing the work here instead). No fork
+    on Windows."""
     return hasattr(os, "fork") and threading.active_count() == 1
+
+
+def _sendable(exc: Exception) -> Exception:
+    try:
+        pickle.loads(pickle.dumps(exc))
+    except Exception:  # noqa: BLE001 - any exception that does not survive pickling
+        return RuntimeError(f"{type(exc).__name__}: {exc}")
+    return exc
+
+
+def _child(work: Callable[[], object], write_end: int) -> None:
+    """The child's whole life: work, send, leave without the parent's clean-up (atexit
+    handlers, buffered output, open caches belong to the parent)."""
+    code = 1
+    try:
+        # Ctrl-C reaches the whole process group: the child just ends (the parent,
+        # interrupted too, kills it anyway); git, in the same group, ends with it
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        try:
+            message = ("value", work())
+        except Exception as exc:  # noqa: BLE001 - raised again in the parent
+            message = ("error", _sendable(exc))
+        payload = pickle.dumps(message, pickle.HIGHEST_PROTOCOL)
+        with os.fdopen(write_end, "wb") as pipe:
+            pipe.write(payload)
+        code = 0
+    finally:
+        os._exit(code)
+
+
+class Forked(Generic[T]):
+    """``work`` running in a child process, and the parent's end of its pipe."""
+
+    def __init__(self, pid: int, read_end: int) -> None:
+        self._pid: int | None = pid
+        self._read_end: int | None = read_end
+
+    @classmethod
+    def start(cls, work: Callable[[], T]) -> Forked[T] | None:
+        """The child, working from now on; None where this process may not fork."""
+        if not can_fork():
+            return None
+        read_end, write_end = os.pipe()
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(read_end)
+            os.close(write_end)
+            return None
+        if pid == 0:
+            os.close(read_end)
+            _child(work, write_end)
+        os.close(write_end)
+        return cls(pid, read_end)
+
+    def _read_all(self, waiting: Callable[[], None] | None) -> bytes:
+        chunks: list[bytes] = []
+        assert self._read_end is not None
+        while True:
+            ready, _, _ = select.select([self._read_end], [], [], _POLL_SECONDS)
+            if waiting is not None:
+                waiting()
+            if ready:
+                chunk = os.read(self._read_end, 1 << 20)
+                if not chunk:  # the child closed its end: sent, or ended
+                    return b"".join(chunks)
+                chunks.append(chunk)
+
+    def result(self, waiting: Callable[[], None] | None = None) -> tuple[bool, T | None]:
+        """(True, the work's value) once the child has sent it, its exception raised
+        here; (False, None) when the child ended without sending one (or was waited
+        for already). ``waiting``: called every 0.1 s while the child works."""
+        if self._pid is None:
+            return False, None
+        payload = self._read_all(waiting)
+        self._close()
+        with suppress(ChildProcessError):
+            os.waitpid(self._pid, 0)  # it ends right after closing its end
+        self._pid = None
+        try:
+            kind, value = pickle.loads(payload)
+        except Exception:  # noqa: BLE001 - an incomplete message: the child failed
+            return False, None
+        if kind == "error":
+            raise value
+        return True, value
+
+    @property
+    def pid(self) -> int | None:
+        """The child's process id while it has not been waited for."""
+        return self._pid
+
+    def _close(self) -> None:
+        if self._read_end is not None:
+            os.close(self._read_end)
+            self._read_end = None
+
+    def stop(self) -> None:
+        """Close the pipe and end the child if it still runs (this process failed or
+        was interrupted)."""
+        self._close()
+        if self._pid is not None:
+            with suppress(OSError):
+                pid, _status = os.waitpid(self._pid, os.WNOHANG)
+                if pid == 0:
+                    os.kill(self._pid, signal.SIGKILL)
+                    os.waitpid(self._pid, 0)
+            self._pid = None

@@ -10,15 +10,13 @@ entry below; the module is imported only when the format is used.
 from __future__ import annotations
 
 import importlib
-import os
-import signal
 from collections.abc import Callable, Iterable, Sequence
-from contextlib import suppress
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from archscan.forks import can_fork
+from archscan.forks import Forked
 
 Document = dict[str, Any]
 
@@ -102,25 +100,40 @@ def write_reports(
     The HTML report, the slowest to render (0.4 s of saleor's 0.65 s), is rendered in a
     forked child while this process renders the others and runs ``alongside`` (work of
     the caller's that needs no report), when there is such other work and forking is
-    safe (forks.can_fork); the files are the same either way."""
+    safe (forks.can_fork); the files are the same either way (a failing child: see
+    _forked_file)."""
     from archscan.outputs import prepare_out_dir
 
     prepare_out_dir(out)
     others = [name for name in formats if name != FORKED]
     child = None
     if FORKED in formats and (others or alongside):
-        child = _ForkedReport.start(REPORTERS[FORKED], document, options, out)
+        # imported here: the child then runs code already loaded, and never imports
+        importlib.import_module(REPORTERS[FORKED].target.partition(":")[0])
+        child = Forked.start(partial(_write_one, FORKED, document, options, out))
     try:
         written = {name: _write_one(name, document, options, out) for name in others}
         if alongside is not None:
             alongside()
         if FORKED in formats:
-            done = child.wait() if child is not None else None
-            written[FORKED] = done or _write_one(FORKED, document, options, out)
+            written[FORKED] = _forked_file(child) or _write_one(FORKED, document, options, out)
     finally:
         if child is not None:
             child.stop()
     return [written[name] for name in formats]
+
+
+def _forked_file(child: Forked[Path] | None) -> Path | None:
+    """The file the child wrote; None when there is no child or it failed: then this
+    process renders the report itself, so that an error (a branded template that
+    raises) is raised as a run without the child would raise it."""
+    if child is None:
+        return None
+    try:
+        sent, path = child.result()
+    except Exception:  # noqa: BLE001 - rendered again here, where it is raised as is
+        return None
+    return path if sent else None
 
 
 FORKED = "html"  # the format rendered in a child process of its own, when it can be
@@ -135,52 +148,3 @@ def _write_one(name: str, document: Document, options: RenderOptions, out: Path)
     if isinstance(content, bytes):
         return write_bytes_atomic(target, content)
     return write_text_atomic(target, content)
-
-
-class _ForkedReport:
-    """One report rendered and written by a forked child: it shares the document with
-    this process page by page (copy-on-write; nothing is pickled or sent back) and
-    writes the file itself, atomically, as this process would. Any failure of the
-    child (an exception, a signal) makes :meth:`wait` say None, and the caller renders
-    the report itself, so that the error, if it is one, is raised as it would be."""
-
-    def __init__(self, pid: int, target: Path) -> None:
-        self._pid: int | None = pid
-        self._target = target
-
-    @classmethod
-    def start(
-        cls, reporter: Reporter, document: Document, options: RenderOptions, out: Path
-    ) -> _ForkedReport | None:
-        if not can_fork():
-            return None
-        # imported here: the child then runs code already loaded, and never imports
-        importlib.import_module(reporter.target.partition(":")[0])
-        try:
-            pid = os.fork()
-        except OSError:
-            return None
-        if pid == 0:  # the child: write the report, then leave without any clean-up of
-            code = 1  # the parent's (atexit handlers, buffered output, finally blocks)
-            try:
-                _write_one(reporter.name, document, options, out)
-                code = 0
-            finally:
-                os._exit(code)
-        return cls(pid, out / reporter.file_name)
-
-    def wait(self) -> Path | None:
-        """The written file once the child has ended well; None when it failed."""
-        if self._pid is None:
-            return None
-        _pid, status = os.waitpid(self._pid, 0)
-        self._pid = None
-        return self._target if os.waitstatus_to_exitcode(status) == 0 else None
-
-    def stop(self) -> None:
-        """End a child not waited for (this process failed or was interrupted)."""
-        if self._pid is not None:
-            with suppress(OSError):
-                os.kill(self._pid, signal.SIGKILL)
-                os.waitpid(self._pid, 0)
-            self._pid = None
