@@ -41,9 +41,10 @@ def _sendable(exc: Exception) -> Exception:
     return exc
 
 
-def _child(work: Callable[[], object], write_end: int) -> None:
-    """The child's whole life: work, send, leave without the parent's clean-up (atexit
-    handlers, buffered output, open caches belong to the parent)."""
+def _child(work: Callable[[], object], after: Callable[[], object] | None, write_end: int) -> None:
+    """The child's whole life: work, send, then ``after`` (work nobody waits for), and
+    leave without the parent's clean-up (atexit handlers, buffered output, open caches
+    belong to the parent)."""
     code = 1
     try:
         # Ctrl-C reaches the whole process group: the child just ends (the parent,
@@ -57,6 +58,9 @@ def _child(work: Callable[[], object], write_end: int) -> None:
         with os.fdopen(write_end, "wb") as pipe:
             pipe.write(payload)
         code = 0
+        if after is not None:
+            with suppress(Exception):
+                after()
     finally:
         os._exit(code)
 
@@ -64,13 +68,17 @@ def _child(work: Callable[[], object], write_end: int) -> None:
 class Forked(Generic[T]):
     """``work`` running in a child process, and the parent's end of its pipe."""
 
-    def __init__(self, pid: int, read_end: int) -> None:
+    def __init__(self, pid: int, read_end: int, lingers: bool = False) -> None:
         self._pid: int | None = pid
         self._read_end: int | None = read_end
+        self._lingers = lingers  # has ``after`` work once it has sent its result
 
     @classmethod
-    def start(cls, work: Callable[[], T]) -> Forked[T] | None:
-        """The child, working from now on; None where this process may not fork."""
+    def start(
+        cls, work: Callable[[], T], after: Callable[[], object] | None = None
+    ) -> Forked[T] | None:
+        """The child, working from now on; None where this process may not fork.
+        ``after``: what the child does once it has sent the result (see :meth:`join`)."""
         if not can_fork():
             return None
         read_end, write_end = os.pipe()
@@ -82,9 +90,9 @@ class Forked(Generic[T]):
             return None
         if pid == 0:
             os.close(read_end)
-            _child(work, write_end)
+            _child(work, after, write_end)
         os.close(write_end)
-        return cls(pid, read_end)
+        return cls(pid, read_end, after is not None)
 
     def _read_all(self, waiting: Callable[[], None] | None) -> bytes:
         chunks: list[bytes] = []
@@ -103,13 +111,12 @@ class Forked(Generic[T]):
         """(True, the work's value) once the child has sent it, its exception raised
         here; (False, None) when the child ended without sending one (or was waited
         for already). ``waiting``: called every 0.1 s while the child works."""
-        if self._pid is None:
+        if self._read_end is None:
             return False, None
         payload = self._read_all(waiting)
         self._close()
-        with suppress(ChildProcessError):
-            os.waitpid(self._pid, 0)  # it ends right after closing its end
-        self._pid = None
+        # it ends right after closing its end, unless it has ``after`` work: join() then
+        self._reap(os.WNOHANG if self._lingers else 0)
         try:
             kind, value = pickle.loads(payload)
         except Exception:  # noqa: BLE001 - an incomplete message: the child failed
@@ -117,6 +124,21 @@ class Forked(Generic[T]):
         if kind == "error":
             raise value
         return True, value
+
+    def _reap(self, options: int) -> None:
+        if self._pid is None:
+            return
+        try:
+            pid, _status = os.waitpid(self._pid, options)
+        except ChildProcessError:
+            pid = self._pid
+        if pid != 0:
+            self._pid = None
+
+    def join(self) -> None:
+        """Wait for the child to end (its ``after`` work done), once its result is read."""
+        if self._read_end is None:
+            self._reap(0)
 
     @property
     def pid(self) -> int | None:

@@ -117,9 +117,23 @@ class GitError(RuntimeError):
     """git failed or is not installed."""
 
 
-def git_env() -> dict[str, str]:
+# Repository root -> an object directory of archscan's cache holding only a commit-graph
+# file for it (history/commit_graph.py), given to git as an alternate.
+_GRAPHS: dict[str, str] = {}
+
+
+def use_commit_graph(root: Path, directory: Path) -> None:
+    """git commands run on ``root`` from now on (in this process) read the commit-graph
+    in ``directory``: an alternate object directory, which holds no objects."""
+    _GRAPHS[str(root)] = str(directory)
+
+
+def git_env(root: Path | None = None) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith("GIT_")}
     env.update(_ENV)
+    graph = _GRAPHS.get(str(root)) if root is not None and _GRAPHS else None
+    if graph is not None:
+        env["GIT_ALTERNATE_OBJECT_DIRECTORIES"] = graph
     return env
 
 
@@ -142,7 +156,7 @@ def run_git(
         proc = subprocess.run(
             git_command(root, args),
             capture_output=True,
-            env=git_env(),
+            env=git_env(root),
             input=input,
             stdin=None if input is not None else subprocess.DEVNULL,
             check=False,
@@ -244,7 +258,7 @@ def run_git_status(
                 git_command(root, args),
                 stdout=stdout,
                 stderr=subprocess.DEVNULL,
-                env=git_env(),
+                env=git_env(root),
                 stdin=stdin if input is not None else subprocess.DEVNULL,
                 check=False,
             )

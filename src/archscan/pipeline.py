@@ -14,8 +14,11 @@ import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Protocol, TypeVar
+
+import networkx as nx
 
 from archscan import gitio
 from archscan.assess.plan import PlanInput, run_extraction_plan
@@ -29,6 +32,7 @@ from archscan.contexts.decomposition import Decomposition
 from archscan.contexts.stage import ContextsInput, prepare_contexts, run_contexts
 from archscan.data_access.stage import DataAccessInput, run_data_access
 from archscan.discover import discover
+from archscan.forks import Forked
 from archscan.graph import file_graph
 from archscan.history.excludes import line_excludes
 from archscan.history.forked import ForkedMining
@@ -54,7 +58,9 @@ from archscan.records import (
     HistoryResult,
     RepositoryInfo,
     Resolution,
+    ServiceLinksResult,
     SourceFile,
+    StructureMetrics,
     TeamsResult,
 )
 from archscan.repocheck import InputError as InputError  # re-exported: callers catch it
@@ -230,6 +236,11 @@ class _Mining:
             self._thread = threading.Thread(target=self._mine, name="archscan-history", daemon=True)
             self._thread.start()
 
+    def join(self) -> None:
+        """Wait for the child's work after sending its result (a run that succeeded)."""
+        if self._child is not None:
+            self._child.join()
+
     def stop(self) -> None:
         """End a child still mining (the run failed or was interrupted)."""
         if self._child is not None:
@@ -246,9 +257,9 @@ class _Mining:
     def result(self) -> tuple[MinedHistory | None, list[AnalysisWarning]]:
         if self._child is not None:
             sent = self._child.result(self.data.progress)
-            self._child = None
             if sent is not None:
                 return sent
+            self._child = None
             # the child failed (killed, out of memory): read git here, in the thread
         self.start()  # parsing failed before its workers existed: read git now
         self._done.wait()
@@ -368,6 +379,59 @@ def _recommendation(root: Path, analysis: Analysis, config: Config) -> Analysis:
     )
 
 
+@dataclass(frozen=True, kw_only=True)
+class MeasureInput:
+    """What the structure metrics and the service links need: parsing's and
+    resolution's results (no history, no contexts)."""
+
+    root: Path
+    graph: nx.DiGraph
+    files: tuple[SourceFile, ...]  # with their roles
+    discovered: tuple[SourceFile, ...]  # every discovered file (links scan them all)
+    facts: Mapping[str, FileFacts]
+    modules: Mapping[str, str]
+    boundaries: Boundaries
+    in_view: Callable[[str], bool]
+    blobs: Mapping[str, str]
+    cache_dir: Path | None
+
+
+@dataclass(frozen=True)
+class Measured:
+    structure: StructureMetrics
+    service_links: ServiceLinksResult
+    link_warnings: tuple[AnalysisWarning, ...]
+
+
+def _measure(data: MeasureInput) -> Measured:
+    structure = measure_structure(
+        data.graph,
+        data.facts,
+        data.modules,
+        {f.path: f.language for f in data.files},
+        data.boundaries.of,
+        bool(data.boundaries.groups),
+        data.in_view,
+    )
+    service_links, link_warnings = run_service_links(
+        ServiceLinksInput(
+            root=data.root,
+            files=data.discovered,
+            component_of=data.boundaries.of,
+            generated=frozenset(p for p, f in data.facts.items() if f.generated),
+            blobs=data.blobs,
+            cache_dir=data.cache_dir,
+        )
+    )
+    return Measured(structure, service_links, tuple(link_warnings))
+
+
+def _measured(child: Forked[Measured] | None, measure: Callable[[], Measured]) -> Measured:
+    """The child's result; measured here when there is no child or it failed."""
+    sent, value = child.result() if child is not None else (False, None)
+    return value if sent and value is not None else measure()
+
+
 def run(
     root: Path,
     config: Config,
@@ -396,6 +460,7 @@ def run(
     )
     if mining is not None:
         mining.fork()  # before the parser's workers and any thread exist
+    measuring: Forked[Measured] | None = None
     try:
         with progress.phase("Parsing", total=len(parseable)):
             parsed = parse_files(
@@ -425,6 +490,28 @@ def run(
         )
         warnings += list(role_warnings) + list(boundary_warnings)
         blobs = {f.path: f.blob_id for f in parsed.files}  # the content parsing read
+        settings = ResolverSettings(python_source_roots=config.python.source_roots)
+        with progress.phase("Resolving dependencies"):
+            resolution = _resolve(
+                root, files, discovered, parsed.facts, settings, boundaries, options
+            )
+        nodes = [f.path for f in files if registry.has_plugin(f.language)]
+        graph = file_graph(nodes, resolution.dependencies)
+        measure = partial(
+            _measure,
+            MeasureInput(
+                root=root,
+                graph=graph,
+                files=files,
+                discovered=discovered.files,
+                facts=parsed.facts,
+                modules=resolution.modules,
+                boundaries=boundaries,
+                in_view=roles.in_view,
+                blobs=blobs,
+                cache_dir=_stage_cache_dir(options),
+            ),
+        )
         with progress.phase("Reading data access"):
             data_access, data_warnings = run_data_access(
                 DataAccessInput(
@@ -434,37 +521,7 @@ def run(
                     cache_dir=_stage_cache_dir(options),
                 )
             )
-        settings = ResolverSettings(python_source_roots=config.python.source_roots)
-        with progress.phase("Resolving dependencies"):
-            resolution = _resolve(
-                root, files, discovered, parsed.facts, settings, boundaries, options
-            )
-        with progress.phase("Measuring structure"):
-            nodes = [f.path for f in files if registry.has_plugin(f.language)]
-            graph = file_graph(nodes, resolution.dependencies)
-            components = boundaries.components()
-            structure = measure_structure(
-                graph,
-                parsed.facts,
-                resolution.modules,
-                {f.path: f.language for f in files},
-                boundaries.of,
-                bool(boundaries.groups),
-                roles.in_view,
-            )
-        with progress.phase("Linking services"):
-            service_links, link_warnings = run_service_links(
-                ServiceLinksInput(
-                    root=root,
-                    files=discovered.files,
-                    component_of=boundaries.of,
-                    generated=frozenset(p for p, f in parsed.facts.items() if f.generated),
-                    blobs=blobs,
-                    cache_dir=_stage_cache_dir(options),
-                )
-            )
-        warnings += list(parsed.warnings) + list(resolution.warnings)
-        warnings += list(data_warnings) + list(link_warnings)
+        warnings += list(parsed.warnings) + list(resolution.warnings) + list(data_warnings)
         contexts_input = ContextsInput(
             files=files,
             facts=parsed.facts,
@@ -481,39 +538,52 @@ def run(
             cache_dir=_stage_cache_dir(options),
         )
         with progress.phase("Preparing context signals"):
-            # every signal but co-change, while git may still be read in the mining thread
+            # every signal but co-change, while git may still be read in the mining child
             prepared = prepare_contexts(contexts_input)
+        later: list[AnalysisWarning] = []  # after the links' warnings, as they ran before
         history = None
         if mining is not None:
             with progress.phase("Mining git history"):
                 history_progress.attach()
                 mined, history_warnings = mining.result()
                 history, found = _history(mining.data, mined, parsed.facts, boundaries, roles)
-            warnings += history_warnings + found
+            later += history_warnings + found
+        # nothing needs them before the assessment: in a child beside the contexts
+        # (forks.py), where it can be; not sooner, where it would take the core the
+        # mining child is using
+        measuring = Forked.start(measure) if jobs > 1 else None
         with progress.phase("Proposing bounded contexts"):
             contexts, context_warnings = run_contexts(
                 replace(contexts_input, history=history, prepared=prepared)
             )
-        warnings += context_warnings
+        later += context_warnings
+        with progress.phase("Measuring structure and linking services"):
+            measured = _measured(measuring, measure)
+        warnings += list(measured.link_warnings) + later
         analysis = Analysis(
             repository=repository,
-            components=components,
+            components=boundaries.components(),
             files=files,
             skipped=discovered.skipped,
             facts=parsed.facts,
             resolution=resolution,
-            structure=structure,
+            structure=measured.structure,
             warnings=tuple(warnings),
             history=history,
             contexts=contexts,
             boundaries=boundaries,
             view_roles=roles.architecture,
             data_access=data_access,
-            service_links=service_links,
+            service_links=measured.service_links,
         )
         # after history, data access, service links and contexts: the verdict reads them all
         with progress.phase("Assessing"):
-            return _recommendation(root, analysis, config)
+            assessed = _recommendation(root, analysis, config)
+        if mining is not None:
+            mining.join()
+        return assessed
     finally:
         if mining is not None:
             mining.stop()
+        if measuring is not None:
+            measuring.stop()

@@ -22,6 +22,7 @@ import struct
 from dataclasses import replace
 
 from archscan.forks import Forked
+from archscan.history import commit_graph
 from archscan.history.stage import HistoryProgress, MinedHistory, MiningInput, run_mining
 from archscan.records import AnalysisWarning
 
@@ -55,10 +56,18 @@ def _bots_are_known(name: str, email: str) -> bool:
 
 def _mine(data: MiningInput, counters: mmap.mmap) -> Mined:
     """What the child runs: the mined history, made fit to be pickled."""
+    if data.cache_dir is not None:
+        commit_graph.attach(data.cache_dir, data.root)
     mined, warnings = run_mining(replace(data, progress=_SharedProgress(counters)))
     if mined is not None:
         mined.aggregator.is_bot = _bots_are_known
     return mined, list(warnings)
+
+
+def _after(data: MiningInput) -> None:
+    """Once the history is sent: bring the cache's commit-graph up to date."""
+    if data.cache_dir is not None:
+        commit_graph.refresh(data.cache_dir, data.root, data.repository.head)
 
 
 class ForkedMining:
@@ -75,7 +84,7 @@ class ForkedMining:
         """The child, mining from now on; None where this process may not fork."""
         counters = mmap.mmap(-1, _COUNTERS.size)  # anonymous: shared across the fork
         _COUNTERS.pack_into(counters, 0, -1, 0)
-        child = Forked.start(lambda: _mine(data, counters))
+        child = Forked.start(lambda: _mine(data, counters), after=lambda: _after(data))
         return cls(child, counters) if child is not None else None
 
     @property
@@ -98,10 +107,16 @@ class ForkedMining:
         None when the child ended without sending one (the caller mines itself)."""
         if self._child is None:
             return None
-        child, self._child = self._child, None
-        sent, mined = child.result(lambda: self._forward(progress))
+        sent, mined = self._child.result(lambda: self._forward(progress))
         self._forward(progress)
         return mined if sent else None
+
+    def join(self) -> None:
+        """Wait for the child's work after sending (the commit-graph), for a run that
+        succeeded: it ran beside the contexts and is done by now, or nearly."""
+        if self._child is not None:
+            self._child.join()
+            self._child = None
 
     def stop(self) -> None:
         """End the child if it still runs (the run failed or was interrupted)."""

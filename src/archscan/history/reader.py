@@ -185,7 +185,7 @@ def stream_commits(root: Path, query: LogQuery) -> Iterator[CommitInfo]:
                 stdout=subprocess.PIPE,
                 stderr=errors,
                 stdin=subprocess.DEVNULL,
-                env=gitio.git_env(),
+                env=gitio.git_env(root),
             )
         except FileNotFoundError as exc:
             raise HistoryReadError("git is not installed") from exc
