@@ -6,6 +6,8 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -296,3 +298,23 @@ def test_a_file_over_the_size_limit_is_known_by_its_head(
     big.write_bytes(b"\0" + b"x" * 19_999)  # binary now: another skip reason
     assert store.lookup(request).key.digest != first
     store.close()
+
+
+def test_a_hit_imports_neither_the_analysis_nor_pydantic(
+    make_repo: Callable[..., GitRepo], tmp_path: Path
+) -> None:
+    """A warm run is start-up and a copy of stored files: it must not import what the
+    analysis needs (networkx, tree-sitter, sqlglot, jinja2), nor pydantic (typer 0.29
+    coerces every option through it: 0.06-0.1 s of each start-up, hence typer<0.29)."""
+    repo = _shop(make_repo())
+    command = [sys.executable, "-X", "importtime", "-m", "archscan", "analyze", str(repo.root)]
+    command += ["--out", str(tmp_path / "out"), "--cache-dir", str(tmp_path / "cache"), "-q"]
+    subprocess.run(command, check=True, capture_output=True)
+    second = subprocess.run(command, check=True, capture_output=True, text=True)
+    imported = {
+        line.rpartition("|")[2].strip()
+        for line in second.stderr.splitlines()
+        if line.startswith("import time:")
+    }
+    assert {"archscan.cli", "archscan.run_cache", "typer"} <= imported
+    assert not {"pydantic", "networkx", "tree_sitter", "sqlglot", "jinja2"} & imported

@@ -61,25 +61,30 @@ VIEW_FORMATS = ("table", "csv", "json")
 
 
 def _plain_help() -> None:
-    """Help that reads like git's or ruff's: ``PATH`` and ``--out DIR``, not ``{path}``
-    and ``<bool>`` (typer's rich help shows type labels; archscan names each value)."""
-    option_type = typer.core.TyperOption.display_type_rich
+    """Help that reads like git's or ruff's: ``PATH`` and ``--out DIR``, not ``{PATH}``,
+    ``<path>`` and ``<bool>`` (typer shows type labels; archscan names each value).
+    For typer 0.26-0.28 (pyproject.toml: 0.29 costs every start-up 0.06-0.1 s)."""
+    option_metavar = typer.core.TyperOption.make_metavar
+    type_metavar = typer._click.types.ParamType.get_metavar
 
-    def option_display(self: typer.core.TyperOption, ctx: Any) -> str | None:
-        if self.is_flag:
-            return None
-        shown = option_type(self, ctx)
-        if shown and self.metavar is None:
-            return {"STR": "TEXT"}.get(shown.strip("<>").upper(), shown.strip("<>").upper())
+    def plain_option(self: typer.core.TyperOption, ctx: Any) -> str:
+        shown = option_metavar(self, ctx)
+        if self.metavar is None and shown.startswith("<"):
+            label = shown.strip("<>").upper()
+            return {"STR": "TEXT"}.get(label, label)
         return shown
 
-    def usage_name(self: typer.core.TyperArgument) -> str:
-        name = self.display_name_raw.upper()
-        return name if self.required else f"[{name}]"
+    def plain_argument(self: typer.core.TyperArgument, ctx: Any, *, usage: bool = False) -> str:
+        name = (self.metavar or self.name or "").upper()
+        return f"[{name}]" if usage and not self.required else name
 
-    typer.core.TyperOption.display_type_rich = option_display  # type: ignore[method-assign]
-    typer.core.TyperArgument.display_type_rich = lambda self, ctx: None  # type: ignore[method-assign]
-    typer.core.TyperArgument._usage_display_name = usage_name  # type: ignore[method-assign]
+    def no_argument_type(self: Any, param: Any, ctx: Any) -> str | None:
+        # an argument's type label in its panel ("<path>"): the argument's name says it
+        return "" if isinstance(param, typer.core.TyperArgument) else type_metavar(self, param, ctx)
+
+    typer.core.TyperOption.make_metavar = plain_option  # type: ignore[method-assign]
+    typer.core.TyperArgument.make_metavar = plain_argument  # type: ignore[method-assign]
+    typer._click.types.ParamType.get_metavar = no_argument_type  # type: ignore[method-assign]
 
 
 _plain_help()
@@ -1169,10 +1174,6 @@ def main() -> None:
 
     typer reports its own usage errors (exit 2); archscan's errors arrive here.
     """
-    # typer coerces every option through pydantic, whose first use scans the entry
-    # points of every installed distribution for pydantic plugins: archscan has none,
-    # and the scan is a tenth of a warm run from the run cache.
-    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     # A run builds millions of long-lived objects without cycles (records, the graph, the
     # document); the collector's default gen-0 threshold (700) scans them again and again
     # as they are made: 0.05-0.08 s of a 2.3 s re-run on saleor (measured). What import
