@@ -54,9 +54,10 @@ def _child(work: Callable[[], object], after: Callable[[], object] | None, write
             message = ("value", work())
         except Exception as exc:  # noqa: BLE001 - raised again in the parent
             message = ("error", _sendable(exc))
-        payload = pickle.dumps(message, pickle.HIGHEST_PROTOCOL)
+        # streamed: the pickled bytes are never held whole, here or in the parent
+        # (a large history would otherwise be in memory twice more)
         with os.fdopen(write_end, "wb") as pipe:
-            pipe.write(payload)
+            pickle.dump(message, pipe, pickle.HIGHEST_PROTOCOL)
         code = 0
         if after is not None:
             with suppress(Exception):
@@ -94,18 +95,26 @@ class Forked(Generic[T]):
         os.close(write_end)
         return cls(pid, read_end, after is not None)
 
-    def _read_all(self, waiting: Callable[[], None] | None) -> bytes:
-        chunks: list[bytes] = []
+    def _wait_readable(self, waiting: Callable[[], None] | None) -> None:
+        """Until the child starts sending (or ends), calling ``waiting`` every 0.1 s."""
         assert self._read_end is not None
         while True:
             ready, _, _ = select.select([self._read_end], [], [], _POLL_SECONDS)
             if waiting is not None:
                 waiting()
             if ready:
-                chunk = os.read(self._read_end, 1 << 20)
-                if not chunk:  # the child closed its end: sent, or ended
-                    return b"".join(chunks)
-                chunks.append(chunk)
+                return
+
+    def _receive(self) -> tuple[str, object] | None:
+        """The child's message, read from the pipe as it is unpickled; None when the
+        child ended without sending a whole one."""
+        assert self._read_end is not None
+        try:
+            with os.fdopen(self._read_end, "rb", closefd=False) as stream:
+                kind, value = pickle.load(stream)
+        except Exception:  # noqa: BLE001 - an incomplete message: the child failed
+            return None
+        return str(kind), value
 
     def result(self, waiting: Callable[[], None] | None = None) -> tuple[bool, T | None]:
         """(True, the work's value) once the child has sent it, its exception raised
@@ -113,17 +122,18 @@ class Forked(Generic[T]):
         for already). ``waiting``: called every 0.1 s while the child works."""
         if self._read_end is None:
             return False, None
-        payload = self._read_all(waiting)
+        self._wait_readable(waiting)
+        message = self._receive()
         self._close()
         # it ends right after closing its end, unless it has ``after`` work: join() then
         self._reap(os.WNOHANG if self._lingers else 0)
-        try:
-            kind, value = pickle.loads(payload)
-        except Exception:  # noqa: BLE001 - an incomplete message: the child failed
+        if message is None:
             return False, None
+        kind, value = message
         if kind == "error":
+            assert isinstance(value, Exception)
             raise value
-        return True, value
+        return True, value  # type: ignore[return-value]
 
     def _reap(self, options: int) -> None:
         if self._pid is None:
