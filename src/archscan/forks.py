@@ -105,6 +105,13 @@ class Forked(Generic[T]):
             if ready:
                 return
 
+    def ready(self) -> bool:
+        """Has the child started sending (or ended)? Never waits."""
+        if self._read_end is None:
+            return True
+        readable, _, _ = select.select([self._read_end], [], [], 0)
+        return bool(readable)
+
     def _receive(self) -> tuple[str, object] | None:
         """The child's message, read from the pipe as it is unpickled; None when the
         child ended without sending a whole one."""

@@ -111,6 +111,10 @@ class ForkedMining:
         self._forward(progress)
         return mined if sent else None
 
+    def ready(self) -> bool:
+        """Has the child started sending its result (or ended)?"""
+        return self._child is None or self._child.ready()
+
     def join(self) -> None:
         """Wait for the child's work after sending (the commit-graph), for a run that
         succeeded: it ran beside the contexts and is done by now, or nearly."""
