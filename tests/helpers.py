@@ -7,7 +7,7 @@ from pathlib import Path
 from archscan.config import Config
 from archscan.discover import discover
 from archscan.parse import parse_files
-from archscan.pipeline import RunOptions, run
+from archscan.pipeline import RunOptions, SilentProgress, run
 from archscan.records import Analysis, Resolution
 from archscan.resolve import resolve_all
 
@@ -30,3 +30,17 @@ def edge_set(analysis: Analysis) -> set[tuple[str, str]]:
 
 def edge_kinds(resolution: Resolution) -> dict[tuple[str, str], str]:
     return {(d.source, d.target): d.kind for d in resolution.dependencies}
+
+
+class RecordingProgress(SilentProgress):
+    """A progress reporter that keeps what it was told: totals set, steps advanced."""
+
+    def __init__(self) -> None:
+        self.totals: list[int] = []
+        self.advanced = 0
+
+    def set_total(self, total: int) -> None:
+        self.totals.append(total)
+
+    def advance(self, amount: int = 1) -> None:
+        self.advanced += amount

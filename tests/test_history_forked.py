@@ -17,20 +17,9 @@ from archscan.history.forked import ForkedMining
 from archscan.history.stage import MinedHistory, MiningInput, run_mining
 from archscan.pipeline import RunOptions, _Mining, _mining_input, _repository_info
 from conftest import GitRepo, needs_fork
+from helpers import RecordingProgress
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this system")
-
-
-class Recorder:
-    def __init__(self) -> None:
-        self.totals: list[int] = []
-        self.done = 0
-
-    def set_total(self, total: int) -> None:
-        self.totals.append(total)
-
-    def advance(self, amount: int = 1) -> None:
-        self.done += amount
 
 
 def _history(make_repo: Callable[..., GitRepo]) -> GitRepo:
@@ -42,7 +31,7 @@ def _history(make_repo: Callable[..., GitRepo]) -> GitRepo:
     return repo
 
 
-def _input(root: Path, cache: Path, progress: Recorder | None = None) -> MiningInput:
+def _input(root: Path, cache: Path, progress: RecordingProgress | None = None) -> MiningInput:
     config = Config()
     options = RunOptions(cache_dir=cache, jobs=2)
     discovered = discover(root, config)
@@ -76,7 +65,7 @@ def test_the_child_mines_what_this_process_would_and_forwards_its_progress(
     repo = _history(make_repo)
     here, warnings_here = run_mining(_input(repo.root, tmp_path / "here"))
     assert here is not None and here.aggregator.commits == 6 and len(here.aggregator.raw) == 6
-    progress = Recorder()
+    progress = RecordingProgress()
     data = _input(repo.root, tmp_path / "child", progress)
     child = ForkedMining.start(data)
     assert child is not None
@@ -85,7 +74,7 @@ def test_the_child_mines_what_this_process_would_and_forwards_its_progress(
     mined, warnings = sent
     assert _shape(mined) == _shape(here) and warnings == list(warnings_here)
     assert progress.totals == [12]  # 6 commits, both passes
-    assert progress.done == 12
+    assert progress.advanced == 12
     assert child.result(progress) is None  # sent once; the child is reaped
 
 
@@ -95,7 +84,7 @@ def test_a_child_that_dies_leaves_the_mining_to_this_process(
 ) -> None:
     repo = _history(make_repo)
     expected, _ = run_mining(_input(repo.root, tmp_path / "here"))
-    mining = _Mining(_input(repo.root, tmp_path / "child", Recorder()))
+    mining = _Mining(_input(repo.root, tmp_path / "child", RecordingProgress()))
     mining.fork()
     child = mining._child
     assert child is not None and child.pid is not None

@@ -7,11 +7,12 @@ from pathlib import Path
 import pytest
 
 from archscan.config import Config
-from archscan.pipeline import RunOptions, SilentProgress, run
+from archscan.pipeline import RunOptions, run
 from archscan.report import views
 from archscan.report.html import inline_json
 from archscan.report.registry import FormatError, parse_formats
 from archscan.terminal import clean, shorten_path
+from helpers import RecordingProgress
 from report_support import fixed_document
 from test_cli import make_shop
 
@@ -96,21 +97,9 @@ def test_formats_come_from_the_registry() -> None:
         parse_formats("json,docx")
 
 
-class _Recording(SilentProgress):
-    def __init__(self) -> None:
-        self.totals: list[int] = []
-        self.advanced = 0
-
-    def set_total(self, total: int) -> None:
-        self.totals.append(total)
-
-    def advance(self, amount: int = 1) -> None:
-        self.advanced += amount
-
-
 def test_history_progress_counts_commits_read_out_of_the_total(tmp_path: Path) -> None:
     shop = make_shop(tmp_path / "shop")
-    progress = _Recording()
+    progress = RecordingProgress()
     run(shop, Config(), RunOptions(cache_dir=tmp_path / "cache", jobs=1), progress)
     # the cached (default) history: the shop's 19 commits, by the name and the line pass
     assert progress.totals == [2 * 19]
