@@ -67,7 +67,7 @@ def test_the_child_mines_what_this_process_would_and_forwards_its_progress(
     assert here is not None and here.aggregator.commits == 6 and len(here.aggregator.raw) == 6
     progress = RecordingProgress()
     data = _input(repo.root, tmp_path / "child", progress)
-    child = ForkedMining.start(data)
+    child = ForkedMining.start(lambda: data)  # the pipeline's: discovery in the child
     assert child is not None
     sent = child.result(progress)
     assert sent is not None
@@ -84,8 +84,8 @@ def test_a_child_that_dies_leaves_the_mining_to_this_process(
 ) -> None:
     repo = _history(make_repo)
     expected, _ = run_mining(_input(repo.root, tmp_path / "here"))
-    mining = _Mining(_input(repo.root, tmp_path / "child", RecordingProgress()))
-    mining.fork()
+    data = _input(repo.root, tmp_path / "child", RecordingProgress())
+    mining = _Mining(data, ForkedMining.start(lambda: data))
     child = mining._child
     assert child is not None and child.pid is not None
     os.kill(child.pid, signal.SIGKILL)  # as the kernel's out-of-memory killer would

@@ -134,7 +134,7 @@ def _mining_input(
     discovered: DiscoveryResult,
     config: Config,
     options: RunOptions,
-    progress: _HistoryProgress,
+    progress: _HistoryProgress | None,
 ) -> MiningInput:
     return MiningInput(
         root=root,
@@ -147,6 +147,29 @@ def _mining_input(
         line_excludes=line_excludes(discovered, config),
         progress=progress,
     )
+
+
+def _discovered_mining_input(
+    root: Path,
+    repository: RepositoryInfo,
+    config: Config,
+    options: RunOptions,
+) -> MiningInput:
+    """The mining input as the mining child makes it: after its own discovery, the same
+    as this process's (the same files, configuration and known blob ids)."""
+    discovered = discover(root, config, options.known_blobs, _stage_cache_dir(options))
+    return _mining_input(root, repository, discovered, config, options, None)
+
+
+def _early_mining(
+    root: Path, repository: RepositoryInfo, config: Config, options: RunOptions, jobs: int
+) -> ForkedMining | None:
+    """The history's git half in a child process (history/forked.py), forked before
+    discovery (which the child does itself), the parser's workers and any thread exist;
+    None where this process may not fork or has one core (then the thread, later)."""
+    if not options.history or jobs <= 1:
+        return None
+    return ForkedMining.start(partial(_discovered_mining_input, root, repository, config, options))
 
 
 def _history(
@@ -217,19 +240,13 @@ class _Mining:
     ``forked``): a fork while this thread runs would copy a lock it holds. A daemon
     thread: after Ctrl-C or an error the process exits without waiting for git."""
 
-    def __init__(self, data: MiningInput) -> None:
+    def __init__(self, data: MiningInput, child: ForkedMining | None = None) -> None:
         self.data = data
         self._thread: threading.Thread | None = None
-        self._child: ForkedMining | None = None
+        self._child = child  # mining since before discovery (see _early_mining)
         self._done = threading.Event()
         self._result: tuple[MinedHistory | None, Sequence[AnalysisWarning]] = (None, ())
         self._error: BaseException | None = None
-
-    def fork(self) -> None:
-        """Mine in a child process from now on (history/forked.py), where this process
-        may fork and has more than one core to give it; else the thread, later."""
-        if self.data.jobs > 1:
-            self._child = ForkedMining.start(self.data)
 
     def start(self) -> None:
         if self._thread is None and self._child is None:
@@ -246,11 +263,6 @@ class _Mining:
         """Wait for the child's work after sending its result (a run that succeeded)."""
         if self._child is not None:
             self._child.join()
-
-    def stop(self) -> None:
-        """End a child still mining (the run failed or was interrupted)."""
-        if self._child is not None:
-            self._child.stop()
 
     def _mine(self) -> None:
         try:
@@ -499,26 +511,26 @@ def run(
     progress = progress or SilentProgress()
     root = check_repository(root)
     repository = _repository_info(root)
-    with progress.phase("Discovering files"):
-        discovered = discover(root, config, options.known_blobs, _stage_cache_dir(options))
-    cache, warnings = _open_cache(options)
-    warnings = list(config.warnings) + list(discovered.warnings) + warnings
-    if repository.is_git and repository.head is None:
-        warnings.append(AnalysisWarning("", "empty-repository", "the repository has no commits"))
-    if not discovered.files:
-        warnings.append(AnalysisWarning("", "no-files", "no source files found to analyse"))
     jobs = options.jobs or os.cpu_count() or 1
-    parseable = [f for f in discovered.files if f.language is not None]
-    history_progress = _HistoryProgress(progress)
-    mining = (
-        _Mining(_mining_input(root, repository, discovered, config, options, history_progress))
-        if options.history
-        else None
-    )
-    if mining is not None:
-        mining.fork()  # before the parser's workers and any thread exist
+    early = _early_mining(root, repository, config, options, jobs)
+    mining: _Mining | None = None
     measuring: _Measuring | None = None
     try:
+        with progress.phase("Discovering files"):
+            discovered = discover(root, config, options.known_blobs, _stage_cache_dir(options))
+        cache, warnings = _open_cache(options)
+        warnings = list(config.warnings) + list(discovered.warnings) + warnings
+        if repository.is_git and repository.head is None:
+            warnings.append(
+                AnalysisWarning("", "empty-repository", "the repository has no commits")
+            )
+        if not discovered.files:
+            warnings.append(AnalysisWarning("", "no-files", "no source files found to analyse"))
+        parseable = [f for f in discovered.files if f.language is not None]
+        history_progress = _HistoryProgress(progress)
+        if options.history:
+            data = _mining_input(root, repository, discovered, config, options, history_progress)
+            mining = _Mining(data, early)
         with progress.phase("Parsing", total=len(parseable)):
             parsed = parse_files(
                 root,
@@ -639,7 +651,7 @@ def run(
             mining.join()
         return assessed
     finally:
-        if mining is not None:
-            mining.stop()
+        if early is not None:
+            early.stop()  # mining.stop() too: the same child
         if measuring is not None:
             measuring.stop()

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import mmap
 import struct
+from collections.abc import Callable
 from dataclasses import replace
 
 from archscan.forks import Forked
@@ -80,11 +81,23 @@ class ForkedMining:
         self._done = 0
 
     @classmethod
-    def start(cls, data: MiningInput) -> ForkedMining | None:
-        """The child, mining from now on; None where this process may not fork."""
+    def start(cls, prepare: Callable[[], MiningInput]) -> ForkedMining | None:
+        """The child, mining from now on; None where this process may not fork.
+        ``prepare`` makes the mining input in the child (the pipeline's: discovery,
+        done there as this process does it, so that git is read that much sooner)."""
         counters = mmap.mmap(-1, _COUNTERS.size)  # anonymous: shared across the fork
         _COUNTERS.pack_into(counters, 0, -1, 0)
-        child = Forked.start(lambda: _mine(data, counters), after=lambda: _after(data))
+        prepared: list[MiningInput] = []  # in the child: what ``prepare`` made
+
+        def work() -> Mined:
+            prepared.append(prepare())
+            return _mine(prepared[0], counters)
+
+        def after() -> None:
+            if prepared:
+                _after(prepared[0])
+
+        child = Forked.start(work, after=after)
         return cls(child, counters) if child is not None else None
 
     @property
