@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import pytest
 
 from archscan.config import Config
 from archscan.discover import discover
+from archscan.history import commit_graph
 from archscan.history.forked import ForkedMining
 from archscan.history.stage import MinedHistory, MiningInput, run_mining
 from archscan.pipeline import RunOptions, _Mining, _mining_input, _repository_info
@@ -58,6 +60,13 @@ def _shape(mined: MinedHistory | None) -> tuple[object, ...]:
     )
 
 
+def _states(cache: Path) -> int:
+    """The saved aggregates (history/state.py) in the history cache."""
+    with sqlite3.connect(cache / "history.sqlite") as db:
+        count: int = db.execute("SELECT COUNT(*) FROM states").fetchone()[0]
+    return count
+
+
 @needs_fork
 def test_the_child_mines_what_this_process_would_and_forwards_its_progress(
     make_repo: Callable[..., GitRepo], tmp_path: Path
@@ -75,7 +84,10 @@ def test_the_child_mines_what_this_process_would_and_forwards_its_progress(
     assert _shape(mined) == _shape(here) and warnings == list(warnings_here)
     assert progress.totals == [12]  # 6 commits, both passes
     assert progress.advanced == 12
-    assert child.result(progress) is None  # sent once; the child is reaped
+    assert child.result(progress) is None  # sent once
+    child.join()  # its writes after sending: the history cache's state, the commit-graph
+    assert _states(tmp_path / "child") == _states(tmp_path / "here") == 1
+    assert commit_graph.graph_dir(tmp_path / "child", repo.root).is_dir()
 
 
 @needs_fork

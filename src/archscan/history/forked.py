@@ -55,12 +55,17 @@ def _bots_are_known(name: str, email: str) -> bool:
     raise RuntimeError("the bot matcher is used only while commits are read")
 
 
-def _mine(data: MiningInput, counters: mmap.mmap) -> Mined:
-    """What the child runs: the mined history, made fit to be pickled."""
+def _mine(data: MiningInput, counters: mmap.mmap, later: list[Callable[[], None]]) -> Mined:
+    """What the child runs: the mined history, made fit to be pickled; the history
+    cache's writes that only the next run needs go to ``later`` (after sending)."""
     if data.cache_dir is not None:
         commit_graph.attach(data.cache_dir, data.root)
-    mined, warnings = run_mining(replace(data, progress=_SharedProgress(counters)))
+    progress = _SharedProgress(counters)
+    mined, warnings = run_mining(replace(data, progress=progress, defer_writes=True))
     if mined is not None:
+        if mined.pending_writes is not None:
+            later.append(mined.pending_writes)
+        mined = replace(mined, pending_writes=None)
         mined.aggregator.is_bot = _bots_are_known
     return mined, list(warnings)
 
@@ -88,12 +93,15 @@ class ForkedMining:
         counters = mmap.mmap(-1, _COUNTERS.size)  # anonymous: shared across the fork
         _COUNTERS.pack_into(counters, 0, -1, 0)
         prepared: list[MiningInput] = []  # in the child: what ``prepare`` made
+        later: list[Callable[[], None]] = []  # in the child: writes after sending
 
         def work() -> Mined:
             prepared.append(prepare())
-            return _mine(prepared[0], counters)
+            return _mine(prepared[0], counters, later)
 
         def after() -> None:
+            for write in later:
+                write()
             if prepared:
                 _after(prepared[0])
 

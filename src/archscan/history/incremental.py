@@ -15,6 +15,7 @@ import sqlite3
 import stat
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -91,6 +92,8 @@ class CachedReader:
     jobs: int
     advance: Advance
     problem: str | None = None  # why the store was rebuilt or given up, said once
+    # the saved state's write, when the caller makes it later (see :meth:`put_state`)
+    deferred: list[Callable[[], None]] | None = None
 
     def read(
         self,
@@ -215,7 +218,21 @@ class CachedReader:
         self._write(lambda store: store.touch_state(key, tip))
 
     def put_state(self, key: str, tip: str, state: bytes) -> None:
-        self._write(lambda store: store.put_state(key, tip, state))
+        """Keep the state; where ``deferred`` is a list, only once :meth:`flush` runs
+        (the mining child writes it after sending the history: 0.05 s on saleor that
+        only the next run needs)."""
+        write = partial(self._write, lambda store: store.put_state(key, tip, state))
+        if self.deferred is not None:
+            self.deferred.append(write)
+        else:
+            write()
+
+    def flush(self) -> None:
+        """The deferred writes, then close."""
+        for write in self.deferred or ():
+            write()
+        self.deferred = None
+        self.close()
 
     def get_filter(self, lines_shape: str) -> tuple[str, ...] | None:
         """The line filter the last run of these records used (linefilter.py)."""

@@ -10,7 +10,7 @@ import csv
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Protocol
@@ -62,6 +62,9 @@ class MiningInput:
     # pathspec magic left out of the line pass: paths never reported (short globs)
     line_excludes: tuple[str, ...] = ()
     progress: HistoryProgress | None = None
+    # leave the history cache's state write to MinedHistory.pending_writes (the mining
+    # child makes it once the history is sent); False: written before mining returns
+    defer_writes: bool = False
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,9 @@ class MinedHistory:
     head: date  # the commit date of the analysed commit
     aggregator: Aggregator
     shallow: bool
+    # with MiningInput.defer_writes: the history cache's writes still to make (then it
+    # closes the cache); never sent to another process
+    pending_writes: Callable[[], None] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -315,9 +321,10 @@ def _reread(data: MiningInput, query: LogQuery) -> Reread:
 
 def _cached_passes(
     data: MiningInput, cache_dir: Path, warnings: list[AnalysisWarning]
-) -> Aggregator | None:
+) -> tuple[Aggregator | None, Callable[[], None] | None]:
     """Both passes through the history cache: git reads only the commits not stored;
-    every record is replayed newest first, so renames resolve as in a cold run."""
+    every record is replayed newest first, so renames resolve as in a cold run. With
+    the writes left to make (MiningInput.defer_writes), else None."""
     query = _query(data.config, data.config.follow_renames, data.subfolder)
     line_query = _line_query(data, query)
     ids = commit_ids(data.root, _query(data.config, False, data.subfolder))
@@ -327,13 +334,18 @@ def _cached_passes(
     cached = incremental.open_reader(
         cache_dir, data.root, data.jobs, progress.advance if progress else _ignore
     )
+    if data.defer_writes:
+        cached.deferred = []
     try:
         aggregator = _replay(data, cached, ids, query, line_query, warnings)
-    finally:
+    except BaseException:
+        cached.close()
+        raise
+    if cached.deferred is None:
         cached.close()
     if cached.problem:
         warnings.append(_warning("history-cache", f"history cache {cached.problem}"))
-    return aggregator
+    return aggregator, (cached.flush if cached.deferred is not None else None)
 
 
 def _ignore(amount: int = 1) -> None:
@@ -564,15 +576,17 @@ def run_mining(data: MiningInput) -> tuple[MinedHistory | None, Sequence[Analysi
     if head is None:
         return None, warnings
     data = _pinned_branch(data)
-    aggregator = (
-        _uncached_passes(data, warnings)
-        if data.cache_dir is None
-        else _cached_passes(data, data.cache_dir, warnings)
-    )
+    pending: Callable[[], None] | None = None
+    if data.cache_dir is None:
+        aggregator = _uncached_passes(data, warnings)
+    else:
+        aggregator, pending = _cached_passes(data, data.cache_dir, warnings)
     if aggregator is None:
+        if pending is not None:
+            pending()
         return None, warnings
     shallow = any(w.kind == "shallow-clone" for w in warnings)
-    return MinedHistory(head, aggregator, shallow), warnings
+    return MinedHistory(head, aggregator, shallow, pending), warnings
 
 
 def run_history(data: HistoryInput) -> tuple[HistoryResult | None, Sequence[AnalysisWarning]]:
