@@ -323,8 +323,9 @@ def _cached_passes(
     data: MiningInput, cache_dir: Path, warnings: list[AnalysisWarning]
 ) -> tuple[Aggregator | None, Callable[[], None] | None]:
     """Both passes through the history cache: git reads only the commits not stored;
-    every record is replayed newest first, so renames resolve as in a cold run. With
-    the writes left to make (MiningInput.defer_writes), else None."""
+    every record is replayed newest first, so renames resolve as in a cold run.
+    Returns the aggregate and, with MiningInput.defer_writes, the writes still to make
+    (else None)."""
     query = _query(data.config, data.config.follow_renames, data.subfolder)
     line_query = _line_query(data, query)
     ids = commit_ids(data.root, _query(data.config, False, data.subfolder))
