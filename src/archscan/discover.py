@@ -180,7 +180,9 @@ class _Sniffer:
 
     def __init__(self, root: str, known: Mapping[str, str], cache_dir: Path | None) -> None:
         self._root, self._known, self._cache_dir = root, known, cache_dir
-        self._fingerprint = code_fingerprint(self._STAGE, sys.modules[__name__])
+        # the code's digest reads this module's source: only when there is a cache
+        module = sys.modules[__name__]
+        self._fingerprint = code_fingerprint(self._STAGE, module) if cache_dir else ""
         self._last = load_snapshot(cache_dir, self._STAGE, self._fingerprint, root)
         self._kept: Snapshot = {}
 

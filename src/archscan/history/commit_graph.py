@@ -48,12 +48,16 @@ def attach(cache_dir: Path, root: Path) -> Path:
     return directory
 
 
+def _is_commit_id(text: str) -> bool:
+    return bool(text) and all(c in "0123456789abcdef" for c in text)
+
+
 def _tip(directory: Path) -> str | None:
     try:
         tip = (directory / "info" / _TIP).read_text(encoding="ascii").strip()
     except (OSError, UnicodeDecodeError):
         return None
-    return tip if tip and all(c in "0123456789abcdef" for c in tip) else None
+    return tip if _is_commit_id(tip) else None
 
 
 def _beyond(root: Path, tip: str, head: str) -> int | None:
@@ -74,7 +78,7 @@ def _clear_stale_lock(lock: Path) -> None:
 def refresh(cache_dir: Path, root: Path, head: str | None) -> bool:
     """Write ``root``'s commit-graph for ``head`` when there is none or it is stale;
     True when written."""
-    if not head or not all(c in "0123456789abcdef" for c in head):
+    if head is None or not _is_commit_id(head):
         return False
     directory = graph_dir(cache_dir, root)
     tip = _tip(directory) if (directory / "info" / "commit-graph").is_file() else None
