@@ -75,11 +75,13 @@ def test_a_cached_re_run_is_the_uncached_result(make_repo, tmp_path: Path) -> No
     cache = tmp_path / "cache"
     first = _cached(repo.root, cache)
     # per file for data access and links; one vocabulary entry for the whole run
-    # per file for the scans; the vocabulary and the roles (a snapshot): one per state
+    # per file for the scans; the vocabulary, the clustering and the roles (a snapshot):
+    # one per state
     assert _entries(cache) == {
         "data-access": 6,
         "service-links": 5,
         "contexts-vocabulary": 1,
+        "contexts-clustering": 1,
         "roles": 1,
     }
     again = _cached(repo.root, cache)
@@ -130,6 +132,7 @@ def test_a_damaged_stage_cache_is_a_miss(make_repo, tmp_path: Path) -> None:  # 
         "data-access": 6,
         "service-links": 5,
         "contexts-vocabulary": 1,
+        "contexts-clustering": 1,
         "roles": 1,
     }
 
@@ -191,3 +194,72 @@ def test_compiled_templates_render_the_same_bytes(tmp_path: Path) -> None:
         assert compiled == expected
         stored.write_bytes(b"damaged")  # a damaged entry: compiled again
         assert reporter.render(fixed_document(), RenderOptions(cache_dir=cache)) == expected
+
+
+_SHOP = {
+    "shop/orders/models.py": "class Order:\n    total = 0\n",
+    "shop/orders/views.py": "from shop.orders.models import Order\n\ndef show():\n"
+    "    return Order()\n",
+    "shop/orders/forms.py": "from shop.orders.models import Order\n\ndef form():\n"
+    "    return Order\n",
+    "shop/billing/invoice.py": "class Invoice:\n    paid = False\n",
+    "shop/billing/pay.py": "from shop.billing.invoice import Invoice\n\ndef pay():\n"
+    "    return Invoice()\n",
+    "shop/billing/refund.py": "from shop.billing.invoice import Invoice\n\ndef back():\n"
+    "    return Invoice\n",
+    "tests/test_orders.py": "from shop.orders.views import show\n\ndef test_show():\n"
+    "    assert show()\n",
+}
+
+
+def _with_history(root: Path, cache: Path | None) -> Analysis:
+    options = RunOptions(cache_dir=cache, use_cache=cache is not None, jobs=1)
+    return run(root, Config(), options)
+
+
+def _clusterings(cache: Path) -> list[tuple[str, float]]:
+    with sqlite3.connect(cache / STAGES) as db:
+        query = "SELECT key, stored FROM entries WHERE stage = 'contexts-clustering'"
+        return sorted(db.execute(query).fetchall())
+
+
+def test_the_clustering_is_reused_while_its_inputs_are_the_same(make_repo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    repo = make_repo()
+    for path, text in _SHOP.items():
+        repo.write(path, text)
+    repo.commit("shop")
+    repo.write("shop/orders/views.py", _SHOP["shop/orders/views.py"] + "\n# co-changed\n")
+    repo.write("shop/billing/pay.py", _SHOP["shop/billing/pay.py"] + "\n# co-changed\n")
+    repo.commit("a pair across the packages", date="2024-01-02T12:00:00+00:00")
+    cache = tmp_path / "cache"
+    first = _with_history(repo.root, cache)
+    assert first.contexts is not None and first.contexts.contexts
+    stored = _clusterings(cache)
+    assert len(stored) == 1
+    # a commit that touches one test only: no co-change among production files, no
+    # import changed: the stored clustering is read, not written again
+    repo.write("tests/test_orders.py", _SHOP["tests/test_orders.py"] + "\n# more\n")
+    repo.commit("a test", date="2024-01-03T12:00:00+00:00")
+    again = _with_history(repo.root, cache)
+    assert _clusterings(cache) == stored
+    assert dumps(again) == dumps(_with_history(repo.root, None))
+    # two production files changed together: the fused graph changed, a new clustering
+    repo.write("shop/orders/models.py", _SHOP["shop/orders/models.py"] + "\n# again\n")
+    repo.write("shop/billing/invoice.py", _SHOP["shop/billing/invoice.py"] + "\n# again\n")
+    repo.commit("another pair", date="2024-01-04T12:00:00+00:00")
+    edited = _with_history(repo.root, cache)
+    assert len(_clusterings(cache)) == 2
+    assert dumps(edited) == dumps(_with_history(repo.root, None))
+
+
+def test_the_clustering_key_compares_values_not_objects() -> None:
+    from archscan.contexts.stored import value_digest
+
+    path = "shop/orders/models.py"
+    same = "".join(["shop/orders/", "models.py"])  # equal, another object
+    assert same is not path
+    shared = [((path, "b.py"), 0.5), ((path, "c.py"), 0.25)]
+    apart = [((same, "b.py"), 0.5), (("shop/orders/models.py"[:], "c.py"), 0.25)]
+    assert value_digest(shared) == value_digest(apart)
+    assert value_digest(shared) != value_digest([((path, "b.py"), 0.5), ((path, "c.py"), 0.26)])
+    assert value_digest(shared, 1) != value_digest(shared, 2)

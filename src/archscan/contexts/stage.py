@@ -182,37 +182,54 @@ def _cluster(
     data: ContextsInput, fused: signals.Weights, nodes: Sequence[str], reserved: int
 ) -> tuple[dict[str, int], cluster.Clustering | None]:
     """Leiden over the non-platform files; ``reserved`` contexts (the platform) count
-    towards a requested number."""
-    config = data.config
-    layers = frozenset(n.lower() for n in config.layer_names)
+    towards a requested number. Stored by its inputs (stored.clustered)."""
     node_set = set(nodes)
-    inner = signals.sparsify(
-        {pair: w for pair, w in fused.items() if pair[0] in node_set and pair[1] in node_set},
-        config.max_neighbours,
+    within = {pair: w for pair, w in fused.items() if pair[0] in node_set and pair[1] in node_set}
+    edges = [(a, b) for a, b in data.graph.edges() if a in node_set and b in node_set]
+
+    def inputs() -> tuple[object, ...]:
+        # everything _clustered reads: not ``jobs`` (the runs do not depend on it)
+        return (data.config, data.requested, reserved, list(nodes), list(within.items()), edges)
+
+    found = stored.clustered(
+        inputs,
+        lambda: _clustered(data.config, data.requested, within, nodes, edges, reserved, data.jobs),
+        data.cache_dir,
     )
+    return found.labels, found.clustering
+
+
+def _clustered(
+    config: ContextsConfig,
+    requested: int | None,
+    within: signals.Weights,
+    nodes: Sequence[str],
+    edges: Sequence[tuple[str, str]],
+    reserved: int,
+    jobs: int,
+) -> stored.Clustered:
+    layers = frozenset(n.lower() for n in config.layer_names)
+    inner = signals.sparsify(within, config.max_neighbours)
     clustering = None
     labels: dict[str, int] = {}
     if inner:
-        if data.requested:
-            wanted = max(1, data.requested - reserved)
-            clustering = cluster.for_count(inner, wanted, config.seeds, config.seed, data.jobs)
+        if requested:
+            wanted = max(1, requested - reserved)
+            clustering = cluster.for_count(inner, wanted, config.seeds, config.seed, jobs)
         else:
-            clustering = cluster.sweep(
-                inner, config.resolutions, config.seeds, config.seed, data.jobs
-            )
+            clustering = cluster.sweep(inner, config.resolutions, config.seeds, config.seed, jobs)
         labels = dict(clustering.labels)
     labels = _isolated([n for n in nodes if n not in labels], labels, layers)
     adjacency = cluster.strength(inner)
     labels = cluster.merge_small(labels, adjacency, max(2, len(nodes) // 200))
     if config.absorb_private:
-        edges = [(a, b) for a, b in data.graph.edges() if a in node_set and b in node_set]
         entry = name_matcher(config.entry_names)
         entries = frozenset(n for n in nodes if entry.search(n))
         labels = cluster.absorb_private(labels, edges, entries)
-    wanted = max(1, (data.requested or 0) - reserved)
-    if data.requested and len(set(labels.values())) > wanted:
+    wanted = max(1, (requested or 0) - reserved)
+    if requested and len(set(labels.values())) > wanted:
         labels = cluster.merge_to(labels, adjacency, wanted)
-    return labels, clustering
+    return stored.Clustered(labels, clustering)
 
 
 def static_edges(graph: nx.DiGraph, members: Mapping[str, object]) -> list[quality.Edge]:
