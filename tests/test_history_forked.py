@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import signal
 import sqlite3
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from archscan.history import commit_graph
 from archscan.history.forked import ForkedMining
 from archscan.history.stage import MinedHistory, MiningInput, run_mining
 from archscan.pipeline import RunOptions, _Mining, _mining_input, _repository_info
+from archscan.records import Changeset
 from conftest import GitRepo, needs_fork
 from helpers import RecordingProgress
 
@@ -82,6 +84,10 @@ def test_the_child_mines_what_this_process_would_and_forwards_its_progress(
     assert sent is not None
     mined, warnings = sent
     assert _shape(mined) == _shape(here) and warnings == list(warnings_here)
+    # sent by their values (FileStats and Changeset's __reduce__): the same types back
+    assert mined is not None and all(type(c) is Changeset for c in mined.aggregator.raw)
+    stats = mined.aggregator.files["shop/orders.py"]
+    assert type(stats.commits_by) is Counter and stats.commits_by["nobody"] == 0
     assert progress.totals == [12]  # 6 commits, both passes
     assert progress.advanced == 12
     assert child.result(progress) is None  # sent once

@@ -353,6 +353,11 @@ class Changeset:
     timestamp: int
     files: tuple[str, ...]
 
+    def __reduce__(self) -> tuple[type[Changeset], tuple[str, str, int, tuple[str, ...]]]:
+        # by its values: the mining child sends ~19,000 of these (saleor); rebuilt from
+        # their state dicts they took 0.055 s to load, from tuples 0.016 s
+        return Changeset, (self.commit, self.author, self.timestamp, self.files)
+
 
 # --- contracts between the assessment stages ----------------------------------------
 # Each record below is produced by one stage and read by later ones (contexts ->

@@ -68,6 +68,45 @@ class FileStats:
     added_by: Counter[str] = field(default_factory=Counter)
     deleted_by: Counter[str] = field(default_factory=Counter)
 
+    def __reduce__(self) -> tuple[Callable[..., FileStats], tuple[object, ...]]:
+        # The mining child sends thousands of these: pickled by default, each Counter
+        # is rebuilt through Counter.__init__ and each record through its state dict
+        # (0.07 s of saleor's re-run in the parent); as plain values, 0.04 s.
+        return _file_stats, (
+            *(self.revisions, self.first, self.last, dict(self.commits_by)),
+            *(self.added, self.deleted, dict(self.added_by), dict(self.deleted_by)),
+        )
+
+
+def _counter(counts: dict[str, int]) -> Counter[str]:
+    # a Counter is a dict: made without Counter.__init__ and update's checks
+    made: Counter[str] = Counter.__new__(Counter)
+    dict.update(made, counts)
+    return made
+
+
+def _file_stats(
+    revisions: int,
+    first: int,
+    last: int,
+    commits_by: dict[str, int],
+    added: int,
+    deleted: int,
+    added_by: dict[str, int],
+    deleted_by: dict[str, int],
+) -> FileStats:
+    """FileStats from its pickled values (FileStats.__reduce__)."""
+    return FileStats(
+        revisions,
+        first,
+        last,
+        _counter(commits_by),
+        added,
+        deleted,
+        _counter(added_by),
+        _counter(deleted_by),
+    )
+
 
 PAIR_BUDGET = 3_000_000  # pair increments at most: ~110 bytes each in the Counter
 
