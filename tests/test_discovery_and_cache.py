@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import pickle
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
-from archscan.cache import FactsCache, blob_id
+from archscan.cache import BASES_KEPT, FactsCache, blob_id
 from archscan.config import Config
 from archscan.discover import discover
 from archscan.languages.generic import count_sloc
 from archscan.parse import parse_files, parse_source
+from archscan.records import FileFacts
 
 
 def test_languages_by_extension_and_shebang(make_repo) -> None:
@@ -93,6 +96,81 @@ def test_known_blobs_are_trusted_and_only_files_without_cached_facts_are_read(
     assert {f.path: f.blob_id for f in second.files} == known
     assert [f.path for f in second.files] == [f.path for f in files]
     cache.close()
+
+
+def _bases(cache: Path) -> dict[str, dict[str, FileFacts]]:
+    """root -> its base (path -> facts), read with SQLite itself."""
+    with sqlite3.connect(cache / "facts.sqlite") as db:
+        rows = db.execute("SELECT root, value FROM bases").fetchall()
+    return {root: {f.path: f for f in pickle.loads(value).values()} for root, value in rows}
+
+
+def _forget_entries(cache: Path) -> None:
+    with sqlite3.connect(cache / "facts.sqlite") as db:
+        db.execute("DELETE FROM facts")
+
+
+def test_a_rerun_takes_the_facts_from_the_base_and_only_the_changed_ones_entry_by_entry(
+    make_repo, tmp_path: Path
+) -> None:
+    """The base holds what the last run used, as one pickle: with every entry deleted,
+    a re-run still finds the unchanged files' facts there; a commit touching one file
+    leaves the base as it was (that file's facts are an entry), until enough drifted."""
+    repo, files = _modules(make_repo, lambda i: f"import pkg.m{(i + 1) % 200}\n")
+    directory = tmp_path / "cache"
+    cache = FactsCache(directory)
+    parse_files(repo.root, files, cache, jobs=1)
+    cache.close()
+    assert list(_bases(directory)) == [str(repo.root)]
+    assert len(_bases(directory)[str(repo.root)]) == 200
+    _forget_entries(directory)
+    repo.write("pkg/m7.py", "import pkg.m0\n")
+    repo.commit()
+    files = discover(repo.root, Config()).files
+    cache = FactsCache(directory)
+    again = parse_files(repo.root, files, cache, jobs=1)
+    assert (again.parsed, again.cache_hits) == (1, 199)
+    assert again.facts == parse_files(repo.root, files, None, jobs=1).facts
+    assert again.facts["pkg/m7.py"].imports[0].target == "pkg.m0"
+    # one file drifted: the base is not rewritten (m7's old facts stay in it, unused)
+    assert _bases(directory)[str(repo.root)]["pkg/m7.py"].imports[0].target == "pkg.m8"
+    for i in range(70):  # past the drift bound (64 files): rewritten with the new facts
+        repo.write(f"pkg/m{i}.py", f"import pkg.m{(i + 2) % 200}\n")
+    repo.commit()
+    files = discover(repo.root, Config()).files
+    drifted = parse_files(repo.root, files, cache, jobs=1)
+    cache.close()
+    assert (drifted.parsed, drifted.cache_hits) == (70, 130)
+    _forget_entries(directory)
+    cache = FactsCache(directory)
+    last = parse_files(repo.root, files, cache, jobs=1)
+    cache.close()
+    assert (last.parsed, last.cache_hits) == (0, 200)
+    assert last.facts == drifted.facts == _bases(directory)[str(repo.root)]
+
+
+def test_a_damaged_base_is_read_entry_by_entry_and_bases_are_bounded(
+    make_repo, tmp_path: Path
+) -> None:
+    repo, files = _modules(make_repo, lambda i: f"x = {i}\n")
+    directory = tmp_path / "cache"
+    cache = FactsCache(directory)
+    parse_files(repo.root, files, cache, jobs=1)
+    cache.close()
+    with sqlite3.connect(directory / "facts.sqlite") as db:
+        db.execute("UPDATE bases SET value = ?", (b"not a pickle",))
+    cache = FactsCache(directory)
+    again = parse_files(repo.root, files, cache, jobs=1)
+    assert (again.parsed, again.cache_hits) == (0, 200)  # every entry, one by one
+    assert cache.warnings == []
+    facts = {cache.key(f.path, f.blob_id or ""): again.facts[f.path] for f in again.files}
+    for n in range(BASES_KEPT + 3):  # the base of each of many roots: the newest kept
+        cache.get_many([], base=f"/elsewhere/{n}")
+        assert cache.keep_base(f"/elsewhere/{n}", facts)
+    cache.close()
+    kept = _bases(directory)
+    assert len(kept) == BASES_KEPT
+    assert f"/elsewhere/{BASES_KEPT + 2}" in kept and str(repo.root) not in kept
 
 
 def _modules(make_repo, body: Callable[[int], str]):  # type: ignore[no-untyped-def]

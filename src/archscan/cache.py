@@ -4,6 +4,13 @@ It lives in the user's cache directory (or ``--cache-dir``), never in the analys
 repository. A re-run after one commit re-parses only the files whose blob changed.
 The fingerprint covers archscan's version and the source of every language plugin
 and query, so a change to a parser invalidates its entries by itself.
+
+Beside the entries, a **base** per repository root: the facts of every file its last
+analysis used, as one pickle. Unpickling 4,400 entries one by one costs 0.21 s on
+saleor, one pickle of the same facts 0.10 s (one memo, no per-row class lookups): a
+re-run takes what it can from the base and only the rest entry by entry. The base is
+rewritten only when it has drifted (see ``keep_base``), so a re-run after a commit that
+changed three files writes nothing more than those three entries.
 """
 
 from __future__ import annotations
@@ -12,6 +19,7 @@ import gc
 import hashlib
 import pickle
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from functools import cache
@@ -24,6 +32,12 @@ from archscan.records import AnalysisWarning, FileFacts
 from archscan.sqlite_store import Table
 
 _SCHEMA = "facts-v1"
+BASES_KEPT = 16  # bases (one per repository root) kept: the most recently written
+# A base is rewritten when this many of a run's files are not in it, or are in it and
+# no longer used (changed, deleted), and at least _DRIFT_SHARE of them: a commit that
+# touches a few files costs nothing, a branch switch or a parser upgrade rewrites it.
+_DRIFT_MIN = 64
+_DRIFT_SHARE = 0.02
 
 
 def blob_id(content: bytes) -> str:
@@ -83,6 +97,7 @@ class FactsCache:
         self._fingerprint = parser_fingerprint()
         self.warnings: list[AnalysisWarning] = []
         self._db: sqlite3.Connection | None = None
+        self._held: frozenset[str] = frozenset()  # the keys of the base get_many read
         try:
             self._db = sqlite_store.connect(self._path, _TABLES)
         except sqlite3.DatabaseError as exc:
@@ -103,24 +118,61 @@ class FactsCache:
         self.warnings.append(AnalysisWarning("", "cache", message))
 
     def key(self, path: str, blob: str) -> str:
-        try:
-            path.encode("utf-8")
-        except UnicodeEncodeError:
-            # undecodable file-name bytes (surrogates) cannot be sqlite text: their hex
-            path = "hex:" + path.encode("utf-8", "surrogateescape").hex()
-        return f"{self._fingerprint}:{blob}:{path}"
+        return f"{self._fingerprint}:{blob}:{sqlite_store.text(path)}"
 
-    def get_many(self, keys: Iterable[str]) -> dict[str, FileFacts]:
+    def get_many(self, keys: Iterable[str], base: str | None = None) -> dict[str, FileFacts]:
+        """key -> facts for the ``keys`` stored; ``base``: the repository root whose base
+        is read first (see the module's docstring)."""
         found: dict[str, FileFacts] = {}
         wanted = list(keys)
         try:
             with paused_gc():
-                for start in range(0, len(wanted), 500):
-                    found.update(self._get_chunk(wanted[start : start + 500]))
+                held = self._read_base(base) if base is not None else {}
+                rest = [key for key in wanted if key not in held]
+                found.update((key, held[key]) for key in wanted if key in held)
+                self._held = frozenset(held)
+                for start in range(0, len(rest), 500):
+                    found.update(self._get_chunk(rest[start : start + 500]))
         except sqlite3.DatabaseError as exc:
             self._rebuild(exc)
             return {}
         return found
+
+    def _read_base(self, root: str) -> dict[str, FileFacts]:
+        if self._db is None:
+            return {}
+        row = self._db.execute(
+            "SELECT value FROM bases WHERE root=?", (sqlite_store.text(root),)
+        ).fetchone()
+        try:
+            held = pickle.loads(row[0]) if row else {}
+        except Exception:  # noqa: BLE001 - a damaged base is read entry by entry
+            return {}
+        return held if isinstance(held, dict) else {}
+
+    def keep_base(self, root: str, used: Mapping[str, FileFacts]) -> bool:
+        """Make ``used`` (key -> facts: everything this run of ``root`` parsed or took
+        from the cache) the base of ``root`` when the one ``get_many`` read has drifted
+        from it; True when it was written. A failing write only costs the next run time."""
+        drift = len(self._held.symmetric_difference(used))
+        if drift < max(_DRIFT_MIN, _DRIFT_SHARE * len(used)) or self._db is None:
+            return False
+        value = pickle.dumps(dict(used), protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            with self._db:
+                self._db.execute(
+                    "INSERT OR REPLACE INTO bases VALUES (?, ?, ?)",
+                    (sqlite_store.text(root), value, time.time()),
+                )
+                self._db.execute(
+                    "DELETE FROM bases WHERE root IN (SELECT root FROM bases"
+                    " ORDER BY stored DESC LIMIT -1 OFFSET ?)",
+                    (BASES_KEPT,),
+                )
+        except sqlite3.DatabaseError:
+            return False
+        self._held = frozenset(used)
+        return True
 
     def _get_chunk(self, chunk: list[str]) -> dict[str, FileFacts]:
         found: dict[str, FileFacts] = {}
@@ -159,4 +211,12 @@ class FactsCache:
             self._db.close()
 
 
-_TABLES = (Table("facts", ("key", "value"), "(key TEXT PRIMARY KEY, value BLOB)"),)
+_TABLES = (
+    Table("facts", ("key", "value"), "(key TEXT PRIMARY KEY, value BLOB)"),
+    Table(
+        "bases",
+        ("root", "value", "stored"),
+        "(root TEXT PRIMARY KEY, value BLOB, stored REAL)",
+        probe=("root", "stored"),  # not the base itself: it is read when used
+    ),
+)

@@ -49,7 +49,10 @@ def _sqlite_row(name: str, path: Path, table: str, what: str) -> CacheRow:
 
 def _facts_row(directory: Path) -> CacheRow:
     return _sqlite_row(
-        "parse", directory / FACTS_FILE, "facts", "parsed files (by blob id and parser version)"
+        "parse",
+        directory / FACTS_FILE,
+        "facts",
+        "parsed files (by blob id and parser version), and a base per repository root",
     )
 
 

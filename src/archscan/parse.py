@@ -180,7 +180,7 @@ def parse_files(
                 unread[cache.key(file.path, blob)] = file
             continue
         _read_into(root, file, cache, stamped, keyed, warnings)
-    cached = cache.get_many([*keyed, *unread]) if cache else {}
+    cached = cache.get_many([*keyed, *unread], base=str(root)) if cache else {}
     for key, file in unread.items():
         if key not in cached:  # known, but never parsed: read it now
             del stamped[file.path]
@@ -198,6 +198,8 @@ def parse_files(
             pickled[by_path[facts.path]] = stored
     if cache and fresh:
         cache.put_many(fresh, pickled)
+    if cache:
+        cache.keep_base(str(root), {**cached, **fresh})
     facts_by_path = {f.path: f for f in (*cached.values(), *fresh.values())}
     for path in sorted(facts_by_path):
         warnings.extend(_warnings_of(facts_by_path[path]))

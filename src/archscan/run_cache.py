@@ -88,7 +88,6 @@ _LIBRARIES = (
     "yaml",
     "re2",
     "orjson",
-    "squarify",
     "defusedxml",
 )
 _ABSOLUTE_DATE = re.compile(r"\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2})?)?(Z|[+-]\d{2}:?\d{2})?")

@@ -42,6 +42,16 @@ def connect(path: Path, tables: Sequence[Table], timeout: float = 30) -> sqlite3
     return db
 
 
+def text(path: str) -> str:
+    """A file path as SQLite text: undecodable file-name bytes (surrogates) cannot be
+    stored as text, so such a path is stored as its bytes' hex."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return "hex:" + path.encode("utf-8", "surrogateescape").hex()
+    return path
+
+
 def delete(path: Path) -> None:
     """The database file and its journals (what is left of them)."""
     for suffix in ("", "-wal", "-shm", "-journal"):

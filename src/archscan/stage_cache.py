@@ -51,15 +51,6 @@ def code_fingerprint(stage: str, *modules: ModuleType, extra: str = "") -> str:
     return digest.hexdigest()[:16]
 
 
-def _text(path: str) -> str:
-    """Undecodable file-name bytes (surrogates) cannot be SQLite text: their hex."""
-    try:
-        path.encode("utf-8")
-    except UnicodeEncodeError:
-        return "hex:" + path.encode("utf-8", "surrogateescape").hex()
-    return path
-
-
 class StageCache(Generic[V]):
     """The entries of one stage: ``get_many`` and ``put_many`` by (path, blob id)."""
 
@@ -82,7 +73,7 @@ class StageCache(Generic[V]):
         self._empty = empty
 
     def _key(self, path: str, blob: str) -> str:
-        return f"{self._fingerprint}:{blob}:{_text(path)}"
+        return f"{self._fingerprint}:{blob}:{sqlite_store.text(path)}"
 
     def get_many(self, files: Iterable[tuple[str, str]]) -> dict[str, V]:
         """path -> stored value, for the (path, blob id) pairs that have one."""
