@@ -2,11 +2,14 @@
 """Two archscan installations' re-runs after one new commit, alternated (A/B).
 
 python benchmarks/rerun_ab.py REPO --a PYTHON_A --b PYTHON_B [--rounds 6] [--jobs 0]
+    [--touch PATH ...]
 
 Each interpreter (say, a venv with the previous commit's archscan and one with this
 one's) gets its own throwaway clone of REPO and its own cache folder, filled by one
 cold run. Then each round makes one new commit touching 3 source files in both clones
-(benchmarks/speed.py's commit) and times A's re-run, then B's: alternated, so that the
+(benchmarks/speed.py's commit, or the files given with --touch: say, three production
+files, whose new co-change pairs make the contexts stage cluster anew) and times A's
+re-run, then B's: alternated, so that the
 machine's load hits both alike, which a speed.py run per installation, minutes apart,
 does not. Prints both medians and minima, and B/A. Both run with their bytecode cached
 (PYTHONPYCACHEPREFIX per side), as installed copies do.
@@ -45,6 +48,9 @@ def main() -> None:
     parser.add_argument("--b", required=True, help="the second side's python")
     parser.add_argument("--rounds", type=int, default=6)
     parser.add_argument("--jobs", type=int, default=0)
+    parser.add_argument(
+        "--touch", nargs="+", metavar="PATH", help="files each commit appends a line to"
+    )
     args = parser.parse_args()
     root = Path(tempfile.mkdtemp(prefix="archscan-ab-"))
     try:
@@ -58,7 +64,7 @@ def main() -> None:
         times: dict[str, list[float]] = {name: [] for name in sides}
         for n in range(args.rounds):
             for name, work in works.items():
-                new_commit(work / "clone")
+                new_commit(work / "clone", args.touch)
                 times[name].append(_run(sides[name], work / "clone", work, args.jobs))
             print(f"round {n + 1}: A {times['A'][-1]:.2f} s, B {times['B'][-1]:.2f} s", flush=True)
         medians = {name: statistics.median(values) for name, values in times.items()}

@@ -91,8 +91,10 @@ def _source_files(clone: Path, count: int) -> list[str]:
     return listed[::step][:count]
 
 
-def new_commit(clone: Path) -> None:
-    for path in _source_files(clone, 3):
+def new_commit(clone: Path, paths: list[str] | None = None) -> None:
+    """A commit appending a comment line to ``paths`` (default: three source files
+    spread over the tree, _source_files)."""
+    for path in paths or _source_files(clone, 3):
         with open(clone / path, "a", encoding="utf-8") as handle:
             handle.write("\n# edit\n" if path.endswith(".py") else "\n// edit\n")
     git = ["git", "-C", str(clone), "-c", "user.name=bench", "-c", "user.email=b@example.com"]

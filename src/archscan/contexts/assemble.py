@@ -80,20 +80,38 @@ def _name(members: Sequence[str], assembly: Assembly, taken: set[str]) -> str:
     return name
 
 
-def _symbols(source: str, target: str, data: Mapping[str, object], assembly: Assembly) -> list[str]:
-    """The names the importer takes from the target on those lines (the module otherwise)."""
-    facts = assembly.facts.get(source)
+# source file -> line -> (position among its imports, the names an import there takes)
+_ImportLines = dict[str, dict[int, list[tuple[int, tuple[str, ...]]]]]
+
+
+def _import_lines(facts: FileFacts | None) -> dict[int, list[tuple[int, tuple[str, ...]]]]:
+    by_line: dict[int, list[tuple[int, tuple[str, ...]]]] = defaultdict(list)
+    for position, item in enumerate(facts.imports if facts is not None else ()):
+        by_line[item.line].append((position, item.names or (item.target.rpartition(".")[2],)))
+    return by_line
+
+
+def _symbols(
+    source: str, target: str, data: Mapping[str, object], assembly: Assembly, index: _ImportLines
+) -> list[str]:
+    """The names the importer takes from the target on those lines (the module
+    otherwise), in the order of its imports. ``index``: each source's imports by line,
+    built once per source (a source imports from many files of other contexts)."""
+    by_line = index.get(source)
+    if by_line is None:
+        by_line = index[source] = _import_lines(assembly.facts.get(source))
     lines = set(data.get("lines") or ())  # type: ignore[call-overload]
-    out: list[str] = []
-    if facts is not None:
-        for item in facts.imports:
-            if item.line in lines:
-                out.extend(item.names or (item.target.rpartition(".")[2],))
+    found = sorted(entry for line in lines for entry in by_line.get(line, ()))
+    out = [name for _position, names in found for name in names]
     return out or [target.rpartition("/")[2].partition(".")[0]]
 
 
 def _interfaces(
-    members: set[str], context: str, file_context: Mapping[str, str], assembly: Assembly
+    members: set[str],
+    context: str,
+    file_context: Mapping[str, str],
+    assembly: Assembly,
+    index: _ImportLines,
 ) -> tuple[ContextInterface, ...]:
     uses: Counter[str] = Counter()
     symbols: dict[str, Counter[str]] = defaultdict(Counter)
@@ -103,7 +121,7 @@ def _interfaces(
                 continue
             uses[target] += 1
             symbols[target].update(
-                _symbols(source, target, assembly.graph[source][target], assembly)
+                _symbols(source, target, assembly.graph[source][target], assembly, index)
             )
     return tuple(
         ContextInterface(
@@ -225,6 +243,7 @@ def build_contexts(
     cross = _cross_package(file_context, assembly)
     hotspots = assembly.history.hotspots if assembly.history else ()
     taken: set[str] = set()
+    index: _ImportLines = {}
     contexts = []
     for context in sorted(members, key=lambda c: (c == "platform", c)):
         files = members[context]
@@ -242,7 +261,7 @@ def build_contexts(
                     if context == "platform"
                     else round(cluster.confidence(ordered, assembly.runs), 4)
                 ),
-                interface=_interfaces(files, context, file_context, assembly),
+                interface=_interfaces(files, context, file_context, assembly, index),
                 owners=owners.get(context, ()),
                 hotspots=tuple(h.path for h in hotspots if h.path in files)[:_TOP_HOTSPOTS],
                 tests=tuple(sorted(tests.get(context, ()))),
