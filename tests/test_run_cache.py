@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 from archscan.cache import blob_id
 from archscan.cli import app
 from archscan.config import Config
+from archscan.discover import discover
 from archscan.run_cache import (
     FILE_NAME,
     KEPT,
@@ -318,3 +319,60 @@ def test_a_hit_imports_neither_the_analysis_nor_pydantic(
     }
     assert {"archscan.cli", "archscan.run_cache", "typer"} <= imported
     assert not {"pydantic", "networkx", "tree_sitter", "sqlglot", "jinja2"} & imported
+
+
+def test_discovery_from_the_lookups_survey_is_discovery_itself(
+    make_repo: Callable[..., GitRepo], tmp_path: Path
+) -> None:
+    """The run cache's key lists, matches and stats every candidate path; a miss hands
+    that to discovery (Survey), which then gives what it would have found itself: a
+    link, an excluded folder, a binary, a file too large, one deleted from the work tree,
+    one that is not a file any more."""
+    repo = _shop(make_repo())
+    repo.write("vendor/lib.py", "x = 1\n")
+    repo.write("data/big.txt", "x" * 5_000)
+    (repo.root / "data/blob.bin").write_bytes(b"\0\1\2" * 10)
+    repo.write("gone.py", "y = 2\n")
+    repo.write("folder.py", "z = 3\n")
+    repo.commit("more")
+    (repo.root / "shop/link.py").symlink_to(repo.root / "shop/orders/models.py")
+    repo.git("add", "shop/link.py")
+    repo.commit("a link")
+    (repo.root / "gone.py").unlink()
+    (repo.root / "folder.py").unlink()
+    (repo.root / "folder.py").mkdir()
+    config = replace(Config(), max_file_size=1000, exclude=("vendor/**",))
+    request = RunRequest(root=repo.root.resolve(), config=config, formats=("json",))
+    store = RunCache(tmp_path / "cache")
+    lookup = store.lookup(request)
+    store.close()
+    survey = lookup.survey
+    assert survey is not None and survey.root == str(repo.root.resolve())
+    assert survey.reasons["vendor/lib.py"] == "excluded"
+    assert "shop/orders/models.py" in survey.stats
+    itself = discover(repo.root.resolve(), config)
+    assert discover(repo.root.resolve(), config, survey=survey) == itself
+    reasons = {s.path: s.reason for s in itself.skipped}
+    assert reasons["shop/link.py"] == "symlink" and reasons["data/big.txt"] == "too-large"
+    assert reasons["data/blob.bin"] == "binary" and reasons["gone.py"] == "missing"
+    assert reasons["folder.py"] == "missing"
+
+
+def test_discovery_trusts_a_survey_only_for_its_root_and_configuration(
+    make_repo: Callable[..., GitRepo], tmp_path: Path
+) -> None:
+    """What the survey says is taken as it is (a file it calls excluded is skipped
+    unread), but only for the root and the configuration object it was made for."""
+    repo = _shop(make_repo())
+    root, config = repo.root.resolve(), Config()
+    request = RunRequest(root=root, config=config, formats=("json",))
+    store = RunCache(tmp_path / "cache")
+    survey = store.lookup(request).survey
+    store.close()
+    assert survey is not None
+    told = replace(survey, reasons={**survey.reasons, "shop/orders/views.py": "excluded"})
+    trusted = discover(root, config, survey=told)
+    assert ("shop/orders/views.py", "excluded") in {(s.path, s.reason) for s in trusted.skipped}
+    for other in (replace(told, root=str(tmp_path)), replace(told, config=Config())):
+        found = discover(root, config, survey=other)
+        assert "shop/orders/views.py" in {f.path for f in found.files}

@@ -417,7 +417,7 @@ def analyze(
     else:
         options = _run_options(request, jobs, cache_dir, no_cache)
         if lookup is not None:
-            options = replace(options, known_blobs=lookup.blobs)
+            options = replace(options, known_blobs=lookup.blobs, survey=lookup.survey)
         analysis = _run(repo, settings, options, progress)
         check = None
         if store is not None and lookup is not None and not lookup.key.uncacheable:

@@ -217,15 +217,23 @@ def _classify(
     rel: str,
     config: Config,
     sniff: _Sniffer,
+    survey: Survey | None,
 ) -> SourceFile | SkippedFile:
-    reason = _unread_reason(root, containment, mode, rel, config)
+    if survey is not None and rel in survey.reasons:
+        reason = survey.reasons[rel]
+    else:
+        reason = _unread_reason(root, containment, mode, rel, config)
     if reason is not None:
         return SkippedFile(rel, reason)
     full = os.path.join(root, rel)
     try:
-        stat = os.lstat(full)
-        if not S_ISREG(stat.st_mode):
-            return SkippedFile(rel, "symlink" if S_ISLNK(stat.st_mode) else "missing")
+        found = survey.stats.get(rel) if survey is not None else None
+        if found is None:
+            stat = os.lstat(full)
+            found = (stat.st_mode, stat.st_size)
+        st_mode, size = found
+        if not S_ISREG(st_mode):
+            return SkippedFile(rel, "symlink" if S_ISLNK(st_mode) else "missing")
         binary, head = sniff(rel, full)
     except FileNotFoundError:
         return SkippedFile(rel, "missing")
@@ -233,9 +241,9 @@ def _classify(
         return SkippedFile(rel, "unreadable")
     if binary:
         return SkippedFile(rel, "binary")
-    if stat.st_size > config.max_file_size:
+    if size > config.max_file_size:
         return SkippedFile(rel, "too-large")
-    return SourceFile(path=rel, language=language_for(rel, head), size=stat.st_size)
+    return SourceFile(path=rel, language=language_for(rel, head), size=size)
 
 
 @dataclass(frozen=True)
@@ -245,6 +253,23 @@ class Listing:
     entries: tuple[tuple[str, str], ...]  # (git mode, path), sorted by path
     from_git: bool  # git listed them (paths may sit below a folder that is now a link)
     warnings: tuple[AnalysisWarning, ...]
+
+
+@dataclass(frozen=True)
+class Survey:
+    """What the run cache's key found of the candidate paths just before the analysis
+    (run_cache.run_key): the listing and, per path, the reason it is left out unread
+    (None: it is read) and the ``lstat`` (mode, size) of those read next. Discovery
+    takes them instead of listing git's index, matching the globs and calling ``lstat``
+    again: the same functions of the same paths and configuration, moments apart (a
+    change in between fails the run cache's check at the end, so such a run is not
+    stored). Used only for the same root and the same configuration object."""
+
+    root: str
+    config: Config
+    listing: Listing
+    reasons: Mapping[str, str | None]
+    stats: Mapping[str, tuple[int, int]]
 
 
 def list_entries(root: Path) -> Listing:
@@ -281,10 +306,11 @@ def classify(
     config: Config,
     known: Mapping[str, str] | None = None,
     cache_dir: Path | None = None,
+    survey: Survey | None = None,
 ) -> DiscoveryResult:
     """The files to analyse and the ones skipped (with the reason) of a listing.
     ``known``: path -> blob id (see _Sniffer), with the ``cache_dir`` keeping what was
-    found of them; neither: every file is read."""
+    found of them; neither: every file is read. ``survey``: see :class:`Survey`."""
     # git lists paths without looking at the work tree: a tracked path may sit below a
     # folder that is now a link. A walk never enters links, so it needs no such check.
     containment = Containment(str(root)) if listing.from_git else None
@@ -292,7 +318,7 @@ def classify(
     files: list[SourceFile] = []
     skipped: list[SkippedFile] = []
     for mode, rel in listing.entries:
-        result = _classify(str(root), containment, mode, rel, config, sniff)
+        result = _classify(str(root), containment, mode, rel, config, sniff, survey)
         if isinstance(result, SourceFile):
             files.append(result)
         else:
@@ -316,7 +342,10 @@ def discover(
     config: Config,
     known: Mapping[str, str] | None = None,
     cache_dir: Path | None = None,
+    survey: Survey | None = None,
 ) -> DiscoveryResult:
     """Find the files of ``root`` to analyse, in a deterministic (sorted) order
-    (``known``, ``cache_dir``: see :func:`classify`)."""
+    (``known``, ``cache_dir``, ``survey``: see :func:`classify`)."""
+    if survey is not None and survey.root == str(root) and survey.config is config:
+        return classify(root, survey.listing, config, known, cache_dir, survey)
     return classify(root, list_entries(root), config, known, cache_dir)

@@ -31,7 +31,7 @@ from archscan.config import Config
 from archscan.contexts.decomposition import Decomposition
 from archscan.contexts.stage import ContextsInput, prepare_contexts, run_contexts
 from archscan.data_access.stage import DataAccessInput, run_data_access
-from archscan.discover import discover
+from archscan.discover import Survey, discover
 from archscan.forks import Forked
 from archscan.graph import file_graph
 from archscan.history.excludes import line_excludes
@@ -104,6 +104,9 @@ class RunOptions:
     # path -> blob id already established from the files' stat (the run cache's lookup):
     # parsing reads only what its cache has no facts for
     known_blobs: Mapping[str, str] = field(default_factory=dict)
+    # what the run cache's lookup found of every candidate path (discover.Survey):
+    # discovery does not list and check them again
+    survey: Survey | None = None
 
 
 def _repository_info(root: Path) -> RepositoryInfo:
@@ -157,7 +160,9 @@ def _discovered_mining_input(
 ) -> MiningInput:
     """The mining input as the mining child makes it: after its own discovery, the same
     as this process's (the same files, configuration and known blob ids)."""
-    discovered = discover(root, config, options.known_blobs, _stage_cache_dir(options))
+    discovered = discover(
+        root, config, options.known_blobs, _stage_cache_dir(options), options.survey
+    )
     return _mining_input(root, repository, discovered, config, options, None)
 
 
@@ -517,7 +522,9 @@ def run(
     measuring: _Measuring | None = None
     try:
         with progress.phase("Discovering files"):
-            discovered = discover(root, config, options.known_blobs, _stage_cache_dir(options))
+            discovered = discover(
+                root, config, options.known_blobs, _stage_cache_dir(options), options.survey
+            )
         cache, warnings = _open_cache(options)
         warnings = list(config.warnings) + list(discovered.warnings) + warnings
         if repository.is_git and repository.head is None:

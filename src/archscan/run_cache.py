@@ -50,7 +50,7 @@ from archscan import __version__, gitio, sqlite_store
 from archscan.cache import blob_id
 from archscan.config import Config
 from archscan.contexts.decomposition import Decomposition
-from archscan.discover import SNIFF_BYTES, Listing, list_entries, unread_reasons
+from archscan.discover import SNIFF_BYTES, Listing, Survey, list_entries, unread_reasons
 from archscan.outputs import OutputError, write_bytes_atomic
 from archscan.records import AnalysisWarning
 from archscan.resources import data_dir
@@ -131,6 +131,8 @@ class Lookup:
     # established it (git's index does the same): a miss's parsing reads only the
     # files whose facts are not cached
     blobs: Mapping[str, str] = field(default_factory=dict)
+    # what the key found of every candidate path: discovery takes it (None on a hit)
+    survey: Survey | None = None
 
 
 class _Stat(NamedTuple):
@@ -328,15 +330,34 @@ def _stat_of(full: str) -> tuple[int, _Stat | None]:
     return found.st_mode, record
 
 
-def _content_part(root: Path, listing: Listing, config: Config, stats: _StatCache) -> Iterator[str]:
+@dataclass
+class _Seen:
+    """What a key's computation found of each candidate path, for discovery (Survey)."""
+
+    listing: Listing | None = None
+    reasons: dict[str, str | None] = field(default_factory=dict)
+    stats: dict[str, tuple[int, int]] = field(default_factory=dict)  # path -> (mode, size)
+
+    def survey(self, request: RunRequest) -> Survey | None:
+        if self.listing is None:
+            return None
+        return Survey(str(request.root), request.config, self.listing, self.reasons, self.stats)
+
+
+def _content_part(
+    root: Path, listing: Listing, config: Config, stats: _StatCache, seen: _Seen
+) -> Iterator[str]:
     """One line per candidate path: the reason it is left out unread, or what it holds."""
     base = str(root)
     for rel, reason in unread_reasons(root, listing, config):
+        seen.reasons[rel] = reason
         if reason is not None:
             yield f"{rel}\0{reason}"
             continue
         full = os.path.join(base, rel)
         mode, stat = _stat_of(full)
+        if stat is not None:
+            seen.stats[rel] = (mode, stat.size)
         if stat is None or not S_ISREG(mode):
             yield f"{rel}\0mode {S_IFMT(mode) if mode >= 0 else mode}"
             continue
@@ -344,11 +365,13 @@ def _content_part(root: Path, listing: Listing, config: Config, stats: _StatCach
         yield f"{rel}\0{stat.size}\0{stats.digest(full, rel, stat, oversized)}"
 
 
-def run_key(request: RunRequest, stats: _StatCache) -> RunKey:
-    """The fingerprint of every input of a run; ``stats`` serves content identities."""
+def run_key(request: RunRequest, stats: _StatCache, seen: _Seen | None = None) -> RunKey:
+    """The fingerprint of every input of a run; ``stats`` serves content identities;
+    ``seen`` collects what the key found of each path."""
+    seen = seen if seen is not None else _Seen()
     root = request.root
     repository = gitio.head_info(root) if gitio.is_git_repo(root) else ("not-git", None)
-    listing = list_entries(root)
+    listing = seen.listing = list_entries(root)
     options = (
         request.formats,
         request.history,
@@ -363,7 +386,7 @@ def run_key(request: RunRequest, stats: _StatCache) -> RunKey:
         "options": _text_digest(*options),
         "repository": _text_digest(str(root), *repository),
         "files": _text_digest(listing.from_git, listing.warnings),
-        "content": _text_digest(*_content_part(root, listing, request.config, stats)),
+        "content": _text_digest(*_content_part(root, listing, request.config, stats, seen)),
     }
     uncacheable = ""
     if request.history:
@@ -415,19 +438,22 @@ class RunCache:
 
     def lookup(self, request: RunRequest) -> Lookup:
         stats = _StatCache(self._known_stats(str(request.root)))
+        seen = _Seen()
         try:
-            key = run_key(request, stats)
+            key = run_key(request, stats, seen)
         except (OSError, ValueError, gitio.GitError) as exc:  # an input unreadable: a miss
             key = RunKey("", str(request.root), {}, f"its inputs cannot be read ({exc})")
             return Lookup(key, None, f"off ({key.uncacheable})")
         self._save_stats(key.root, stats)
         self._stats = {**stats.known, **stats.changed}  # for the check before storing
         if key.uncacheable:
-            return Lookup(key, None, f"off ({key.uncacheable})", stats.blobs())
+            return Lookup(
+                key, None, f"off ({key.uncacheable})", stats.blobs(), seen.survey(request)
+            )
         stored = self._get(key)
         if stored is not None:
             return Lookup(key, stored, "hit")  # no analysis follows: no blob ids needed
-        return Lookup(key, None, f"miss ({self._why(key)})", stats.blobs())
+        return Lookup(key, None, f"miss ({self._why(key)})", stats.blobs(), seen.survey(request))
 
     def store(
         self,
