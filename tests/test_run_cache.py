@@ -215,6 +215,27 @@ def test_stored_reports_are_files_named_by_their_digest_and_a_damaged_one_is_a_m
     assert analyze(repo.root)[1] == "run cache: hit"
 
 
+def test_a_stored_report_is_a_link_to_the_written_one_and_an_edit_in_place_is_a_miss(
+    make_repo: Callable[..., GitRepo], analyze: Analyze, tmp_path: Path
+) -> None:
+    """On one file system the stored report is the written file itself (a hard link:
+    no second copy written); a report edited in place afterwards changes the stored
+    file too, which then fails its digest: a miss, never the edited bytes."""
+    repo = _shop(make_repo())
+    _, _, outputs = analyze(repo.root)
+    written = tmp_path / "out0" / "report.md"
+    stored = tmp_path / "cache" / OUTPUTS_DIR / hashlib.sha256(outputs["report.md"]).hexdigest()
+    assert os.path.samefile(written, stored)
+    with open(written, "r+b") as handle:  # in place, the same size
+        handle.write(b"X")
+    assert stored.read_bytes() != outputs["report.md"]
+    _, note, again = analyze(repo.root)
+    assert note.startswith("run cache: miss") and again == outputs
+    assert stored.read_bytes() == outputs["report.md"]  # stored anew
+    assert written.read_bytes() != outputs["report.md"]  # the user's file is left alone
+    assert analyze(repo.root)[1] == "run cache: hit"
+
+
 def test_output_files_of_pruned_runs_are_deleted_once_old(
     make_repo: Callable[..., GitRepo], analyze: Analyze, tmp_path: Path
 ) -> None:

@@ -398,6 +398,18 @@ def run_key(request: RunRequest, stats: _StatCache, seen: _Seen | None = None) -
     return RunKey(digest, str(root), parts, uncacheable, stats.edited)
 
 
+def _summary_text(summary: Mapping[str, Any]) -> str:
+    """The summary as JSON text that ``json.loads`` reads back as the same values:
+    orjson's (0.002 s on saleor, where ``json.dumps`` took 0.02 s), or ``json.dumps``
+    for what orjson cannot write (file names with surrogates, huge integers)."""
+    import orjson
+
+    try:
+        return orjson.dumps(summary).decode("utf-8")
+    except (orjson.JSONEncodeError, TypeError):
+        return json.dumps(summary, ensure_ascii=True)
+
+
 def unstorable(warnings: Sequence[AnalysisWarning]) -> str:
     """Why a run's result must not be stored ("" when it may be)."""
     for warning in warnings:
@@ -473,11 +485,11 @@ class RunCache:
         if not (current if current is not None else self.current(request, key)):
             return False
         try:
-            files = [(path.name, path.read_bytes()) for path in outputs]
+            files = [(path, path.read_bytes()) for path in outputs]
         except OSError:
             return False
-        text = json.dumps(summary, ensure_ascii=True)  # file names may hold surrogates
-        size = sum(len(data) for _name, data in files) + len(text)
+        text = _summary_text(summary)
+        size = sum(len(data) for _path, data in files) + len(text)
         try:
             self._put(key, files, text, size)
         except sqlite3.DatabaseError as exc:
@@ -559,20 +571,33 @@ class RunCache:
             raise ValueError(f"stored output {digest} is damaged")
         return data
 
-    def _write_output(self, data: bytes) -> str:
-        """The file of these bytes, named by their digest: written anew even when there
-        (a file of that name may be damaged; writing costs what comparing would)."""
+    def _write_output(self, source: Path, data: bytes) -> str:
+        """The file of these bytes (read from ``source``), named by their digest: made
+        anew even when there (a file of that name may be damaged; writing costs what
+        comparing would). A hard link to ``source`` where the file system allows one
+        (saves writing 19 MB on saleor: 0.045 s), else a copy: either way complete or not
+        at all. Linked, the stored file changes if ``source`` is later edited in place:
+        then its digest no longer matches and the stored run is a miss (_read_output);
+        archscan itself only ever replaces an output, never writes into one."""
         digest = hashlib.sha256(data).hexdigest()
         self.outputs.mkdir(exist_ok=True)
-        write_bytes_atomic(self.outputs / digest, data)
+        target = self.outputs / digest
+        temporary = target.with_name(f".{digest}.{os.getpid()}.link")
+        try:
+            os.link(source, temporary, follow_symlinks=False)
+            os.replace(temporary, target)
+        except (OSError, NotImplementedError):
+            with suppress(OSError):
+                temporary.unlink()
+            write_bytes_atomic(target, data)
         return digest
 
-    def _put(self, key: RunKey, files: list[tuple[str, bytes]], summary: str, size: int) -> None:
+    def _put(self, key: RunKey, files: list[tuple[Path, bytes]], summary: str, size: int) -> None:
         if self._db is None:
             return
-        names = json.dumps([name for name, _data in files])
+        names = json.dumps([path.name for path, _data in files])
         parts = json.dumps(dict(key.parts), sort_keys=True)
-        rows = [(key.digest, name, self._write_output(data)) for name, data in files]
+        rows = [(key.digest, path.name, self._write_output(path, data)) for path, data in files]
         with self._db:
             self._db.execute("DELETE FROM outputs WHERE key=?", (key.digest,))
             self._db.execute(
