@@ -8,6 +8,7 @@ leaves the previous complete report or none, never a truncated ``archscan.json``
 from __future__ import annotations
 
 import os
+from contextlib import suppress
 from pathlib import Path
 
 
@@ -60,6 +61,20 @@ def write_bytes_atomic(path: Path, data: bytes) -> Path:
         raise OutputError(f"cannot write {path}: {_reason(exc)}") from exc
     finally:
         temporary.unlink(missing_ok=True)
+    return path
+
+
+def link_or_write_atomic(path: Path, source: Path, data: bytes) -> Path:
+    """``path`` holding ``data``, complete or not at all: a hard link to ``source`` (a
+    file holding ``data``) where the file system allows one, else written."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.link")
+    try:
+        os.link(source, temporary, follow_symlinks=False)
+        os.replace(temporary, path)
+    except (OSError, NotImplementedError):
+        with suppress(OSError):
+            temporary.unlink()
+        return write_bytes_atomic(path, data)
     return path
 
 

@@ -65,14 +65,10 @@ def _worst(areas: list[float], start: int, end: int, dx: float, dy: float) -> fl
     """The largest aspect ratio of the row ``areas[start:end]``: that of its first or
     its last rectangle (see the module's docstring)."""
     covered = sum(areas[start:end])
+    length = covered / dy if dx >= dy else covered / dx  # the row's thickness
     worst = 0.0
     for area in (areas[start], areas[end - 1]):
-        if dx >= dy:
-            width = covered / dy
-            side, other = width, area / width
-        else:
-            height = covered / dx
-            side, other = area / height, height
+        side, other = (length, area / length) if dx >= dy else (area / length, length)
         worst = max(worst, max(side / other, other / side))
     return worst
 
