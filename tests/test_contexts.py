@@ -8,9 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import networkx as nx
 import pytest
 
+from archscan import digraph
 from archscan.config import Config, ConfigError, ContextsConfig, parse_config
 from archscan.contexts import signals
 from archscan.contexts.decomposition import DecompositionError, read_decomposition
@@ -232,9 +232,11 @@ def test_contexts_config_is_validated() -> None:
 def _stage(paths: list[str], edges: list[tuple[str, str]]):  # type: ignore[no-untyped-def]
     files = tuple(SourceFile(p, "python", 10) for p in paths)
     facts = {p: FileFacts(p, "python", 1) for p in paths}
-    graph = nx.DiGraph()
+    graph: digraph.DiGraph[str] = digraph.DiGraph()
     graph.add_nodes_from(paths)
-    graph.add_edges_from(edges, kind="import", lines=(1,), type_only=False)
+    graph.add_edges_from(
+        (a, b, {"kind": "import", "lines": (1,), "type_only": False}) for a, b in edges
+    )
     return run_contexts(
         ContextsInput(files=files, facts=facts, graph=graph, modules={}, config=Config().contexts)
     )

@@ -1,20 +1,19 @@
-"""Dependencies -> networkx graphs at file, package (directory) and component level."""
+"""Dependencies -> directed graphs (digraph.py) at file, package and component level."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 
-import networkx as nx
-
+from archscan import digraph
 from archscan.globs import matches
 from archscan.records import Dependency
 
 UNASSIGNED = "(unassigned)"
 
 
-def file_graph(nodes: Iterable[str], dependencies: Iterable[Dependency]) -> nx.DiGraph:
+def file_graph(nodes: Iterable[str], dependencies: Iterable[Dependency]) -> digraph.DiGraph[str]:
     """Files as nodes; an edge per (source, target) with the import lines as attributes."""
-    graph = nx.DiGraph()
+    graph: digraph.DiGraph[str] = digraph.DiGraph()
     graph.add_nodes_from(sorted(nodes))
     for dep in dependencies:
         graph.add_edge(
@@ -29,9 +28,9 @@ def file_graph(nodes: Iterable[str], dependencies: Iterable[Dependency]) -> nx.D
     return graph
 
 
-def runtime_graph(graph: nx.DiGraph) -> nx.DiGraph:
+def runtime_graph(graph: digraph.DiGraph[str]) -> digraph.DiGraph[str]:
     """The import-time edges only: neither type-only nor deferred (function-local)."""
-    runtime = nx.DiGraph()
+    runtime: digraph.DiGraph[str] = digraph.DiGraph()
     runtime.add_nodes_from(graph.nodes)
     runtime.add_edges_from(
         (a, b, data)
@@ -59,12 +58,12 @@ def component_resolver(components: Mapping[str, tuple[str, ...]]) -> Callable[[s
     return component_of
 
 
-def aggregate(graph: nx.DiGraph, group_of: Callable[[str], str]) -> nx.DiGraph:
+def aggregate(graph: digraph.DiGraph[str], group_of: Callable[[str], str]) -> digraph.DiGraph[str]:
     """Collapse files into groups; edge weight = number of file-level edges between them."""
-    grouped = nx.DiGraph()
+    grouped: digraph.DiGraph[str] = digraph.DiGraph()
     for node in graph.nodes:
         grouped.add_node(group_of(node))
-    for source, target in graph.edges:
+    for source, target in graph.edges():
         a, b = group_of(source), group_of(target)
         if a == b:
             continue

@@ -18,9 +18,7 @@ from functools import partial
 from pathlib import Path
 from typing import Protocol, TypeVar
 
-import networkx as nx
-
-from archscan import gitio
+from archscan import digraph, gitio
 from archscan.assess.plan import PlanInput, run_extraction_plan
 from archscan.assess.rules import default_rules
 from archscan.assess.stage import AssessmentInput, run_assessment
@@ -408,7 +406,7 @@ class MeasureInput:
     resolution's results (no history, no contexts)."""
 
     root: Path
-    graph: nx.DiGraph
+    graph: digraph.DiGraph[str]
     files: tuple[SourceFile, ...]  # with their roles
     discovered: tuple[SourceFile, ...]  # every discovered file (links scan them all)
     facts: Mapping[str, FileFacts]

@@ -81,7 +81,6 @@ _LIBRARIES = (
     "tree_sitter_php",
     "tree_sitter_ruby",
     "sqlglot",
-    "networkx",
     "graspologic_native",
     "jinja2",
     "markupsafe",

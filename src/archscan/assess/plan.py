@@ -12,8 +12,7 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
-import networkx as nx
-
+from archscan import digraph
 from archscan.assess.rules import ExtractionRule
 from archscan.assess.units import ROOT_UNIT, Units
 from archscan.records import (
@@ -127,11 +126,9 @@ def minimum_cut(members: Sequence[str], units: Units, edges: _Edges) -> Cut:
             a, b = node(dep.source), node(dep.target)
             if a != b:
                 capacity[(min(a, b), max(a, b))] += _SCALE  # "\0..." sorts first
-    graph = nx.DiGraph()
-    ordered = sorted(capacity.items())
-    graph.add_edges_from((a, b, {"capacity": n}) for (a, b), n in ordered)
-    graph.add_edges_from((b, a, {"capacity": n}) for (a, b), n in ordered)
-    _value, (reachable, _rest) = nx.minimum_cut(graph, _SOURCE, _SINK)
+    arcs = dict(sorted(capacity.items()))  # undirected: each pair in both directions
+    arcs.update({(b, a): n for (a, b), n in sorted(capacity.items())})
+    reachable = digraph.minimum_cut_source_side(arcs, _SOURCE, _SINK)
     moved = tuple(sorted(f for f in boundary if f in reachable))
     side = unit_files | set(moved)
     relevant = {id(d): d for d in crossing}

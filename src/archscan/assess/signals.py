@@ -12,8 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
-import networkx as nx
-
+from archscan import digraph
 from archscan.assess.deployables import Deployables
 from archscan.assess.rules import AssessmentRules
 from archscan.assess.units import Units, newman_q
@@ -104,9 +103,9 @@ def conway_alignment(e: Evidence) -> Reading:
     )
 
 
-def unit_graph(units: Units, dependencies: Sequence[Dependency]) -> nx.DiGraph:
+def unit_graph(units: Units, dependencies: Sequence[Dependency]) -> digraph.DiGraph[str]:
     """Units as nodes; edge weight = file dependencies from one unit to the other."""
-    graph = nx.DiGraph()
+    graph: digraph.DiGraph[str] = digraph.DiGraph()
     graph.add_nodes_from(units.names)
     for dep in dependencies:
         a, b = units.of.get(dep.source), units.of.get(dep.target)
@@ -160,7 +159,7 @@ def unit_cycles(e: Evidence) -> Reading:
     count = graph.number_of_nodes()
     if count < 2:
         return Reading(0.0, f"a single {e.units.kind}: no units to cycle", neutral=True)
-    cycles = [c for c in nx.strongly_connected_components(graph) if len(c) > 1]
+    cycles = [c for c in digraph.strongly_connected_components(graph) if len(c) > 1]
     inside = sum(len(c) for c in cycles)
     return Reading(
         round(inside / count, 4),

@@ -11,8 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-import networkx as nx
-
+from archscan import digraph
 from archscan.graph import UNASSIGNED
 from archscan.records import Boundaries, ContextsResult, Dependency
 
@@ -108,9 +107,9 @@ def newman_q(units: Units, dependencies: Sequence[Dependency]) -> float:
     ]
     if not edges or len(units.names) < 2:
         return 0.0
-    graph = nx.DiGraph(edges)
+    graph: digraph.DiGraph[str] = digraph.DiGraph(edges)
     communities = [set(files) & set(graph.nodes) for files in units.members().values()]
-    return round(float(nx.community.modularity(graph, [c for c in communities if c])), 4)
+    return round(digraph.modularity(graph, [c for c in communities if c]), 4)
 
 
 MAX_SHARE = 0.5  # a package holding more of the files is split into its sub-folders

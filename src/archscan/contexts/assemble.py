@@ -7,8 +7,7 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-import networkx as nx
-
+from archscan import digraph
 from archscan.contexts import cluster, signals
 from archscan.graph import package_of
 from archscan.records import (
@@ -30,7 +29,7 @@ class Assembly:
     fused: signals.Weights
     parts: Mapping[tuple[str, str], Mapping[str, float]]
     vectors: Mapping[str, Mapping[str, float]]
-    graph: nx.DiGraph
+    graph: digraph.DiGraph[str]
     facts: Mapping[str, FileFacts]
     history: HistoryResult | None
     tests: Sequence[str]

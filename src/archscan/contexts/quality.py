@@ -11,7 +11,7 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Mapping, Sequence
 
-import networkx as nx
+from archscan import digraph
 
 Edge = tuple[str, str, int]
 Labels = Mapping[str, Hashable]
@@ -149,21 +149,14 @@ def mno(a: Labels, b: Labels) -> int:
     members = set(a) & set(b)
     clusters = _clusters({m: a[m] for m in members})
     moves = 0
-    graph = nx.Graph()
-    left = []
+    adjacency: dict[int, list[str]] = {}
     for index, (_label, objects) in enumerate(sorted(clusters.items(), key=lambda x: str(x[0]))):
         overlap = Counter(b[m] for m in objects)
         best = max(overlap.values())
         moves += len(objects) - best
-        node = ("A", index)
-        left.append(node)
-        graph.add_node(node)
-        for tag, count in overlap.items():
-            if count == best:
-                graph.add_edge(node, ("B", str(tag)))
-    matching = nx.bipartite.hopcroft_karp_matching(graph, top_nodes=left) if left else {}
-    matched = sum(1 for node in left if node in matching)
-    return moves + len(left) - matched
+        adjacency[index] = [str(tag) for tag, count in overlap.items() if count == best]
+    matched = len(digraph.max_bipartite_matching(adjacency))
+    return moves + len(adjacency) - matched
 
 
 def max_mno(b: Labels) -> int:

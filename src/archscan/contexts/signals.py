@@ -15,8 +15,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 
-import networkx as nx
-
+from archscan import digraph
 from archscan.config import ContextsConfig
 from archscan.records import Changeset, DataAccessResult, FileFacts
 
@@ -56,7 +55,7 @@ def edge_factor(
 
 
 def structure_signal(
-    graph: nx.DiGraph,
+    graph: digraph.DiGraph[str],
     production: frozenset[str],
     facts: Mapping[str, FileFacts],
     config: ContextsConfig,

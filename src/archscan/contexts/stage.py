@@ -12,8 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import networkx as nx
-
+from archscan import digraph
 from archscan.config import ContextsConfig
 from archscan.contexts import cluster, quality, signals, stored
 from archscan.contexts.assemble import Assembly, build_contexts
@@ -38,7 +37,7 @@ PLATFORM = "platform"
 class ContextsInput:
     files: tuple[SourceFile, ...]
     facts: Mapping[str, FileFacts]
-    graph: nx.DiGraph  # the file dependency graph of the structure stage
+    graph: digraph.DiGraph[str]  # the file dependency graph of the structure stage
     modules: Mapping[str, str]  # path -> language-native module (class) name
     config: ContextsConfig
     history: HistoryResult | None = None  # its changesets are the raw co-change
@@ -232,7 +231,7 @@ def _clustered(
     return stored.Clustered(labels, clustering)
 
 
-def static_edges(graph: nx.DiGraph, members: Mapping[str, object]) -> list[quality.Edge]:
+def static_edges(graph: digraph.DiGraph[str], members: Mapping[str, object]) -> list[quality.Edge]:
     return sorted(
         (a, b, max(len(d.get("lines") or ()), 1))
         for a, b, d in graph.edges(data=True)

@@ -16,8 +16,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from functools import cache
 
-import networkx as nx
-
+from archscan import digraph
 from archscan.graph import aggregate, package_of, runtime_graph
 from archscan.records import (
     ComponentMetrics,
@@ -35,7 +34,7 @@ def _round(value: float) -> float:
 
 
 def group_metrics(
-    graph: nx.DiGraph,
+    graph: digraph.DiGraph[str],
     group_of: Callable[[str], str],
     facts: Mapping[str, FileFacts],
     kind: str,
@@ -46,7 +45,7 @@ def group_metrics(
     afferent: dict[str, set[str]] = defaultdict(set)
     efferent: dict[str, set[str]] = defaultdict(set)
     depends_on: dict[str, set[str]] = defaultdict(set)
-    for source, target in graph.edges:
+    for source, target in graph.edges():
         a, b = group_of(source), group_of(target)
         if a != b:
             efferent[a].add(target)
@@ -82,7 +81,7 @@ def group_metrics(
 
 
 def cycles(
-    graph: nx.DiGraph,
+    graph: digraph.DiGraph[str],
     level: str,
     edge_set: str = "runtime",
     components: Iterable[set[str]] | None = None,
@@ -91,7 +90,7 @@ def cycles(
     of ``graph``, when already at hand), largest first."""
     found = []
     if components is None:
-        components = nx.strongly_connected_components(graph)
+        components = digraph.strongly_connected_components(graph)
     for component in components:
         if len(component) < 2:
             continue
@@ -99,7 +98,7 @@ def cycles(
         found.append(
             Cycle(
                 members=tuple(sorted(component)),
-                edges=tuple(sorted(sub.edges)),
+                edges=tuple(sorted(sub.edges())),
                 level=level,
                 edge_set=edge_set,
             )
@@ -108,7 +107,9 @@ def cycles(
     return tuple(found)
 
 
-def propagation_cost(graph: nx.DiGraph, condensed: nx.DiGraph | None = None) -> tuple[float, float]:
+def propagation_cost(
+    graph: digraph.DiGraph[str], condensed: digraph.Condensation[str] | None = None
+) -> tuple[float, float]:
     """(density without the diagonal, MacCormack's density with it); ``condensed``: the
     graph's condensation, when already at hand.
 
@@ -119,23 +120,23 @@ def propagation_cost(graph: nx.DiGraph, condensed: nx.DiGraph | None = None) -> 
     if n == 0:
         return 0.0, 0.0
     if condensed is None:
-        condensed = nx.condensation(graph)
+        condensed = digraph.condensation(graph)
     index = {node: i for i, node in enumerate(graph.nodes)}
     mask: dict[int, int] = {}
-    for c, data in condensed.nodes(data=True):
+    for c, members in enumerate(condensed.members):
         bits = 0
-        for node in data["members"]:
+        for node in members:
             bits |= 1 << index[node]
         mask[c] = bits
     reach: dict[int, int] = {}
-    for c in reversed(list(nx.topological_sort(condensed))):
+    for c in reversed(list(digraph.topological_sort(condensed.graph))):
         bits = 0
-        for succ in condensed.successors(c):
+        for succ in condensed.graph.successors(c):
             bits |= reach[succ] | mask[succ]
         reach[c] = bits
     without_self = with_self = 0
-    for c, data in condensed.nodes(data=True):
-        size = len(data["members"])
+    for c, members in enumerate(condensed.members):
+        size = len(members)
         outside = reach[c].bit_count()
         # Within a cycle every member reaches every other member and itself.
         inside = size - 1 if size > 1 else 0
@@ -150,7 +151,7 @@ def propagation_cost(graph: nx.DiGraph, condensed: nx.DiGraph | None = None) -> 
 
 
 def file_metrics(
-    graph: nx.DiGraph,
+    graph: digraph.DiGraph[str],
     facts: Mapping[str, FileFacts],
     modules: Mapping[str, str],
     language_of: Mapping[str, str | None],
@@ -177,16 +178,15 @@ def file_metrics(
 
 
 def _cycles_of(
-    graph: nx.DiGraph,
+    graph: digraph.DiGraph[str],
     package: Callable[[str], str],
     component_of: Callable[[str], str],
     has_components: bool,
     edge_set: str,
-    condensed: nx.DiGraph,
+    condensed: digraph.Condensation[str],
 ) -> tuple[Cycle, ...]:
     """``condensed``: the graph's condensation (its members are the file cycles)."""
-    members = (data["members"] for _node, data in condensed.nodes(data=True))
-    found = cycles(graph, "file", edge_set, members)
+    found = cycles(graph, "file", edge_set, condensed.members)
     found += cycles(aggregate(graph, package), "package", edge_set)
     if has_components:
         found += cycles(aggregate(graph, component_of), "component", edge_set)
@@ -194,7 +194,7 @@ def _cycles_of(
 
 
 def measure_structure(
-    graph: nx.DiGraph,
+    graph: digraph.DiGraph[str],
     facts: Mapping[str, FileFacts],
     modules: Mapping[str, str],
     language_of: Mapping[str, str | None],
@@ -214,12 +214,12 @@ def measure_structure(
     # (a component is found by matching globs): both are functions of the path alone.
     component: Callable[[str], str] = cache(component_of)
     package: Callable[[str], str] = cache(package_of)
-    # A copy, not a subgraph view: every pass below iterates the edges, and a view
-    # filters each of them again (a copy keeps the view's node and edge order).
-    view = graph if in_view is None else graph.subgraph([n for n in graph if in_view(n)]).copy()
+    # The view's own graph (digraph's subgraph is a copy, in the graph's order): every
+    # pass below iterates its edges.
+    view = graph if in_view is None else graph.subgraph([n for n in graph if in_view(n)])
     runtime = runtime_graph(view)
     # one search for strongly connected components per graph, for both measures
-    runtime_condensed, view_condensed = nx.condensation(runtime), nx.condensation(view)
+    runtime_condensed, view_condensed = digraph.condensation(runtime), digraph.condensation(view)
     without_self, with_self = propagation_cost(runtime, runtime_condensed)
     all_without, all_with = propagation_cost(view, view_condensed)
     found_cycles = _cycles_of(

@@ -16,7 +16,7 @@ from archscan.languages import registry
 
 _MODULES = (
     "archscan.cli",
-    "archscan.pipeline",  # every stage (networkx, tree-sitter bindings)
+    "archscan.pipeline",  # every stage (tree-sitter bindings)
     "archscan.data_access.sql_ast",  # sqlglot (imported when SQL is first parsed)
     "archscan.run_cache",
     "archscan.languages.java.resolver",

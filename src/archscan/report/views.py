@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from archscan import digraph
 from archscan.globs import matches
 
 Document = dict[str, Any]
@@ -405,12 +406,10 @@ def dsm_order(
     inside a cycle), each cycle's members kept together. Inside a cycle the members
     that are used more than they use come first (a greedy feedback-arc heuristic), so
     that as few file dependencies as possible lie above the diagonal."""
-    import networkx as nx  # here: the terminal views import this module, not networkx
-
-    graph = nx.DiGraph()
+    graph: digraph.DiGraph[str] = digraph.DiGraph()
     graph.add_nodes_from(ids)
     graph.add_edges_from(edges)
-    condensed = nx.condensation(graph)
+    condensed = digraph.condensation(graph)
     weight = weights or {}
 
     def balance(member: str, group: set[str]) -> int:
@@ -419,15 +418,15 @@ def dsm_order(
         return out - used
 
     members: dict[int, list[str]] = {}
-    for n in condensed.nodes:
-        group: set[str] = set(condensed.nodes[n]["members"])
+    for n, group in enumerate(condensed.members):
         members[n] = sorted(group, key=lambda m: (balance(m, group), m))
-    providers_first = condensed.reverse(copy=True)
+    providers_first = condensed.graph.reverse()
     order: list[str] = []
-    for node in nx.lexicographical_topological_sort(providers_first, key=lambda n: min(members[n])):
+    first = digraph.lexicographical_topological_sort(providers_first, key=lambda n: min(members[n]))
+    for node in first:
         order.extend(members[node])
     layer: dict[str, int] = {}
-    for node in nx.topological_sort(providers_first):
+    for node in digraph.topological_sort(providers_first):
         below = [layer[members[p][0]] + 1 for p in providers_first.predecessors(node)]
         for member in members[node]:
             layer[member] = max(below, default=0)
