@@ -35,3 +35,130 @@ def test_reused_when_unchanged_and_recomputed_after_an_edit(make_repo, tmp_path:
     edges = {(d.source, d.target) for d in edited.resolution.dependencies}
     assert ("pkg/b.py", "pkg/c.py") in edges
     assert dumps(edited) == dumps(uncached)
+
+
+# --- incremental resolution: a miss resolves only what the last result cannot give ----
+
+
+def _resolve_step(repo, previous):  # type: ignore[no-untyped-def]
+    """The repository resolved whole, and resolved from ``previous``'s per-file results."""
+    from archscan.languages.base import ResolverSettings
+    from archscan.resolution_cache import resolution_inputs
+    from archscan.resolve import resolve_tracked
+
+    analysis = run(repo.root, Config(), RunOptions(use_cache=False, jobs=1, history=False))
+    settings = ResolverSettings()
+    inputs = resolution_inputs(analysis.files, analysis.skipped, settings, "", analysis.facts)
+    files, facts = analysis.files, analysis.facts
+    whole = resolve_tracked(repo.root, files, facts, settings)
+    tracked = resolve_tracked(
+        repo.root,
+        files,
+        facts,
+        settings,
+        parts=inputs.parts,
+        context=inputs.context,
+        previous=previous,
+    )
+    return whole, tracked
+
+
+def test_incremental_resolution_equals_a_whole_one_over_edits(make_repo) -> None:  # type: ignore[no-untyped-def]
+    repo = make_repo()
+    repo.write("pkg/__init__.py", "")
+    repo.write("pkg/a.py", "from pkg import helpers\nfrom . import b\n")
+    repo.write("pkg/b.py", "import os\nimport requests\n")
+    repo.write("pkg/c.py", "def f():\n    import pkg.b\n")
+    repo.write("pkg/d.py", "from .missing import x\n")
+    for i in range(20):  # files no edit touches: their results are reused
+        repo.write(f"other/m{i}.py", f"import other.m{(i + 1) % 20}\n")
+    repo.write("other/__init__.py", "")
+    repo.commit("start")
+    whole, tracked = _resolve_step(repo, None)
+    assert tracked.resolution == whole.resolution and tracked.resolved == whole.resolved
+    edits = [
+        # an import changes in one file
+        ("pkg/b.py", "import os\nimport pkg.c\n", None),
+        # a new module captures an import that resolved to its package before
+        ("pkg/helpers.py", "x = 1\n", None),
+        # a module is deleted: its importers resolve to the package again
+        (None, None, "pkg/helpers.py"),
+        # a namespace folder becomes a package: every name below it changes
+        ("other/sub/__init__.py", "", None),
+        ("other/sub/deep.py", "from .. import m1\n", None),
+    ]
+    previous = tracked.reusable
+    for write, content, removed in edits:
+        if write is not None:
+            repo.write(write, content)
+        if removed is not None:
+            repo.remove(removed)
+        repo.commit("edit")
+        whole, tracked = _resolve_step(repo, previous)
+        assert tracked.resolution == whole.resolution, (write, removed)
+        assert tracked.resolved < whole.resolved, (write, removed)  # some were reused
+        previous = tracked.reusable
+    edges = {(d.source, d.target) for d in tracked.resolution.dependencies}
+    assert ("pkg/a.py", "pkg/__init__.py") in edges  # helpers is gone again
+    assert ("other/sub/deep.py", "other/m1.py") in edges
+    assert any(w.kind == "unresolved-import" for w in tracked.resolution.warnings)
+
+
+def test_a_new_module_re_resolves_exactly_its_importers(make_repo) -> None:  # type: ignore[no-untyped-def]
+    repo = make_repo()
+    repo.write("pkg/__init__.py", "")
+    repo.write("pkg/a.py", "from pkg import helpers\n")
+    for i in range(10):
+        repo.write(f"pkg/m{i}.py", "import pkg\n")
+    repo.commit("start")
+    _whole, first = _resolve_step(repo, None)
+    repo.write("pkg/helpers.py", "x = 1\n")
+    repo.commit("add")
+    whole, tracked = _resolve_step(repo, first.reusable)
+    assert tracked.resolution == whole.resolution
+    # the new file and the one importer of its name; the ten others kept their results
+    assert tracked.resolved == 2
+    assert ("pkg/a.py", "pkg/helpers.py") in {
+        (d.source, d.target) for d in tracked.resolution.dependencies
+    }
+
+
+def test_another_context_reuses_nothing(make_repo) -> None:  # type: ignore[no-untyped-def]
+    repo = make_repo()
+    repo.write("pkg/__init__.py", "")
+    repo.write("pkg/a.py", "import pkg\n")
+    repo.commit("start")
+    _whole, first = _resolve_step(repo, None)
+    assert first.reusable is not None
+    from dataclasses import replace
+
+    stale = replace(first.reusable, context="another archscan")
+    whole, tracked = _resolve_step(repo, stale)
+    assert tracked.resolved == whole.resolved == 2
+
+
+def test_cached_runs_over_import_edits_equal_uncached_ones(make_repo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    repo = make_repo()
+    repo.write("svc/__init__.py", "")
+    repo.write("svc/api.py", "from svc import models\n")
+    repo.write("svc/models.py", "import svc.db\n")
+    repo.write("svc/db.py", "x = 1\n")
+    repo.commit("start")
+    cache = tmp_path / "cache"
+    cached = RunOptions(cache_dir=cache, jobs=1, history=False)
+    uncached = RunOptions(use_cache=False, jobs=1, history=False)
+    run(repo.root, Config(), cached)
+    for path, content in [
+        ("svc/db.py", "import svc.api\n"),  # a cycle appears
+        ("svc/extra.py", "from svc import db\n"),
+        ("svc/api.py", "from svc import extra\n"),
+    ]:
+        repo.write(path, content)
+        repo.commit("edit")
+        assert dumps(run(repo.root, Config(), cached)) == dumps(run(repo.root, Config(), uncached))
+    stored = ResolutionCache(cache)
+    try:
+        bases = stored._db.execute("SELECT COUNT(*) FROM bases").fetchone()[0]
+    finally:
+        stored.close()
+    assert bases == 1  # one base for the one root, its last resolution

@@ -63,7 +63,7 @@ from archscan.records import (
 )
 from archscan.repocheck import InputError as InputError  # re-exported: callers catch it
 from archscan.repocheck import check_repository
-from archscan.resolution_cache import open_resolution_cache, read_blobs, resolution_key
+from archscan.resolution_cache import open_resolution_cache, read_blobs, resolution_inputs
 from archscan.resolve import resolve_all, resolve_tracked
 from archscan.roles import RolesInput, RolesResult, run_roles
 from archscan.teams import TeamsInput, run_teams
@@ -307,14 +307,45 @@ def _resolve(
         return resolve_all(root, files, facts, settings, boundaries.of)
     try:
         # the boundaries scope resolution: their groups and assignment are inputs too
-        scope = repr((boundaries.kind, boundaries.groups, sorted(boundaries.assignment.items())))
-        key = resolution_key(files, discovered.skipped, settings, scope, facts)
-        found = _quietly(lambda: store.get(key, files))
+        scope = repr((boundaries.kind, boundaries.groups))
+        assignment = repr(sorted(boundaries.assignment.items()))
+        base = _quietly(lambda: store.base(str(root)))
+        inputs = resolution_inputs(
+            files,
+            discovered.skipped,
+            settings,
+            scope,
+            facts,
+            assignment=assignment,
+            known=base.known if base else None,
+        )
+        found = _quietly(lambda: store.get(inputs.key, files))
         if found is not None:
             return found
-        resolution, reads = resolve_tracked(root, files, facts, settings, boundaries.of)
-        _quietly(lambda: store.put(key, resolution, read_blobs(files, reads)))
-        return resolution
+        # a miss resolves again only the files whose results the last run cannot give
+        previous = _quietly(lambda: store.reusable(str(root), base)) if base else None
+        tracked = resolve_tracked(
+            root,
+            files,
+            facts,
+            settings,
+            boundaries.of,
+            parts=inputs.parts,
+            context=inputs.context,
+            previous=previous,
+        )
+        reads = read_blobs(files, tracked.reads)
+        _quietly(
+            lambda: store.put(
+                inputs.key,
+                tracked.resolution,
+                reads,
+                root=str(root),
+                known=inputs.known,
+                reusable=tracked.reusable,
+            )
+        )
+        return tracked.resolution
     finally:
         store.close()
 

@@ -63,6 +63,7 @@ class PythonResolver:
         # Names several files answer to (a generated demo_pb2.py in each service):
         # resolved inside the importer's boundary first.
         self._candidates: dict[str, list[str]] = defaultdict(list)
+        self._folders: dict[str, list[tuple[str, ...] | None]] = {}
         self._build_index()
         # file -> its relative imports that resolve nothing, noted by ``resolve`` for
         # ``warnings_for`` (called next for the same file) so they are not looked up twice
@@ -95,17 +96,39 @@ class PythonResolver:
     def _is_under(path: str, root: str) -> bool:
         return root == "." or path == root or path.startswith(root + "/")
 
+    def _folder_names(self, directory: str) -> list[tuple[str, ...] | None]:
+        """For each root of a folder's files (deepest first, then their chain root):
+        the folder's dotted parts below it, None where one is no identifier. A function
+        of the folder alone, computed once per folder."""
+        found = self._folders.get(directory)
+        if found is None:
+            chain_root = self._chain_root(directory + "/x")
+            roots = [r for r in self._roots if self._is_under(chain_root, r)]
+            roots.sort(key=lambda r: -_depth(r))
+            found = []
+            for root in [*roots, chain_root]:
+                rel = directory if root == "." else directory[len(root) + 1 :]
+                parts = tuple(p for p in rel.split("/") if p and p != ".")
+                found.append(parts if all(p.isidentifier() for p in parts) else None)
+            self._folders[directory] = found
+        return found
+
     def _names(self, path: str) -> list[str]:
-        """All dotted names of a file, the primary one first."""
-        chain_root = self._chain_root(path)
-        roots = [r for r in self._roots if self._is_under(chain_root, r)]
-        roots.sort(key=lambda r: -_depth(r))
-        ordered = [*roots, chain_root]
+        """All dotted names of a file, the primary one first: its folder's parts below
+        each root, then its stem (none for ``__init__``)."""
+        directory, _, base = path.rpartition("/")
+        stem = posixpath.splitext(base)[0]
         names: list[str] = []
-        for root in ordered:
-            rel = path if root == "." else path[len(root) + 1 :]
-            parts = _module_parts(rel)
-            if parts and all(p.isidentifier() for p in parts):
+        for folder in self._folder_names(directory or "."):
+            if folder is None:
+                continue
+            if stem == "__init__":
+                parts = folder
+            elif stem.isidentifier():
+                parts = (*folder, stem)
+            else:
+                continue
+            if parts:
                 name = ".".join(parts)
                 if name not in names:
                     names.append(name)
@@ -130,6 +153,30 @@ class PythonResolver:
         self._candidates = defaultdict(
             list, {n: c for n, c in self._candidates.items() if len(set(c)) > 1}
         )
+
+    # -- incremental resolution (docs/languages.md) ------------------------------
+    def incremental_index(self) -> dict[str, object]:
+        """Every answer ``resolve`` can read besides a file's facts: each dotted name's
+        file (with the files and their boundaries where several answer to it) and,
+        under NUL + path, each file's own module name and boundary (relative imports
+        start from the name; an ambiguous name resolves inside the boundary)."""
+        boundary_of = self._project.boundary_of
+        answers: dict[str, object] = dict(self._index)
+        for name, candidates in self._candidates.items():
+            answers[name] = (self._index.get(name), tuple((c, boundary_of(c)) for c in candidates))
+        for path in self._files:
+            answers["\0" + path] = (self._primary.get(path), boundary_of(path))
+        return answers
+
+    def lookups(self, facts: FileFacts) -> set[str]:
+        """The answers ``resolve(facts)`` reads: its own entry, then each imported
+        object's name and its parent's (``_internal``)."""
+        names = {"\0" + facts.path}
+        for item in facts.imports:
+            for name in self._objects(facts.path, item) or ():
+                names.add(name)
+                names.add(name.rpartition(".")[0])
+        return names
 
     def module_name(self, path: str) -> str:
         # not .get(path, default): the default would be built on every call
