@@ -263,3 +263,45 @@ def test_the_clustering_key_compares_values_not_objects() -> None:
     assert value_digest(shared) == value_digest(apart)
     assert value_digest(shared) != value_digest([((path, "b.py"), 0.5), ((path, "c.py"), 0.26)])
     assert value_digest(shared, 1) != value_digest(shared, 2)
+
+
+def test_data_access_reads_a_base_per_root_and_rewrites_it_only_after_drift(
+    make_repo, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """Every file's record of the last run, as one entry: with the per-file entries
+    deleted the scans still come from it; one changed file is read from its own entry
+    and leaves the base alone; 70 changed files rewrite it."""
+    from archscan.data_access.stage import _BASE
+
+    repo = make_repo()
+    for i in range(80):
+        repo.write(f"dao/d{i}.py", f'def f(c):\n    c.execute("UPDATE t{i} SET x = 1")\n')
+    repo.commit()
+    cache = tmp_path / "cache"
+    first = _cached(repo.root, cache)
+    assert _entries(cache)[_BASE] == 1 and _entries(cache)["data-access"] == 80
+
+    def base_blob() -> bytes:
+        with sqlite3.connect(cache / STAGES) as db:
+            return db.execute("SELECT value FROM entries WHERE stage=?", (_BASE,)).fetchone()[0]
+
+    with sqlite3.connect(cache / STAGES) as db:
+        db.execute("DELETE FROM entries WHERE stage='data-access'")
+    again = _cached(repo.root, cache)
+    # nothing scanned again (a scan would have stored its file's entry), the same result
+    assert _entries(cache).get("data-access", 0) == 0
+    assert dumps(again) == dumps(first)
+    stored = base_blob()
+    repo.write("dao/d7.py", 'def f(c):\n    c.execute("UPDATE moved SET x = 1")\n')
+    repo.commit()
+    one = _cached(repo.root, cache)
+    assert "moved" in {t.name for t in one.data_access.tables}
+    assert base_blob() == stored  # one file drifted: it has its own entry
+    assert dumps(one) == dumps(_uncached(repo.root))
+    for i in range(70):
+        repo.write(f"dao/d{i}.py", f'def f(c):\n    c.execute("DELETE FROM n{i}")\n')
+    repo.commit()
+    many = _cached(repo.root, cache)
+    assert base_blob() != stored
+    assert dumps(many) == dumps(_uncached(repo.root))
+    assert "n69" in {t.name for t in many.data_access.tables}
