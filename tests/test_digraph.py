@@ -49,6 +49,10 @@ def test_graph_order_and_attributes_match_networkx() -> None:
         graph.add_edge("a", "c", weight=2)
         graph.add_edge("b", "a", weight=3)  # an existing edge: its dict updated
         graph.add_edges_from([("c", "b", {"weight": 4}), ("d", "a")])
+    ours.add_edge_dict("e", "c", {"weight": 5})
+    ours.add_edge_dict("a", "c", {"kind": "call"})  # an existing edge: its dict updated
+    theirs.add_edge("e", "c", weight=5)
+    theirs.add_edge("a", "c", kind="call")
     assert list(ours.nodes) == list(theirs.nodes)
     assert list(ours.edges(data=True)) == list(theirs.edges(data=True))
     assert list(ours.edges()) == list(theirs.edges())
@@ -62,7 +66,7 @@ def test_graph_order_and_attributes_match_networkx() -> None:
             theirs.out_degree(node),
         )
     assert ours.has_edge("a", "c") and not ours.has_edge("c", "a") and not ours.has_edge("x", "a")
-    assert (len(ours), ours.number_of_nodes(), "d" in ours) == (4, 4, True)
+    assert (len(ours), ours.number_of_nodes(), "d" in ours) == (5, 5, True)
     reversed_ = ours.reverse()
     assert list(reversed_.edges(data=True)) == list(theirs.reverse(copy=True).edges(data=True))
     assert reversed_["a"]["b"] is not ours["b"]["a"]  # copied, as networkx copies

@@ -162,3 +162,29 @@ def test_cached_runs_over_import_edits_equal_uncached_ones(make_repo, tmp_path: 
     finally:
         stored.close()
     assert bases == 1  # one base for the one root, its last resolution
+
+
+def test_a_damaged_base_is_only_a_whole_resolution(make_repo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import sqlite3
+
+    repo = make_repo()
+    repo.write("pkg/__init__.py", "")
+    repo.write("pkg/a.py", "import pkg.b\n")
+    repo.write("pkg/b.py", "x = 1\n")
+    repo.commit("start")
+    cache = tmp_path / "cache"
+    options = RunOptions(cache_dir=cache, jobs=1, history=False)
+    run(repo.root, Config(), options)
+    with sqlite3.connect(cache / FILE_NAME) as db:
+        assert db.execute("SELECT COUNT(*) FROM bases").fetchone()[0] == 1
+        db.execute("UPDATE bases SET known = ?, reuse = ?", (b"not a pickle", b"\x80\x05junk"))
+    repo.write("pkg/b.py", "import pkg.a\n")
+    edited = run(repo.root, Config(), options)
+    uncached = run(repo.root, Config(), RunOptions(use_cache=False, jobs=1, history=False))
+    assert dumps(edited) == dumps(uncached)
+    assert ("pkg/b.py", "pkg/a.py") in {
+        (d.source, d.target) for d in edited.resolution.dependencies
+    }
+    with sqlite3.connect(cache / FILE_NAME) as db:  # the base is whole again
+        known = db.execute("SELECT known FROM bases").fetchone()[0]
+    assert known != b"not a pickle"

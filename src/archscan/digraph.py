@@ -64,6 +64,20 @@ class DiGraph(Generic[N]):
             data = self._succ[u][v] = self._pred[v][u] = {}
         data.update(attributes)
 
+    def add_edge_dict(self, u: N, v: N, attributes: Attributes) -> None:
+        """``add_edge(u, v, **attributes)`` where ``attributes`` is a new dict: it becomes
+        the edge's own (no copy; 30,000 edges on saleor)."""
+        succ = self._succ
+        if u not in succ:
+            self.add_node(u)
+        if v not in succ:
+            self.add_node(v)
+        data = succ[u].get(v)
+        if data is None:
+            succ[u][v] = self._pred[v][u] = attributes
+        else:
+            data.update(attributes)
+
     def add_edges_from(self, edges: Iterable[tuple[N, N] | tuple[N, N, Mapping[str, Any]]]) -> None:
         for edge in edges:
             if len(edge) == 3:

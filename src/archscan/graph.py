@@ -16,14 +16,16 @@ def file_graph(nodes: Iterable[str], dependencies: Iterable[Dependency]) -> digr
     graph: digraph.DiGraph[str] = digraph.DiGraph()
     graph.add_nodes_from(sorted(nodes))
     for dep in dependencies:
-        graph.add_edge(
+        graph.add_edge_dict(
             dep.source,
             dep.target,
-            kind=dep.kind,
-            lines=dep.lines,
-            weight=max(len(dep.lines), 1),
-            type_only=dep.type_only,
-            local=dep.local,
+            {
+                "kind": dep.kind,
+                "lines": dep.lines,
+                "weight": max(len(dep.lines), 1),
+                "type_only": dep.type_only,
+                "local": dep.local,
+            },
         )
     return graph
 
