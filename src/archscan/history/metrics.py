@@ -105,10 +105,20 @@ def _active(context: HistoryContext, author: str | None) -> bool:
 def file_histories(context: HistoryContext) -> list[FileHistory]:
     rows = []
     soc = context.aggregator.coupling.soc
+    # files share commit times and last days: each date is worked out once, not per
+    # file (saleor's 4,600 files: 0.068-0.074 -> 0.050-0.056 s)
+    dates: dict[int, str] = {}
+    ages: dict[str, int] = {}
     for path in sorted(context.aggregator.files):
         stats = context.aggregator.files[path]
         main, share = _main_developer(stats, context.by_lines)
-        last = iso_date(stats.last)
+        last = _iso(dates, stats.last)
+        age = ages.get(last)
+        if age is None:
+            day = date.fromisoformat(last)
+            age = ages[last] = (
+                max(months_between(day, context.head), 0) if day <= context.head else 0
+            )
         island = share >= context.settings.knowledge_island_share and _active(context, main)
         rows.append(
             FileHistory(
@@ -120,16 +130,21 @@ def file_histories(context: HistoryContext) -> list[FileHistory]:
                 authors=len(stats.commits_by),
                 main_developer=main,
                 ownership=share,
-                first_change=iso_date(stats.first),
+                first_change=_iso(dates, stats.first),
                 last_change=last,
-                age_months=max(months_between(date.fromisoformat(last), context.head), 0)
-                if date.fromisoformat(last) <= context.head
-                else 0,
+                age_months=age,
                 knowledge_island=island,
                 soc=soc.get(path, 0),
             )
         )
     return rows
+
+
+def _iso(dates: dict[int, str], timestamp: int) -> str:
+    found = dates.get(timestamp)
+    if found is None:
+        found = dates[timestamp] = iso_date(timestamp)
+    return found
 
 
 def hotspots(context: HistoryContext, files: list[FileHistory]) -> list[Hotspot]:
