@@ -267,3 +267,18 @@ def test_discovery_trusts_a_known_blob_and_does_not_read_its_file_again(
     assert [(s.path, s.reason) for s in changed.skipped] == [("app.py", "binary")]
     (repo.root / "logo.dat").write_bytes(b"\0")
     assert [s.path for s in discover(repo.root, Config()).skipped] == ["app.py", "logo.dat"]
+
+
+def test_config_skip_remembers_one_configuration_at_a_time() -> None:
+    """The reasons are remembered for the configuration object last asked: another
+    configuration, even an equal-looking path asked again, gets its own answer."""
+    from archscan.discover import config_skip
+
+    plain = Config()
+    excluding = plain.with_cli((), ("gen/**",))
+    assert config_skip("gen/a.py", plain) is None
+    assert config_skip("gen/a.py", excluding) == "excluded"
+    assert config_skip("gen/a.py", plain) is None  # not the other configuration's answer
+    assert config_skip("gen/a.py", plain.with_cli((), ("gen/**",))) == "excluded"
+    including = plain.with_cli(("src/**",), ())
+    assert [config_skip(p, including) for p in ("src/x.py", "gen/a.py")] == [None, "not-included"]

@@ -143,7 +143,27 @@ def _walk_entries(root: Path) -> Iterator[tuple[str, str]]:
 
 def config_skip(rel: str, config: Config) -> str | None:
     """The reason the configuration leaves a path out, or None: a function of the path
-    and the configuration alone (the run cache relies on that)."""
+    and the configuration alone (the run cache relies on that). Remembered for the last
+    configuration object: a run asks it of every path again when the run cache checks
+    its inputs at the end (0.02-0.03 s of glob matching on saleor's 4,600 paths)."""
+    memo = _skips
+    known = memo.get(id(config))
+    if known is None or known[0] is not config:
+        known = (config, {})
+        memo.clear()  # one configuration at a time: a portfolio runs many
+        memo[id(config)] = known
+    reasons = known[1]
+    if rel in reasons:
+        return reasons[rel]
+    reason = _config_skip(rel, config)
+    reasons[rel] = reason
+    return reason
+
+
+_skips: dict[int, tuple[Config, dict[str, str | None]]] = {}
+
+
+def _config_skip(rel: str, config: Config) -> str | None:
     if config.include and not matches(rel, config.include):
         return "not-included"
     if matches(rel, config.exclude):
