@@ -560,3 +560,53 @@ def _pipeline_contexts_input(root: Path) -> ContextsInput:
     finally:
         pipeline.run_contexts = original
     return captured["data"]
+
+
+# --- the terms of unchanged files come from the last run's snapshot -------------------
+
+
+def _term_facts(n: int, extra: str = "") -> dict[str, FileFacts]:
+    from archscan.records import Definition
+
+    return {
+        f"shop/m{i}.py": FileFacts(
+            f"shop/m{i}.py",
+            "python",
+            3,
+            definitions=(Definition(f"InvoiceLine{i}{extra if i == 3 else ''}", "class", 1),),
+        )
+        for i in range(n)
+    }
+
+
+def test_term_bags_reuse_unchanged_blobs_and_recompute_the_rest(tmp_path: Path) -> None:
+    from archscan.contexts import stored
+    from archscan.stage_cache import load_snapshot, save_snapshot
+
+    facts = _term_facts(80)
+    paths = sorted(facts)
+    blobs = {p: f"blob-{p}" for p in paths}
+    skip = frozenset({"service"})
+    cache, root = tmp_path / "cache", tmp_path / "repo"
+    plain = {p: signals.file_terms(p, facts[p], skip) for p in paths}
+    assert stored.term_bags(paths, facts, blobs, skip, cache, root) == plain  # and stored
+    # mark one stored bag: a reused bag is the stored one, not computed again
+    fingerprint = stored._terms_fingerprint() + stored.value_digest(sorted(skip))[:16]
+    snapshot = load_snapshot(cache, stored._TERMS, fingerprint, str(root))
+    assert len(snapshot) == 80
+    snapshot["shop/m5.py"][1]["marker"] = 1
+    save_snapshot(cache, stored._TERMS, fingerprint, str(root), snapshot)
+    edited = _term_facts(80, extra="Refund")
+    blobs["shop/m3.py"] = "blob-new"
+    bags = stored.term_bags(paths, edited, blobs, skip, cache, root)
+    assert bags["shop/m5.py"]["marker"] == 1  # from the snapshot
+    assert "refund" in bags["shop/m3.py"]  # another blob: its terms computed anew
+    # other layer names are another snapshot: nothing reused
+    other = stored.term_bags(paths, edited, blobs, frozenset(), cache, root)
+    assert "marker" not in other["shop/m5.py"]
+    assert other == {p: signals.file_terms(p, edited[p], frozenset()) for p in paths}
+    # without a cache directory or root: computed
+    assert (
+        stored.term_bags(paths, edited, blobs, skip, None, root)["shop/m5.py"]
+        == plain["shop/m5.py"]
+    )

@@ -105,7 +105,8 @@ def _prepared(data: ContextsInput, production: frozenset[str]) -> PreparedSignal
     config = data.config
     layers = frozenset(n.lower() for n in config.layer_names)
     skip = signals.layer_terms(layers)
-    bags = {p: signals.file_terms(p, data.facts.get(p), skip) for p in sorted(production)}
+    blobs = {f.path: f.blob_id for f in data.files if f.blob_id}
+    bags = stored.term_bags(sorted(production), data.facts, blobs, skip, data.cache_dir, data.root)
     vocabulary = stored.vocabulary(
         bags, config.vocabulary_neighbours, config.min_similarity, data.cache_dir
     )
