@@ -10,22 +10,32 @@ from archscan.report.json_report import dumps
 from archscan.resolution_cache import FILE_NAME, ResolutionCache
 
 
-def test_reused_when_unchanged_and_recomputed_after_an_edit(make_repo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def _committed(make_repo, files: dict[str, str]):  # type: ignore[no-untyped-def]
+    """A repository holding ``files``, committed."""
     repo = make_repo()
-    repo.write("pkg/__init__.py", "")
-    repo.write("pkg/a.py", "import pkg.b\n")
-    repo.write("pkg/b.py", "x = 1\n")
-    repo.write("pkg/c.py", "y = 2\n")
+    for path, text in files.items():
+        repo.write(path, text)
     repo.commit("start")
+    return repo
+
+
+def _rows(cache: Path, table: str) -> int:
+    stored = ResolutionCache(cache)
+    try:
+        return int(stored._db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
+    finally:
+        stored.close()
+
+
+_PKG = {"pkg/__init__.py": "", "pkg/a.py": "import pkg.b\n", "pkg/b.py": "x = 1\n"}
+
+
+def test_reused_when_unchanged_and_recomputed_after_an_edit(make_repo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    repo = _committed(make_repo, {**_PKG, "pkg/c.py": "y = 2\n"})
     cache = tmp_path / "cache"
     options = RunOptions(cache_dir=cache, jobs=1, history=False)
     first = run(repo.root, Config(), options)
-    stored = ResolutionCache(cache)
-    try:
-        entries = stored._db.execute("SELECT COUNT(*) FROM resolutions").fetchone()[0]
-    finally:
-        stored.close()
-    assert entries == 1 and (cache / FILE_NAME).exists()
+    assert _rows(cache, "resolutions") == 1 and (cache / FILE_NAME).exists()
     again = run(repo.root, Config(), options)
     assert dumps(again) == dumps(first)
     # an edit elsewhere that changes what resolves: a new import of c
@@ -124,10 +134,7 @@ def test_a_new_module_re_resolves_exactly_its_importers(make_repo) -> None:  # t
 
 
 def test_another_context_reuses_nothing(make_repo) -> None:  # type: ignore[no-untyped-def]
-    repo = make_repo()
-    repo.write("pkg/__init__.py", "")
-    repo.write("pkg/a.py", "import pkg\n")
-    repo.commit("start")
+    repo = _committed(make_repo, {"pkg/__init__.py": "", "pkg/a.py": "import pkg\n"})
     _whole, first = _resolve_step(repo, None)
     assert first.reusable is not None
     from dataclasses import replace
@@ -138,12 +145,15 @@ def test_another_context_reuses_nothing(make_repo) -> None:  # type: ignore[no-u
 
 
 def test_cached_runs_over_import_edits_equal_uncached_ones(make_repo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    repo = make_repo()
-    repo.write("svc/__init__.py", "")
-    repo.write("svc/api.py", "from svc import models\n")
-    repo.write("svc/models.py", "import svc.db\n")
-    repo.write("svc/db.py", "x = 1\n")
-    repo.commit("start")
+    repo = _committed(
+        make_repo,
+        {
+            "svc/__init__.py": "",
+            "svc/api.py": "from svc import models\n",
+            "svc/models.py": "import svc.db\n",
+            "svc/db.py": "x = 1\n",
+        },
+    )
     cache = tmp_path / "cache"
     cached = RunOptions(cache_dir=cache, jobs=1, history=False)
     uncached = RunOptions(use_cache=False, jobs=1, history=False)
@@ -156,22 +166,13 @@ def test_cached_runs_over_import_edits_equal_uncached_ones(make_repo, tmp_path: 
         repo.write(path, content)
         repo.commit("edit")
         assert dumps(run(repo.root, Config(), cached)) == dumps(run(repo.root, Config(), uncached))
-    stored = ResolutionCache(cache)
-    try:
-        bases = stored._db.execute("SELECT COUNT(*) FROM bases").fetchone()[0]
-    finally:
-        stored.close()
-    assert bases == 1  # one base for the one root, its last resolution
+    assert _rows(cache, "bases") == 1  # one base for the one root, its last resolution
 
 
 def test_a_damaged_base_is_only_a_whole_resolution(make_repo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     import sqlite3
 
-    repo = make_repo()
-    repo.write("pkg/__init__.py", "")
-    repo.write("pkg/a.py", "import pkg.b\n")
-    repo.write("pkg/b.py", "x = 1\n")
-    repo.commit("start")
+    repo = _committed(make_repo, _PKG)
     cache = tmp_path / "cache"
     options = RunOptions(cache_dir=cache, jobs=1, history=False)
     run(repo.root, Config(), options)

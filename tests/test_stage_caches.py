@@ -13,7 +13,7 @@ from archscan.pipeline import RunOptions, run
 from archscan.records import Analysis
 from archscan.report.json_report import dumps
 from archscan.resolution_cache import FILE_NAME as RESOLUTIONS
-from archscan.resolution_cache import resolution_key
+from archscan.resolution_cache import resolution_inputs
 from archscan.stage_cache import FILE_NAME as STAGES
 
 _COMPOSE = """services:
@@ -146,7 +146,8 @@ def test_resolution_is_reused_across_edits_resolvers_do_not_read(make_repo, tmp_
 
     def key(root: Path) -> str:
         analysis = _uncached(root)
-        return resolution_key(analysis.files, analysis.skipped, _settings(), "", analysis.facts)
+        files, skipped, facts = analysis.files, analysis.skipped, analysis.facts
+        return resolution_inputs(files, skipped, _settings(), "", facts).key
 
     before = key(repo.root)
     # a function body grows: new blob, SLOC and complexity, the same imports

@@ -109,17 +109,6 @@ def resolution_inputs(
     return ResolutionInputs(key, _digest(context).hex(), digests, memo)
 
 
-def resolution_key(
-    files: Sequence[SourceFile],
-    skipped: Sequence[SkippedFile],
-    settings: ResolverSettings,
-    scope: str = "",
-    facts: Mapping[str, FileFacts] | None = None,
-) -> str:
-    """The digest of every input (``resolution_inputs(...).key``)."""
-    return resolution_inputs(files, skipped, settings, scope, facts).key
-
-
 def _digest(text: str) -> bytes:
     # 16 bytes of BLAKE2b per file: 4,400 of them took 0.008 s on saleor
     return hashlib.blake2b(text.encode("utf-8", "surrogateescape"), digest_size=16).digest()
