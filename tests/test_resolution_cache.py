@@ -189,3 +189,15 @@ def test_a_damaged_base_is_only_a_whole_resolution(make_repo, tmp_path: Path) ->
     with sqlite3.connect(cache / FILE_NAME) as db:  # the base is whole again
         known = db.execute("SELECT known FROM bases").fetchone()[0]
     assert known != b"not a pickle"
+    # pickles of the wrong shapes: no base either, never an error
+    import pickle
+
+    wrong = pickle.dumps({"pkg/a.py": "junk", "pkg/b.py": ("blob", "python", 7)})
+    reuse = pickle.dumps(("context", {"python": []}, {"pkg/a.py": ["x"]}, {}))
+    with sqlite3.connect(cache / FILE_NAME) as db:
+        db.execute("UPDATE bases SET known = ?, reuse = ?", (wrong, reuse))
+    repo.write("pkg/a.py", "import pkg\n")
+    again = run(repo.root, Config(), options)
+    assert dumps(again) == dumps(
+        run(repo.root, Config(), RunOptions(use_cache=False, jobs=1, history=False))
+    )

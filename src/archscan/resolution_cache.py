@@ -37,6 +37,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeGuard
 
 from archscan.cache import parser_fingerprint, paused_gc
 from archscan.languages.base import ResolverSettings
@@ -97,7 +98,13 @@ def resolution_inputs(
             parts.append(f"\0f{file.path}\0{file.language}\0{file.blob_id}")
             continue
         before = known.get(file.path)
-        if before is not None and file.blob_id and before[:2] == (file.blob_id, file.language):
+        if (
+            isinstance(before, tuple)
+            and len(before) == 3
+            and file.blob_id
+            and before[:2] == (file.blob_id, file.language)
+            and isinstance(before[2], bytes)
+        ):
             digest = before[2]
         else:
             digest = _digest(f"{file.language}\0{_resolved_part(found)}")
@@ -197,7 +204,7 @@ class ResolutionCache:
         ).fetchone()
         reuse = _loaded(row[0]) if row else None
         entry = self._entry(base.key)
-        if entry is None or not (isinstance(reuse, tuple) and len(reuse) == 4):
+        if entry is None or not _well_formed(reuse):
             return None
         context, indexes, lookups, warnings = reuse
         resolution = entry[0]
@@ -215,7 +222,11 @@ class ResolutionCache:
             )
             for path in lookups
         }
-        parts = {path: digest for path, (_blob, _language, digest) in base.known.items()}
+        parts = {
+            path: known[2]
+            for path, known in base.known.items()
+            if isinstance(known, tuple) and len(known) == 3 and isinstance(known[2], bytes)
+        }
         return Reusable(
             context=context, indexes=indexes, parts=parts, results=results, lookups=lookups
         )
@@ -266,6 +277,26 @@ def _reuse_blob(reusable: Reusable | None) -> bytes | None:
     warnings = {path: r.warnings for path, r in reusable.results.items() if r.warnings}
     value = (reusable.context, reusable.indexes, reusable.lookups, warnings)
     return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+_Reuse = tuple[str, dict[str, dict[str, object]], dict[str, frozenset[str]], dict[str, tuple]]
+
+
+def _well_formed(reuse: object) -> TypeGuard[_Reuse]:
+    """Whether a base's per-file part has the shape ``_reuse_blob`` writes (a damaged
+    or foreign one is no base, never an error later)."""
+    if not (isinstance(reuse, tuple) and len(reuse) == 4):
+        return False
+    context, indexes, lookups, warnings = reuse
+    return (
+        isinstance(context, str)
+        and isinstance(indexes, dict)
+        and all(isinstance(index, dict) for index in indexes.values())
+        and isinstance(lookups, dict)
+        and all(isinstance(names, frozenset) for names in lookups.values())
+        and isinstance(warnings, dict)
+        and all(isinstance(found, tuple) for found in warnings.values())
+    )
 
 
 def _loaded(blob: object) -> object:
