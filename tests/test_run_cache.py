@@ -301,6 +301,33 @@ def test_a_run_whose_inputs_changed_while_it_ran_is_not_stored(
     store.close()
 
 
+def test_the_final_check_lists_git_again_only_when_the_index_changed(
+    make_repo: Callable[..., GitRepo], tmp_path: Path
+) -> None:
+    """The check before storing reuses the lookup's listing while the git index is the
+    same file, unrewritten; a file staged during the run rewrites it: listed again, the
+    new file seen, the run not stored."""
+    from archscan.run_cache import _listing, _Seen
+
+    repo = _shop(make_repo())
+    request = RunRequest(root=repo.root.resolve(), config=Config(), formats=("json",))
+    report = tmp_path / "archscan.json"
+    report.write_text("{}\n")
+    store = RunCache(tmp_path / "cache")
+    lookup = store.lookup(request)
+    first = store._seen
+    assert first is not None and first.index is not None and first.listing is not None
+    assert _listing(request.root, _Seen(), first) is first.listing  # reused
+    assert store.current(request, lookup.key)
+    repo.write("shop/orders/refunds.py", "class Refund:\n    pass\n")
+    repo.git("add", "shop/orders/refunds.py")  # staged, not committed: HEAD is the same
+    relisted = _listing(request.root, _Seen(), first)
+    assert relisted is not first.listing
+    assert "shop/orders/refunds.py" in {path for _mode, path in relisted.entries}
+    assert not store.store(request, lookup.key, [report], {})
+    store.close()
+
+
 def test_a_file_over_the_size_limit_is_known_by_its_head(
     make_repo: Callable[..., GitRepo], tmp_path: Path
 ) -> None:

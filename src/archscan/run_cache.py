@@ -334,6 +334,7 @@ class _Seen:
     """What a key's computation found of each candidate path, for discovery (Survey)."""
 
     listing: Listing | None = None
+    index: tuple[int, ...] | None = None  # the git index's stat before it was listed
     reasons: dict[str, str | None] = field(default_factory=dict)
     stats: dict[str, tuple[int, int]] = field(default_factory=dict)  # path -> (mode, size)
 
@@ -364,13 +365,41 @@ def _content_part(
         yield f"{rel}\0{stat.size}\0{stats.digest(full, rel, stat, oversized)}"
 
 
-def run_key(request: RunRequest, stats: _StatCache, seen: _Seen | None = None) -> RunKey:
+def _index_stat(root: Path) -> tuple[int, ...] | None:
+    """The stat of ``root/.git/index`` (size, times, inode), or None where the index is
+    elsewhere (a worktree, a sub-folder of a repository, ``GIT_INDEX_FILE``) or absent."""
+    if "GIT_INDEX_FILE" in os.environ or "GIT_DIR" in os.environ:
+        return None
+    try:
+        if not os.path.isdir(os.path.join(root, ".git")):
+            return None
+        found = os.lstat(os.path.join(root, ".git", "index"))
+    except OSError:
+        return None
+    return (found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino, found.st_dev)
+
+
+def _listing(root: Path, seen: _Seen, before: _Seen | None) -> Listing:
+    """git's listing of ``root``; ``before``'s where the index is the same file, not
+    rewritten since (the listing is a function of the index): the run cache's check
+    at the end of a run then asks git nothing more than the commit (0.03 s on saleor)."""
+    index = seen.index = _index_stat(root)
+    unchanged = before is not None and index is not None and before.index == index
+    if unchanged and before is not None and before.listing is not None:
+        return before.listing
+    return list_entries(root)
+
+
+def run_key(
+    request: RunRequest, stats: _StatCache, seen: _Seen | None = None, before: _Seen | None = None
+) -> RunKey:
     """The fingerprint of every input of a run; ``stats`` serves content identities;
-    ``seen`` collects what the key found of each path."""
+    ``seen`` collects what the key found of each path; ``before``: what an earlier key
+    of the same run found (its listing is reused while the git index is unchanged)."""
     seen = seen if seen is not None else _Seen()
     root = request.root
     repository = gitio.head_info(root) if gitio.is_git_repo(root) else ("not-git", None)
-    listing = seen.listing = list_entries(root)
+    listing = seen.listing = _listing(root, seen, before)
     options = (
         request.formats,
         request.history,
@@ -422,6 +451,7 @@ class RunCache:
         self.outputs = directory / OUTPUTS_DIR
         self.warnings: list[str] = []
         self._stats: dict[str, tuple[_Stat, str, int]] = {}
+        self._seen: _Seen | None = None  # what the lookup's key found
         directory.mkdir(parents=True, exist_ok=True)
         self._db: sqlite3.Connection | None = None
         try:
@@ -454,6 +484,7 @@ class RunCache:
             return Lookup(key, None, f"off ({key.uncacheable})")
         self._save_stats(key.root, stats)
         self._stats = {**stats.known, **stats.changed}  # for the check before storing
+        self._seen = seen
         if key.uncacheable:
             return Lookup(
                 key, None, f"off ({key.uncacheable})", stats.blobs(), seen.survey(request)
@@ -498,7 +529,8 @@ class RunCache:
     def current(self, request: RunRequest, key: RunKey) -> bool:
         """Whether the inputs are still those of ``key`` (looked up at the start)."""
         try:
-            return run_key(request, _StatCache(dict(self._stats))).digest == key.digest
+            stats = _StatCache(dict(self._stats))
+            return run_key(request, stats, before=self._seen).digest == key.digest
         except (OSError, ValueError, gitio.GitError):
             return False
 
