@@ -284,14 +284,21 @@ def test_a_racily_clean_entry_is_hashed_again(tmp_path: Path) -> None:
     assert racy.edited == 1 and "a.py" in racy.changed
 
 
-def test_a_run_whose_inputs_changed_while_it_ran_is_not_stored(
+def _storing(
     make_repo: Callable[..., GitRepo], tmp_path: Path
-) -> None:
+) -> tuple[GitRepo, RunRequest, Path, RunCache]:
+    """A repository, a request for it, a report file and a run cache, to store runs."""
     repo = _shop(make_repo())
     request = RunRequest(root=repo.root.resolve(), config=Config(), formats=("json",))
     report = tmp_path / "archscan.json"
     report.write_text("{}\n")
-    store = RunCache(tmp_path / "cache")
+    return repo, request, report, RunCache(tmp_path / "cache")
+
+
+def test_a_run_whose_inputs_changed_while_it_ran_is_not_stored(
+    make_repo: Callable[..., GitRepo], tmp_path: Path
+) -> None:
+    repo, request, report, store = _storing(make_repo, tmp_path)
     lookup = store.lookup(request)
     (repo.root / "shop/orders/models.py").write_text("class Order:\n    paid = 1\n")
     assert not store.store(request, lookup.key, [report], {})  # edited during the run
@@ -309,11 +316,7 @@ def test_the_final_check_lists_git_again_only_when_the_index_changed(
     new file seen, the run not stored."""
     from archscan.run_cache import _listing, _Seen
 
-    repo = _shop(make_repo())
-    request = RunRequest(root=repo.root.resolve(), config=Config(), formats=("json",))
-    report = tmp_path / "archscan.json"
-    report.write_text("{}\n")
-    store = RunCache(tmp_path / "cache")
+    repo, request, report, store = _storing(make_repo, tmp_path)
     lookup = store.lookup(request)
     first = store._seen
     assert first is not None and first.index is not None and first.listing is not None
