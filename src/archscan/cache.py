@@ -40,6 +40,13 @@ _DRIFT_MIN = 64
 _DRIFT_SHARE = 0.02
 
 
+def base_drifted(drift: int, total: int) -> bool:
+    """Whether a base of ``total`` files, ``drift`` of which it no longer gives as they
+    are, is to be written again (the rule of every per-root base: parse, data access,
+    the contexts' terms)."""
+    return drift >= max(_DRIFT_MIN, _DRIFT_SHARE * total)
+
+
 def blob_id(content: bytes) -> str:
     """git's blob id (sha1 of ``blob <size>\\0<content>``): equal to ``git hash-object``."""
     digest = hashlib.sha1(b"blob %d\0" % len(content), usedforsecurity=False)
@@ -155,7 +162,7 @@ class FactsCache:
         from the cache) the base of ``root`` when the one ``get_many`` read has drifted
         from it; True when it was written. A failing write only costs the next run time."""
         drift = len(self._held.symmetric_difference(used))
-        if drift < max(_DRIFT_MIN, _DRIFT_SHARE * len(used)) or self._db is None:
+        if not base_drifted(drift, len(used)) or self._db is None:
             return False
         value = pickle.dumps(dict(used), protocol=pickle.HIGHEST_PROTOCOL)
         try:

@@ -16,10 +16,11 @@ with the result, with their blobs, and a result whose read files changed is a mi
 
 Any other change resolves again, but not always every file: resolution is global (a new
 file or definition can capture an import elsewhere), yet a resolver that declares what
-else its per-file ``resolve`` reads (``incremental_key()``, docs/languages.md: Python's
-is its index of module names) lets a file whose facts and that key are unchanged keep
-its last result. Each entry stores those per-file results beside the resolution, and a
-``bases`` table names the last entry of each repository root: a miss starts from it.
+its per-file ``resolve`` reads (``incremental_index()`` and ``lookups()``,
+docs/languages.md: Python's is its index of module names) lets a file whose facts and
+looked-up answers are unchanged keep its last result. The ``bases`` table keeps, per
+repository root, the key of its last resolution, each file's facts digest by blob and
+the incremental resolvers' indexes and lookups: a miss starts from it.
 
 A few entries (the last repositories / checkouts), least recently used dropped; an
 unreadable entry or file is only a miss.
@@ -203,8 +204,10 @@ class ResolutionCache:
             "SELECT reuse FROM bases WHERE root=? AND key=?", (root, base.key)
         ).fetchone()
         reuse = _loaded(row[0]) if row else None
+        if not _well_formed(reuse):  # none (no incremental resolver) or damaged
+            return None
         entry = self._entry(base.key)
-        if entry is None or not _well_formed(reuse):
+        if entry is None:
             return None
         context, indexes, lookups, warnings = reuse
         resolution = entry[0]

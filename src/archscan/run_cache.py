@@ -382,7 +382,7 @@ def _index_stat(root: Path) -> tuple[int, ...] | None:
 def _listing(root: Path, seen: _Seen, before: _Seen | None) -> Listing:
     """git's listing of ``root``; ``before``'s where the index is the same file, not
     rewritten since (the listing is a function of the index): the run cache's check
-    at the end of a run then asks git nothing more than the commit (0.03 s on saleor)."""
+    at the end of a run then runs three git commands fewer."""
     index = seen.index = _index_stat(root)
     unchanged = before is not None and index is not None and before.index == index
     if unchanged and before is not None and before.listing is not None:

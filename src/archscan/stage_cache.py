@@ -26,7 +26,7 @@ from types import ModuleType
 from typing import Any, Generic, TypeVar
 
 from archscan import __version__, sqlite_store
-from archscan.cache import paused_gc
+from archscan.cache import base_drifted, paused_gc
 from archscan.sqlite_store import Table
 
 FILE_NAME = "stages.sqlite"
@@ -215,6 +215,22 @@ def save_snapshot(
         store.put_many({root: (_SNAPSHOT, entries)})
     finally:
         store.close()
+
+
+def keep_if_drifted(
+    directory: Path | None,
+    stage: str,
+    fingerprint: str,
+    root: str,
+    last: Snapshot,
+    entries: Snapshot,
+    fresh: int,
+) -> None:
+    """Keep ``entries`` as ``root``'s snapshot when they drifted from ``last``: ``fresh``
+    of them not given by ``last`` as they are, plus ``last``'s entries now gone
+    (``cache.base_drifted``: a commit's few files leave the snapshot as it was)."""
+    if base_drifted(fresh + len(last.keys() - entries.keys()), len(entries)):
+        save_snapshot(directory, stage, fingerprint, root, entries)
 
 
 def reused(snapshot: Snapshot, path: str, blob: str | None) -> tuple[bool, Any]:

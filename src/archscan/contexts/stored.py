@@ -41,10 +41,10 @@ from archscan.contexts import cluster, platform, signals
 from archscan.records import FileFacts
 from archscan.stage_cache import (
     code_fingerprint,
+    keep_if_drifted,
     load_snapshot,
     open_stage_cache,
     reused,
-    save_snapshot,
 )
 
 _STAGE = "contexts-vocabulary"
@@ -124,7 +124,6 @@ def vocabulary(
 
 
 _TERMS = "contexts-terms"
-_DRIFT_MIN, _DRIFT_SHARE = 64, 0.02  # as the parse cache's and data access's bases
 
 
 def term_bags(
@@ -151,9 +150,8 @@ def term_bags(
             bag = signals.file_terms(path, facts.get(path), skip)
             computed += 1
         bags[path] = bag
-    if computed + len(last.keys() - bags.keys()) >= max(_DRIFT_MIN, _DRIFT_SHARE * len(bags)):
-        kept = {p: (blobs[p], bag) for p, bag in bags.items() if blobs.get(p)}
-        save_snapshot(cache_dir, _TERMS, fingerprint, str(root), kept)
+    kept = {p: (blobs[p], bag) for p, bag in bags.items() if blobs.get(p)}
+    keep_if_drifted(cache_dir, _TERMS, fingerprint, str(root), last, kept, computed)
     return bags
 
 

@@ -25,10 +25,10 @@ from archscan.literals import string_literals
 from archscan.records import AnalysisWarning, DataAccessResult, SourceFile, TableAccess
 from archscan.stage_cache import (
     code_fingerprint,
+    keep_if_drifted,
     load_snapshot,
     open_stage_cache,
     reused,
-    save_snapshot,
 )
 
 _CODE_LANGUAGES = {
@@ -281,11 +281,9 @@ def _fingerprint() -> str:
 # Every file's record of a root's last run, as one entry (stage_cache.load_snapshot:
 # one query and one unpickling, where the per-file entries took 0.05 s on saleor); read
 # first, the per-file entries only for the files it lacks or holds at another blob. It
-# is rewritten only when _DRIFT_MIN files and _DRIFT_SHARE of them have drifted from it
-# (one commit's few files are read from their own entries), as the parse cache's base.
+# is rewritten only after drift (stage_cache.keep_if_drifted: one commit's few files are
+# read from their own entries), as the parse cache's base.
 _BASE = "data-access-base"
-_DRIFT_MIN = 64
-_DRIFT_SHARE = 0.02
 
 
 def _scans(
@@ -338,11 +336,10 @@ def _scans(
     if store:
         store.put_many(changed)
         store.close()
-    # files the base did not give as they are now, and base entries no longer wanted
+    # the files the base did not give as they are now
     given = {path for path in kept if path in from_base and path not in changed}
-    drift = len(kept) - len(given) + len(base.keys() - kept.keys())
-    if drift >= max(_DRIFT_MIN, _DRIFT_SHARE * len(kept)):
-        save_snapshot(data.cache_dir, _BASE, _fingerprint(), str(data.root), dict(kept))
+    root = str(data.root)
+    keep_if_drifted(data.cache_dir, _BASE, _fingerprint(), root, base, kept, len(kept) - len(given))
     return scans, scanner
 
 
