@@ -10,7 +10,7 @@ from typing import Any
 from archscan.config import Config
 from archscan.pipeline import RunOptions, run
 from archscan.report import fastjson
-from archscan.report.json_report import analysis_to_dict, dumps
+from archscan.report.json_report import analysis_to_dict, dumps, json_bytes
 from conftest import assert_json_native
 
 TRICKY = [
@@ -43,6 +43,19 @@ def test_random_documents_are_byte_identical() -> None:
     for _ in range(300):
         doc = {"root": _value(rng, 0), "list": [_value(rng, 1) for _ in range(3)]}
         assert fastjson.dumps(doc) == json.dumps(doc, indent=2, ensure_ascii=True)
+
+
+def test_archscan_json_bytes_end_with_one_newline() -> None:
+    """archscan.json's bytes: orjson writes the newline (OPT_APPEND_NEWLINE), json.dumps'
+    fallback (a lone surrogate) appends it; both are the text json.dumps writes, then it."""
+    rng = random.Random(3)
+    for _ in range(100):
+        doc = {"root": _value(rng, 0), "list": [_value(rng, 1) for _ in range(3)]}
+        expected = json.dumps(doc, indent=2, ensure_ascii=True) + "\n"
+        assert json_bytes(doc) == expected.encode("ascii")
+    for doc in ({"path": "caf\u00e9 \U0001f600"}, {"path": "\udcff"}, {"n": 2**70}):
+        expected = json.dumps(doc, indent=2, ensure_ascii=True) + "\n"
+        assert json_bytes(doc) == expected.encode("ascii")
 
 
 def test_real_analysis_is_byte_identical(make_repo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -169,9 +169,10 @@ def _cross_package(
     packages (which edges pulled it together across packages). One pass over the pairs."""
     by_context: dict[str, Counter[str]] = defaultdict(Counter)
     package = {path: package_of(path) for path in file_context}  # once per file, not pair
+    context_of = file_context.get
     for (a, b), parts in assembly.parts.items():
-        context = file_context.get(a)
-        if context is None or context != file_context.get(b) or package[a] == package[b]:
+        context = context_of(a)
+        if context is None or context != context_of(b) or package[a] == package[b]:
             continue
         for name, amount in parts.items():
             by_context[context][name] += amount  # type: ignore[assignment]
@@ -200,8 +201,9 @@ def _tests(assembly: Assembly, file_context: Mapping[str, str]) -> dict[str, lis
 def _edges(file_context: Mapping[str, str], assembly: Assembly) -> tuple[ContextEdge, ...]:
     counts: Counter[tuple[str, str]] = Counter()
     kinds: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    context_of = file_context.get
     for a, b, data in assembly.graph.edges(data=True):
-        ca, cb = file_context.get(a), file_context.get(b)
+        ca, cb = context_of(a), context_of(b)
         if ca is None or cb is None or ca == cb:
             continue
         counts[(ca, cb)] += 1
@@ -209,12 +211,11 @@ def _edges(file_context: Mapping[str, str], assembly: Assembly) -> tuple[Context
         if data.get("type_only"):
             kind += " (type-only)"
         kinds[(ca, cb)][kind] += 1
-    co: Counter[tuple[str, str]] = Counter()
-    context_of = file_context.get
+    co: defaultdict[tuple[str, str], float] = defaultdict(float)  # 0 + w, as Counter's
     for (a, b), w in assembly.co_change.items():
         ca, cb = context_of(a), context_of(b)
         if ca and cb and ca != cb:
-            co[(ca, cb) if ca < cb else (cb, ca)] += w  # type: ignore[assignment]
+            co[(ca, cb) if ca < cb else (cb, ca)] += w
     keys = set(counts) | set(co)
     return tuple(
         ContextEdge(
@@ -222,7 +223,7 @@ def _edges(file_context: Mapping[str, str], assembly: Assembly) -> tuple[Context
             target=t,
             dependencies=counts[(s, t)],
             by_kind=tuple(sorted(kinds[(s, t)].items())),
-            co_change=round(co[(s, t)], 4) if s < t else 0.0,
+            co_change=round(co.get((s, t), 0), 4) if s < t else 0.0,  # 0, as Counter's
         )
         for s, t in sorted(keys)
     )

@@ -178,9 +178,10 @@ def strength(weights: Weights) -> dict[str, dict[str, float]]:
     adjacency: dict[str, dict[str, float]] = defaultdict(dict)
     for (a, b), w in weights.items():
         row = adjacency[a]
-        row[b] = row.get(b, 0.0) + w
+        # mostly a first visit: each pair is one key of ``weights``
+        row[b] = row[b] + w if b in row else w
         row = adjacency[b]
-        row[a] = row.get(a, 0.0) + w
+        row[a] = row[a] + w if a in row else w
     return adjacency
 
 

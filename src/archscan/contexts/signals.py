@@ -14,6 +14,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
+from itertools import combinations
 
 from archscan import digraph
 from archscan.config import ContextsConfig
@@ -74,17 +75,16 @@ def co_change_signal(
     """Raw co-change: every commit adds 1/(n-1) to each pair of its n production files, so
     that each file of a commit gains one unit in total however large the commit; commits
     with more than ``max_size`` production files (bulk reformatting, renames) are left out."""
-    weights: Weights = {}
+    weights: defaultdict[Pair, float] = defaultdict(float)  # 0.0 + share: share, as get's
     for changeset in changesets:
         files = sorted(production.intersection(changeset.files))
         n = len(files)
         if n < 2 or (max_size and n > max_size):
             continue
         share = 1.0 / (n - 1)
-        for i, a in enumerate(files):
-            for b in files[i + 1 :]:
-                weights[(a, b)] = weights.get((a, b), 0.0) + share
-    return weights
+        for pair in combinations(files, 2):  # (a, b), a < b: the pairs made in C
+            weights[pair] += share
+    return dict(weights)
 
 
 _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
@@ -274,9 +274,10 @@ def fuse(
         # the whole repository's mass
         covered = len({f for pair in signal for f in pair})
         scale = weight * covered / total
+        get = fused.get
         for pair, value in signal.items():
             amount = value * scale
-            fused[pair] = fused.get(pair, 0.0) + amount
+            fused[pair] = get(pair, 0.0) + amount
             parts[pair][name] = amount
     return fused, parts
 

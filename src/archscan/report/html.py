@@ -21,6 +21,8 @@ import itertools
 import json
 import math
 from collections import defaultdict
+from collections.abc import Mapping
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +31,7 @@ import markupsafe
 import yaml
 
 from archscan.report import views
+from archscan.report.layouts import LayoutCache
 from archscan.report.markdown import bytecode_cache, template_loader
 from archscan.report.registry import RenderOptions
 from archscan.report.treemap import squarified
@@ -45,7 +48,7 @@ def render(document: Document, options: RenderOptions) -> str:
     env = environment(options.templates, options.cache_dir)
     script = _source(env, "report.js")
     style = _source(env, "report.css")
-    model = build_model(document)
+    model = build_model(document, LayoutCache(options.cache_dir))
     return env.get_template(TEMPLATE).render(
         **model,
         glossary=glossary(env),
@@ -110,7 +113,9 @@ def _num(value: object) -> str:
 # --- the model handed to the template -----------------------------------------------
 
 
-def build_model(document: Document) -> dict[str, Any]:
+def build_model(document: Document, layouts: LayoutCache | None = None) -> dict[str, Any]:
+    """The template's model; ``layouts``: where the layouts are kept between runs."""
+    layouts = layouts or LayoutCache(None)
     files = list(document.get("files", ()))
     index = {f["path"]: i for i, f in enumerate(files)}
     tables: dict[str, Any] = {}
@@ -120,9 +125,9 @@ def build_model(document: Document) -> dict[str, Any]:
         "doc": document,
         "title": _title(document),
         "overview": _overview(document, tables),
-        "groups": _map(grouping, edges, tables),
+        "groups": _map(grouping, edges, tables, layouts),
         "dsm": _dsm(grouping, edges, index),
-        "treemap": _treemap(document, files, tables),
+        "treemap": _treemap(document, files, tables, layouts),
         "coupling": _coupling(document, tables),
         "ownership": _ownership(document, tables),
         "data_matrix": _data_matrix(document, grouping, tables),
@@ -273,10 +278,13 @@ def _candidate(candidate: object) -> dict[str, str]:
 
 
 def _map(
-    grouping: views.Grouping, edges: dict[tuple[str, str], list[list[str]]], tables: dict
+    grouping: views.Grouping,
+    edges: dict[tuple[str, str], list[list[str]]],
+    tables: dict,
+    layouts: LayoutCache,
 ) -> dict[str, Any]:
     groups = grouping.groups
-    position = _force_layout([g.id for g in groups], edges)
+    position = _force_layout([g.id for g in groups], edges, layouts)
     largest = max((g.sloc for g in groups), default=1) or 1
     nodes = []
     for i, group in enumerate(groups):
@@ -361,7 +369,9 @@ def _segment(a: dict[str, Any], b: dict[str, Any], both_ways: bool) -> dict[str,
     }
 
 
-def _force_layout(ids: list[str], edges: dict[tuple[str, str], list[list[str]]]) -> dict:
+def _force_layout(
+    ids: list[str], edges: dict[tuple[str, str], list[list[str]]], layouts: LayoutCache
+) -> dict:
     """Fruchterman-Reingold on the aggregated graph only (tens of nodes), from a fixed
     start on a circle (no randomness: the same document always gets the same picture).
     Groups without any dependency go in a row at the bottom instead of being flung to
@@ -370,14 +380,33 @@ def _force_layout(ids: list[str], edges: dict[tuple[str, str], list[list[str]]])
     alone = [g for g in ids if g not in set(linked)]
     width, height = MAP_SIZE
     strip = 100.0 if alone else 0.0  # room for the largest circle (r 42) and its label
-    placed = _fit(linked, _spring(linked, edges), (width, height - strip))
+    # what _spring reads: the ids in order and each edge's count, in the edges' order
+    counts = {pair: len(files) for pair, files in edges.items()}
+    spring = layouts.get(
+        "spring",
+        (linked, list(counts.items())),
+        lambda: _spring(linked, counts),
+        lambda found: _is_points(found, len(linked)),
+    )
+    placed = _fit(linked, spring, (width, height - strip))
     for n, group in enumerate(alone):
         x = 70.0 + (width - 140.0) * (n + 0.5) / len(alone)
         placed[group] = (round(x, 1), round(height - 62.0, 1))
     return placed
 
 
-def _spring(ids: list[str], edges: dict[tuple[str, str], list[list[str]]]) -> list[list[float]]:
+def _is_points(found: object, count: int) -> bool:
+    return (
+        isinstance(found, list)
+        and len(found) == count
+        and all(isinstance(p, list) and len(p) == 2 for p in found)
+        and all(isinstance(v, float) for p in found for v in p)
+    )
+
+
+def _spring(ids: list[str], edges: dict[tuple[str, str], int]) -> list[list[float]]:
+    """Fruchterman-Reingold positions of ``ids``; ``edges``: the files behind each
+    dependency between two of them (its count)."""
     count = len(ids)
     if count == 0:
         return []
@@ -385,7 +414,7 @@ def _spring(ids: list[str], edges: dict[tuple[str, str], list[list[str]]]) -> li
     weight: dict[tuple[int, int], float] = defaultdict(float)
     for (a, b), v in edges.items():
         i, j = sorted((at[a], at[b]))
-        weight[(i, j)] += math.log1p(len(v))
+        weight[(i, j)] += math.log1p(v)
     heaviest = max(weight.values(), default=1.0)
     # dense graphs (every group linked to most others) collapse into a ball under the
     # plain model: scale the pull down by the mean degree
@@ -511,7 +540,9 @@ def _dsm(
 # --- hotspot map: squarified treemap of the folder tree --------------------------------
 
 
-def _treemap(document: Document, files: list[Row], tables: dict) -> dict[str, Any]:
+def _treemap(
+    document: Document, files: list[Row], tables: dict, layouts: LayoutCache
+) -> dict[str, Any]:
     history = views.history_files(document)
     score = {
         f["path"]: history[f["path"]]["revisions"] * f["complexity"]
@@ -519,12 +550,11 @@ def _treemap(document: Document, files: list[Row], tables: dict) -> dict[str, An
         if f["path"] in history
     }
     largest = max(score.values(), default=0)
-    tree = _folder_tree(files)
-    width, height = TREEMAP_SIZE
-    rects: list[dict[str, Any]] = []
-    folders: list[dict[str, Any]] = []
-    _layout(tree, "", 0.0, 0.0, width, height, 0, rects, folders)
+    sizes = [(f["path"], max(int(f.get("sloc") or 0), 1)) for f in files]  # what it reads
     index = {f["path"]: i for i, f in enumerate(files)}
+    rects, folders = layouts.get(
+        "treemap", sizes, lambda: _tiles(sizes), lambda found: _is_tiles(found, index)
+    )
     for rect in rects:
         path = rect["path"]
         rect["f"] = index[path]
@@ -578,13 +608,36 @@ def _rects_svg(rects: list[dict[str, Any]]) -> markupsafe.Markup:
     )
 
 
-def _folder_tree(files: list[Row]) -> dict[str, Any]:
+Tiles = tuple[list[dict[str, Any]], list[dict[str, Any]]]  # files' rectangles, folders'
+
+
+def _tiles(sizes: list[tuple[str, int]]) -> Tiles:
+    """The treemap of the files (path, SLOC): a rectangle per file and per folder."""
+    width, height = TREEMAP_SIZE
+    rects: list[dict[str, Any]] = []
+    folders: list[dict[str, Any]] = []
+    _layout(_folder_tree(sizes), "", 0.0, 0.0, width, height, 0, rects, folders)
+    return rects, folders
+
+
+def _is_tiles(found: object, paths: Mapping[str, int]) -> bool:
+    """A stored treemap of these files: rectangles and folders, each file's in ``paths``."""
+    return (
+        isinstance(found, tuple)
+        and len(found) == 2
+        and all(isinstance(part, list) for part in found)
+        and all(isinstance(item, dict) for part in found for item in part)
+        and all(rect.get("path") in paths for rect in found[0])
+    )
+
+
+def _folder_tree(sizes: list[tuple[str, int]]) -> dict[str, Any]:
     root: dict[str, Any] = {"dirs": {}, "files": []}
-    for f in files:
+    for path, size in sizes:
         node = root
-        for part in f["path"].split("/")[:-1]:
+        for part in path.split("/")[:-1]:
             node = node["dirs"].setdefault(part, {"dirs": {}, "files": []})
-        node["files"].append((f["path"], max(int(f.get("sloc") or 0), 1)))
+        node["files"].append((path, size))
     return root
 
 
@@ -651,6 +704,7 @@ def _r(value: float) -> float:
     return round(value, 1)
 
 
+@lru_cache(maxsize=2048)  # heats are rounded to 3 decimals: at most 1,001 of them
 def _heat_colour(heat: float) -> str:
     """Pale yellow -> orange -> dark red, CodeScene-like; readable on white."""
     stops = ((0.0, (255, 245, 204)), (0.5, (245, 140, 60)), (1.0, (150, 20, 30)))

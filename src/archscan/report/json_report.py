@@ -207,7 +207,7 @@ def dumps(analysis: Analysis) -> str:
 
 def json_bytes(data: dict[str, Any]) -> bytes:
     """The bytes of archscan.json (those of :func:`dumps_data`, without a str between)."""
-    return fastjson.dumps_loads(data)[0] + b"\n"
+    return fastjson.dumps_loads(data, newline=True)[0]
 
 
 def dumps_data(data: dict[str, Any]) -> str:
