@@ -7,6 +7,10 @@ import copy
 import pickle
 from pathlib import Path
 
+from typer.testing import CliRunner
+
+from archscan.cache_admin import cache_info
+from archscan.cli import app
 from archscan.report import html, layouts
 from archscan.report.registry import RenderOptions
 from report_support import fixed_document
@@ -82,3 +86,17 @@ def test_a_read_only_cache_folder_still_renders(tmp_path: Path) -> None:
     assert html.render(document, RenderOptions(cache_dir=cache)) == html.render(
         document, RenderOptions()
     )
+
+
+def test_cache_info_counts_the_layouts_and_clear_deletes_them(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    html.render(fixed_document(), RenderOptions(cache_dir=cache))
+    (row,) = [r for r in cache_info(cache) if r.name == "layouts"]
+    assert row.entries == 2 and row.bytes > 0 and "layouts" in row.detail
+    shown = CliRunner().invoke(app, ["cache", "info", "--cache-dir", str(cache)])
+    assert shown.exit_code == 0 and "layouts" in shown.stdout
+    cleared = CliRunner().invoke(app, ["cache", "clear", "--cache-dir", str(cache)])
+    assert cleared.exit_code == 0, cleared.output
+    assert layouts.stored_files(cache) == []
+    (row,) = [r for r in cache_info(cache) if r.name == "layouts"]
+    assert row.entries is None and row.detail == "absent"

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from archscan import run_cache, stage_cache
 from archscan.history import store
+from archscan.report import layouts
 
 FACTS_FILE = "facts.sqlite"
 RESOLUTIONS_FILE = "resolutions.sqlite"
@@ -18,7 +19,7 @@ TEMPLATES_DIR = "templates"  # report/markdown.py bytecode_cache
 
 @dataclass(frozen=True)
 class CacheRow:
-    name: str  # parse | history | resolution | stages | templates
+    name: str  # parse | history | resolution | runs | stages | templates | layouts
     path: str
     bytes: int
     entries: int | None  # None: absent or unreadable
@@ -103,15 +104,32 @@ def _template_files(directory: Path) -> list[Path]:
     return sorted((directory / TEMPLATES_DIR).glob("*/__jinja2_*.cache"))
 
 
-def _templates_row(directory: Path) -> CacheRow:
-    files = _template_files(directory)
+def _files_row(name: str, folder: Path, files: list[Path], what: str) -> CacheRow:
+    """A cache that is a folder of files: their count and size."""
     size = 0
     for path in files:
         with suppress(OSError):
             size += path.stat().st_size
-    detail = "compiled report templates (by template source)" if files else "absent"
     return CacheRow(
-        "templates", str(directory / TEMPLATES_DIR), size, len(files) if files else None, detail
+        name, str(folder), size, len(files) if files else None, what if files else "absent"
+    )
+
+
+def _templates_row(directory: Path) -> CacheRow:
+    return _files_row(
+        "templates",
+        directory / TEMPLATES_DIR,
+        _template_files(directory),
+        "compiled report templates (by template source)",
+    )
+
+
+def _layouts_row(directory: Path) -> CacheRow:
+    return _files_row(
+        "layouts",
+        directory / layouts.FOLDER,
+        layouts.stored_files(directory),
+        f"the HTML report's layouts (by their inputs; at most {layouts.KEPT} a kind)",
     )
 
 
@@ -144,6 +162,7 @@ def cache_info(directory: Path) -> list[CacheRow]:
         _runs_row(directory),
         _stages_row(directory),
         _templates_row(directory),
+        _layouts_row(directory),
     ]
 
 
@@ -156,7 +175,8 @@ def clear_caches(directory: Path) -> list[Path]:
             with suppress(FileNotFoundError):
                 path.unlink()
                 removed.append(path)
-    for path in [*_template_files(directory), *_output_files(directory)]:
+    stored = [*_template_files(directory), *_output_files(directory)]
+    for path in [*stored, *layouts.stored_files(directory)]:
         with suppress(OSError):
             path.unlink()
             removed.append(path)

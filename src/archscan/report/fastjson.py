@@ -65,19 +65,17 @@ def dumps(data: Any) -> str:
     return dumps_loads(data)[0].decode("ascii")
 
 
+# sre finds the literal "e-" first, then tests the digit: 0.009 s on saleor's 17 MB,
+# where a loop of bytes.find(b"e-") took 0.015 s ("e" is everywhere: memchr stops often)
+_SHORT_EXPONENT = re.compile(rb"e-[5-9]")
+
+
 def _may_differ(raw: bytes) -> bool:
     """Whether orjson may have written a float as repr would not: "0.0000..." or a
     one-digit negative exponent from 5 to 9 ("1.5e-7"). A superset test (the regex
     decides): "0.0000" anywhere, or "e-" before such a digit (a few hundred "e-" in 17
     MB of paths and messages). Two scans: six substring tests took 0.06 s on saleor."""
-    if b"0.0000" in raw:
-        return True
-    at = raw.find(b"e-")
-    while at >= 0:
-        if at + 2 < len(raw) and 0x35 <= raw[at + 2] <= 0x39:  # b"5" to b"9"
-            return True
-        at = raw.find(b"e-", at + 2)
-    return False
+    return b"0.0000" in raw or _SHORT_EXPONENT.search(raw) is not None
 
 
 def dumps_loads(data: Any, parse: bool = False, newline: bool = False) -> tuple[bytes, Any]:

@@ -25,7 +25,7 @@ from typing import TypeVar
 T = TypeVar("T")
 
 KEPT = 8  # per kind: a few repositories, or a few states of one
-_FOLDER = "layouts"
+FOLDER = "layouts"
 
 
 def _code() -> str:
@@ -44,7 +44,7 @@ class LayoutCache:
     """Layouts by kind and input, in ``directory`` (None: computed every time)."""
 
     def __init__(self, directory: Path | None) -> None:
-        self._folder = directory / _FOLDER if directory is not None else None
+        self._folder = directory / FOLDER if directory is not None else None
         self._code: str | None = None
 
     def get(
@@ -82,6 +82,11 @@ class LayoutCache:
             with suppress(OSError):
                 temporary.unlink()
         _prune(self._folder, kind)
+
+
+def stored_files(cache_dir: Path) -> list[Path]:
+    """Every stored layout in ``cache_dir`` (``archscan cache info|clear``)."""
+    return sorted((cache_dir / FOLDER).glob("*.pickle"))
 
 
 def _load(path: Path) -> object | None:
