@@ -352,3 +352,21 @@ def test_markdown_sections(make_repo) -> None:  # type: ignore[no-untyped-def]
     assert "## Team structure" in text and "| billing | 1 |" in text
     assert "## Extraction plan (strangler fig)" in text
     assert "this ranking is for reference" in text
+
+
+def test_shipped_yaml_is_read_as_safe_load_reads_it() -> None:
+    """The glossary and the rule files, read by libyaml where PyYAML has it: the same
+    values as the pure-Python safe loader."""
+    import yaml
+
+    from archscan.resources import data_dir, shipped_yaml
+
+    shipped = [
+        *sorted(data_dir("rules").glob("**/*.yaml")),
+        *sorted(data_dir("report_templates").glob("*.yaml")),
+    ]
+    assert any(p.name == "glossary.yaml" for p in shipped)
+    assert any(p.name == "assessment.yaml" for p in shipped)
+    for path in shipped:
+        text = path.read_text(encoding="utf-8")
+        assert shipped_yaml(text) == yaml.safe_load(text), path

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import yaml
 
 from archscan.assess.definitions import SIGNAL_IDS
-from archscan.resources import data_dir
+from archscan.resources import data_dir, shipped_yaml
 
 
 class RulesError(ValueError):
@@ -157,7 +157,8 @@ def _read_yaml(path: Path) -> Any:
 
 def default_rules() -> AssessmentRules:
     """The shipped rules/assessment.yaml (complete: every key present)."""
-    return apply_table(None, _read_yaml(data_dir("rules") / "assessment.yaml"), "assessment.yaml")
+    text = (data_dir("rules") / "assessment.yaml").read_text(encoding="utf-8")
+    return apply_table(None, shipped_yaml(text) or {}, "assessment.yaml")
 
 
 def rules_file(path: Path, base: AssessmentRules | None = None) -> AssessmentRules:

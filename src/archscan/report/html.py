@@ -28,7 +28,6 @@ from typing import Any
 
 import jinja2
 import markupsafe
-import yaml
 
 from archscan.report import views
 from archscan.report.layouts import LayoutCache
@@ -36,6 +35,7 @@ from archscan.report.markdown import bytecode_cache, template_loader
 from archscan.report.registry import RenderOptions
 from archscan.report.treemap import squarified
 from archscan.report.views import Document, Row
+from archscan.resources import shipped_yaml
 
 TEMPLATE = "report.html.j2"
 MAP_SIZE = (960.0, 560.0)
@@ -1108,5 +1108,5 @@ def _files_table(document: Document, files: list[Row], grouping: views.Grouping)
 
 def glossary(env: jinja2.Environment) -> list[dict[str, str]]:
     """The glossary entries (id, term, text) from report_templates/glossary.yaml."""
-    entries = yaml.safe_load(_source(env, "glossary.yaml")) or []
+    entries = shipped_yaml(_source(env, "glossary.yaml")) or []
     return [{"id": str(e["id"]), "term": str(e["term"]), "text": str(e["text"])} for e in entries]
