@@ -257,3 +257,18 @@ def test_the_rename_limit_is_pinned(make_repo, monkeypatch: pytest.MonkeyPatch) 
     assert revisions() == 2  # within the limit: the rename is followed
     monkeypatch.setattr(gitio, "RENAME_LIMIT", 5)
     assert revisions() == 1  # 12 x 12 candidates exceed 5: no inexact rename detection
+
+
+def test_git_runs_with_tuned_malloc_unless_the_user_tuned_it(
+    make_repo, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """The line pass's git processes get glibc's malloc thresholds fixed high (fewer page
+    faults); a GLIBC_TUNABLES the user set wins, and the numbers are the same either way."""
+    repo = _history_repo(make_repo)
+    monkeypatch.delenv("GLIBC_TUNABLES", raising=False)
+    tuned = gitio.git_env(repo.root)["GLIBC_TUNABLES"]
+    assert "glibc.malloc.mmap_threshold=" in tuned and "glibc.malloc.trim_threshold=" in tuned
+    with_tuning = _history_json(repo.root)
+    monkeypatch.setenv("GLIBC_TUNABLES", "")
+    assert gitio.git_env(repo.root)["GLIBC_TUNABLES"] == ""
+    assert _history_json(repo.root) == with_tuning

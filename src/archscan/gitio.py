@@ -128,9 +128,20 @@ def use_commit_graph(root: Path, directory: Path) -> None:
     _GRAPHS[str(root)] = str(directory)
 
 
+# glibc's malloc as a long git process ends up tuned, from the start. Left dynamic, the
+# thresholds start at 128 KiB: every inflated blob above it is a fresh mmap, faulted page
+# by page and unmapped again, until a free raises them. Each chunk of the line pass is a
+# new process, so most of them never got there: on numpy (24 chunks) the pass made 2.2M
+# page faults and 5.7 s of system time, with these 0.55M and 2.2 s. git's output is the
+# same; its peak memory too (measured). A GLIBC_TUNABLES of the user's is left as it is;
+# other C libraries ignore the variable.
+_MALLOC_TUNABLES = "glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=67108864"
+
+
 def git_env(root: Path | None = None) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith("GIT_")}
     env.update(_ENV)
+    env.setdefault("GLIBC_TUNABLES", _MALLOC_TUNABLES)
     graph = _GRAPHS.get(str(root)) if root is not None and _GRAPHS else None
     if graph is not None:
         env["GIT_ALTERNATE_OBJECT_DIRECTORIES"] = graph
