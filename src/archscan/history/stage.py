@@ -398,7 +398,9 @@ def _replay(
         _warn_failed(failed, warnings)
     if key is not None and ids:
         # the state is the aggregate before the pairs are counted: the next run adds to it
-        cached.put_state(key, ids[0], state.dump(aggregator, ids, data.paths, degraded, failed))
+        cached.put_state(
+            key, ids[0], state.dump_later(aggregator, ids, data.paths, degraded, failed)
+        )
     aggregator.finish()
     return aggregator
 
@@ -466,8 +468,8 @@ def _from_state(
             return None
         front.merge_older(saved.aggregate)
         if new:
-            blob = state.dump(front, ids, data.paths, saved.degraded, saved.failed)
-            cached.put_state(key, ids[0], blob)
+            later = state.dump_later(front, ids, data.paths, saved.degraded, saved.failed)
+            cached.put_state(key, ids[0], later)
         else:
             cached.touch_state(key, tip)
         if data.progress is not None:

@@ -16,8 +16,9 @@ from __future__ import annotations
 import hashlib
 import marshal
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from archscan.history.native import Aggregator, FileStats
@@ -86,6 +87,31 @@ def dump(
     failed: Sequence[str],
 ) -> bytes:
     """``aggregator`` (not finished) as the state of the history ``ids``."""
+    return dump_later(aggregator, ids, paths, degraded, failed)()
+
+
+def dump_later(
+    aggregator: Aggregator,
+    ids: Sequence[str],
+    paths: frozenset[str],
+    degraded: Sequence[str],
+    failed: Sequence[str],
+) -> Callable[[], bytes]:
+    """:func:`dump`'s bytes, made when called, which may be after ``finish``: the one
+    thing ``finish`` takes away, the pending changesets, is held from now. The mining
+    child dumps after it has sent the history (0.05-0.08 s on numpy's 31,000 commits
+    that only the next run needs); nothing changes the aggregate after ``finish``."""
+    return partial(_dump, aggregator, aggregator.coupling.pending, ids, paths, degraded, failed)
+
+
+def _dump(
+    aggregator: Aggregator,
+    pending: list[list[str]],
+    ids: Sequence[str],
+    paths: frozenset[str],
+    degraded: Sequence[str],
+    failed: Sequence[str],
+) -> bytes:
     coupling = aggregator.coupling
     body = (
         VERSION,
@@ -99,7 +125,7 @@ def dump(
         tuple((c.commit, c.author, c.timestamp, c.files) for c in aggregator.raw),
         dict(coupling.revisions),
         dict(coupling.soc),
-        tuple(tuple(members) for members in coupling.pending),
+        tuple(tuple(members) for members in pending),
         dict(aggregator.author_last),
         aggregator.commits,
         aggregator.bot_commits,
