@@ -79,17 +79,6 @@ def _stats(stats: FileStats) -> tuple[Any, ...]:
     )
 
 
-def dump(
-    aggregator: Aggregator,
-    ids: Sequence[str],
-    paths: frozenset[str],
-    degraded: Sequence[str],
-    failed: Sequence[str],
-) -> bytes:
-    """``aggregator`` (not finished) as the state of the history ``ids``."""
-    return dump_later(aggregator, ids, paths, degraded, failed)()
-
-
 def dump_later(
     aggregator: Aggregator,
     ids: Sequence[str],
@@ -97,10 +86,11 @@ def dump_later(
     degraded: Sequence[str],
     failed: Sequence[str],
 ) -> Callable[[], bytes]:
-    """:func:`dump`'s bytes, made when called, which may be after ``finish``: the one
-    thing ``finish`` takes away, the pending changesets, is held from now. The mining
-    child dumps after it has sent the history (0.05-0.08 s on numpy's 31,000 commits
-    that only the next run needs); nothing changes the aggregate after ``finish``."""
+    """``aggregator`` (not finished) as the state of the history ``ids``: its bytes,
+    made when called, which may be after ``finish``. The one thing ``finish`` takes
+    away, the pending changesets, is held from now. The mining child dumps after it has
+    sent the history (0.05-0.08 s on numpy's 31,000 commits that only the next run
+    needs); nothing changes the aggregate after ``finish``."""
     return partial(_dump, aggregator, aggregator.coupling.pending, ids, paths, degraded, failed)
 
 
