@@ -194,6 +194,71 @@ def test_ctrl_c_is_one_line_exit_130_and_no_half_report(make_repo, tmp_path: Pat
     assert not list(out.iterdir())  # no archscan.json, no temporary file
 
 
+# The race CI hit: the Ctrl-C lands while a module defines a dataclass, inside a field's
+# __set_name__, and Python re-raises it as a RuntimeError. Made certain here: the class
+# body's descriptor sends the signal to its own process and waits for the handler.
+CTRL_C_IN_SET_NAME = """
+import os, signal, sys, time
+import archscan.cli as cli
+
+class SendsCtrlC:
+    def __set_name__(self, owner, name):
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(5)
+
+def command():
+    class Record:
+        field = SendsCtrlC()
+
+cli.app = command
+cli.main()
+"""
+
+
+def test_ctrl_c_wrapped_in_another_error_is_still_an_interrupt() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-c", CTRL_C_IN_SET_NAME], capture_output=True, text=True, timeout=60
+    )
+    assert proc.returncode == 130, proc.stderr
+    assert proc.stderr.strip().splitlines() == ["archscan: interrupted"]
+
+
+# The hang CI could hit: a Ctrl-C that lands while the parser's pool starts its workers,
+# before its manager thread runs, leaves workers (which ignore Ctrl-C) that nobody stops.
+# Here the pool is left running on purpose; archscan's exit must still end its workers,
+# or they keep the pipes open and communicate() times out.
+CTRL_C_WITH_ORPHAN_WORKERS = """
+import os, signal, time
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
+import archscan.cli as cli
+from archscan.parse import _quiet_on_ctrl_c
+
+pools = []
+
+def command():
+    pool = ProcessPoolExecutor(2, mp_context=get_context("fork"), initializer=_quiet_on_ctrl_c)
+    pool.submit(time.sleep, 0).result()
+    pools.append(pool)
+    os.kill(os.getpid(), signal.SIGINT)
+    time.sleep(5)
+
+cli.app = command
+cli.main()
+"""
+
+
+def test_ctrl_c_ends_pool_workers_nobody_stopped() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-c", CTRL_C_WITH_ORPHAN_WORKERS],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 130, proc.stderr
+    assert proc.stderr.strip().splitlines() == ["archscan: interrupted"]
+
+
 def test_a_deeply_nested_baseline_is_one_line_and_exit_2(make_repo) -> None:  # type: ignore[no-untyped-def]
     repo = make_repo()
     repo.write("a.py", "import os\n")
