@@ -9,6 +9,7 @@ import signal
 import sqlite3
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -110,3 +111,65 @@ def test_a_child_that_dies_leaves_the_mining_to_this_process(
     mined, _warnings = mining.result()  # mined here instead, in the thread
     assert _shape(mined) == _shape(expected)
     assert mining._child is None and mining._thread is not None
+
+
+def _gone(pid: int) -> bool:
+    """The child has ended and been reaped (no zombie left for the test to collect)."""
+    try:
+        os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return False
+
+
+@needs_fork
+def test_a_first_run_mines_from_before_the_run_cache_key(
+    make_repo: Callable[..., GitRepo], tmp_path: Path
+) -> None:
+    """Nothing stored for the folder: the mining child starts before the key hashes
+    the files, discovers them itself, and the analysis is the one without it; once a
+    run is stored (or without history) the key comes first, as before."""
+    from archscan.cli import _first_run_mining
+    from archscan.pipeline import run
+    from archscan.report.json_report import analysis_to_dict
+    from archscan.run_cache import RunCache, RunRequest
+
+    repo = _history(make_repo)
+    request = RunRequest(root=repo.root, config=Config(), formats=("json",), history=True)
+    store = RunCache(tmp_path / "early")
+    options = RunOptions(cache_dir=tmp_path / "early", jobs=2)
+    started = _first_run_mining(store, request, options)
+    assert started is not None and started.pid is not None
+    pid = started.pid
+    lookup = store.lookup(request)
+    assert lookup.stored is None and lookup.note == "miss (nothing stored for this folder)"
+    informed = replace(options, known_blobs=lookup.blobs, survey=lookup.survey)
+    early = run(repo.root, Config(), informed, started=started)
+    assert _gone(pid) and early.history is not None and early.history.commits == 6
+    usual = run(repo.root, Config(), RunOptions(cache_dir=tmp_path / "usual", jobs=2))
+    assert analysis_to_dict(early) == analysis_to_dict(usual)
+
+    report = tmp_path / "report.json"
+    report.write_text("{}")
+    assert store.store(request, lookup.key, [report], {})
+    assert _first_run_mining(store, request, options) is None  # a re-run: key first
+    other = RunCache(tmp_path / "other")
+    assert _first_run_mining(other, replace(request, history=False), options) is None
+    store.close()
+    other.close()
+
+
+@needs_fork
+def test_a_started_mining_child_ends_with_a_run_that_fails(
+    make_repo: Callable[..., GitRepo], tmp_path: Path
+) -> None:
+    from archscan.pipeline import run, start_mining
+    from archscan.repocheck import InputError
+
+    repo = _history(make_repo)
+    started = start_mining(repo.root, Config(), RunOptions(cache_dir=tmp_path, jobs=2))
+    assert started is not None and started.pid is not None
+    pid = started.pid
+    with pytest.raises(InputError):
+        run(tmp_path / "missing", Config(), RunOptions(cache_dir=tmp_path), started=started)
+    assert _gone(pid)

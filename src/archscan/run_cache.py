@@ -540,6 +540,17 @@ class RunCache:
                 self._db.close()
             self._db = None
 
+    def has_runs(self, root: str) -> bool:
+        """Whether a run of ``root`` is stored (False: the lookup will miss; an
+        unreadable cache stores nothing either)."""
+        if self._db is None:
+            return False
+        try:
+            row = self._db.execute("SELECT 1 FROM latest WHERE root=?", (_raw(root),)).fetchone()
+        except sqlite3.DatabaseError:
+            return False
+        return row is not None
+
     def _known_stats(self, root: str) -> dict[str, tuple[_Stat, str, int]]:
         if self._db is None:
             return {}
