@@ -138,7 +138,7 @@ def test_a_first_run_mines_from_before_the_run_cache_key(
     request = RunRequest(root=repo.root, config=Config(), formats=("json",), history=True)
     store = RunCache(tmp_path / "early")
     options = RunOptions(cache_dir=tmp_path / "early", jobs=2)
-    started = _first_run_mining(store, request, options)
+    started = _first_run_mining(store, request, 2, tmp_path / "early")
     assert started is not None and started.pid is not None
     pid = started.pid
     lookup = store.lookup(request)
@@ -152,9 +152,9 @@ def test_a_first_run_mines_from_before_the_run_cache_key(
     report = tmp_path / "report.json"
     report.write_text("{}")
     assert store.store(request, lookup.key, [report], {})
-    assert _first_run_mining(store, request, options) is None  # a re-run: key first
+    assert _first_run_mining(store, request, 2, tmp_path / "early") is None  # key first
     other = RunCache(tmp_path / "other")
-    assert _first_run_mining(other, replace(request, history=False), options) is None
+    assert _first_run_mining(other, replace(request, history=False), 2, tmp_path) is None
     store.close()
     other.close()
 

@@ -408,12 +408,11 @@ def analyze(
     progress = TimedProgress(RichProgress(enabled=not quiet))
     store = None if no_cache else _run_cache(cache_dir)
     lookup = None
-    options = _run_options(request, jobs, cache_dir, no_cache)
     started = None
     try:
         if store is not None:
             with progress.timed("Checking the run cache"):
-                started = _first_run_mining(store, request, options)
+                started = _first_run_mining(store, request, jobs, cache_dir)
                 lookup = store.lookup(request)
     except BaseException:
         if started is not None:
@@ -426,6 +425,7 @@ def analyze(
             written = write_stored(lookup.stored, target)
         data = lookup.stored.summary
     else:
+        options = _run_options(request, jobs, cache_dir, no_cache)
         if lookup is not None:
             options = replace(options, known_blobs=lookup.blobs, survey=lookup.survey)
         analysis = _run(repo, settings, options, progress, started)
@@ -510,17 +510,19 @@ def _run(
 
 
 def _first_run_mining(
-    store: RunCache, request: RunRequest, options: RunOptions
+    store: RunCache, request: RunRequest, jobs: int, cache_dir: Path | None
 ) -> ForkedMining | None:
     """The history's git half, started before the run cache's key where nothing is
     stored for the folder (its first run, or after ``cache clear``): a miss for sure,
     and the key hashes every file (0.3-0.7 s on saleor) while git could run on the
     other core. Elsewhere (a re-run) the key is quick and may be a hit, and the
-    child's discovery is cheaper with the blob ids the key establishes: None."""
+    child's discovery is cheaper with the blob ids the key establishes: None. (Nor is
+    the pipeline imported then: a hit needs none of it.)"""
     if not request.history or store.has_runs(str(request.root)):
         return None
     from archscan.pipeline import start_mining
 
+    options = _run_options(request, jobs, cache_dir, False)
     return start_mining(request.root, request.config, options)
 
 
