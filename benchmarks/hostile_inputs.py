@@ -18,6 +18,7 @@ import argparse
 import json
 import os
 import resource
+import shutil
 import signal
 import subprocess
 import sys
@@ -205,8 +206,9 @@ def corrupt_cache(base: Path) -> Case:
     cache.mkdir()
 
     def damage() -> None:
-        for leftover in cache.iterdir():
-            leftover.unlink()
+        # the cache holds folders too (outputs/, layouts/): each run starts from nothing
+        shutil.rmtree(cache)
+        cache.mkdir()
         (cache / "facts.sqlite").write_bytes(b"not a database" * 100)
 
     return Case(root, args=["--cache-dir", str(cache)], before_each=damage)
