@@ -170,15 +170,21 @@ def test_a_truncated_git_index_falls_back_to_head(make_repo) -> None:  # type: i
     assert any(w.kind == "git-index" for w in analysis.warnings)
 
 
-def test_ctrl_c_is_one_line_exit_130_and_no_half_report(make_repo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("caching", ["--no-cache", "--cache-dir"])
+def test_ctrl_c_is_one_line_exit_130_and_no_half_report(
+    make_repo, tmp_path: Path, caching: str
+) -> None:  # type: ignore[no-untyped-def]
+    """Without caches, and on a first run with them (its mining child forked before the
+    run cache's key: pipeline.start_mining)."""
     repo = make_repo()
     for n in range(1200):
         repo.write(f"pkg/m{n}.py", f"from pkg import m{(n + 1) % 1200}\n" + "x = 1\n" * 30)
     repo.commit("one", ALICE)
     out = tmp_path / "out"
     command = [sys.executable, "-m", "archscan", "analyze", str(repo.root), "--out", str(out)]
+    cache = [caching, str(tmp_path / "cache")] if caching == "--cache-dir" else [caching]
     proc = subprocess.Popen(
-        [*command, "-q", "--no-cache", "--jobs", "2"],
+        [*command, "-q", *cache, "--jobs", "2"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
