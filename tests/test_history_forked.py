@@ -173,3 +173,51 @@ def test_a_started_mining_child_ends_with_a_run_that_fails(
     with pytest.raises(InputError):
         run(tmp_path / "missing", Config(), RunOptions(cache_dir=tmp_path), started=started)
     assert _gone(pid)
+
+
+@needs_fork
+def test_a_fallback_after_the_child_died_reads_git_with_the_line_excludes(
+    make_repo: Callable[..., GitRepo], tmp_path: Path
+) -> None:
+    """With a mining child the parent makes its mining input without the line pass's
+    exclude pathspec (only the process reading git needs it); when the child dies, the
+    thread that mines instead computes it. Observable: a lost blob in a vendored path
+    costs no line counts with the excludes, and a history-missing-objects warning
+    without them."""
+    from archscan.history.excludes import line_excludes
+
+    repo = make_repo()
+    repo.write("vendor/lib.py", "".join(f"v{n} = {n}\n" for n in range(30)))
+    repo.write("app/main.py", "X = 1\n")
+    repo.commit("one", date="2024-01-01T12:00:00+00:00")
+    repo.write("vendor/lib.py", "v = 0\n")
+    repo.write("app/main.py", "X = 2\n")
+    repo.commit("two", date="2024-01-02T12:00:00+00:00")
+    lost = repo.git("rev-parse", "HEAD~1:vendor/lib.py").strip()
+    os.remove(repo.root / ".git" / "objects" / lost[:2] / lost[2:])
+    config = Config()
+    discovered = discover(repo.root, config)
+    assert line_excludes(discovered, config)  # vendor/ is left out of the line pass
+
+    def mined_after_the_child_died(excludes: Callable[[], tuple[str, ...]] | None) -> set[str]:
+        data = _mining_input(
+            repo.root,
+            _repository_info(repo.root),
+            discovered,
+            config,
+            RunOptions(jobs=2),
+            None,
+            excludes=False,
+        )
+        assert data.line_excludes == ()
+        mining = _Mining(data, ForkedMining.start(lambda: data), excludes)
+        assert mining._child is not None and mining._child.pid is not None
+        os.kill(mining._child.pid, signal.SIGKILL)
+        mined, warnings = mining.result()
+        assert mined is not None and mined.aggregator.commits == 2
+        return {w.kind for w in warnings}
+
+    assert "history-missing-objects" not in mined_after_the_child_died(
+        lambda: line_excludes(discovered, config)
+    )
+    assert "history-missing-objects" in mined_after_the_child_died(None)  # the test sees it

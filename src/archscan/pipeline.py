@@ -136,7 +136,10 @@ def _mining_input(
     config: Config,
     options: RunOptions,
     progress: _HistoryProgress | None,
+    excludes: bool = True,
 ) -> MiningInput:
+    """``excludes``: compute the line pass's exclude pathspec (0.04 s on saleor), which
+    only the process reading git needs."""
     return MiningInput(
         root=root,
         repository=repository,
@@ -145,7 +148,7 @@ def _mining_input(
         jobs=options.jobs or os.cpu_count() or 1,
         subfolder=repository.is_git and _is_subfolder(root),
         cache_dir=(options.cache_dir or default_cache_dir()) if options.use_cache else None,
-        line_excludes=line_excludes(discovered, config),
+        line_excludes=line_excludes(discovered, config) if excludes else (),
         progress=progress,
     )
 
@@ -256,8 +259,15 @@ class _Mining:
     ``forked``): a fork while this thread runs would copy a lock it holds. A daemon
     thread: after Ctrl-C or an error the process exits without waiting for git."""
 
-    def __init__(self, data: MiningInput, child: ForkedMining | None = None) -> None:
+    def __init__(
+        self,
+        data: MiningInput,
+        child: ForkedMining | None = None,
+        excludes: Callable[[], tuple[str, ...]] | None = None,
+    ) -> None:
         self.data = data
+        # the line excludes, where ``data`` was made without them (the child had its own)
+        self._excludes = excludes
         self._thread: threading.Thread | None = None
         self._child = child  # mining since before discovery (see _early_mining)
         self._done = threading.Event()
@@ -282,7 +292,10 @@ class _Mining:
 
     def _mine(self) -> None:
         try:
-            self._result = run_mining(self.data)
+            data = self.data
+            if self._excludes is not None:
+                data = replace(data, line_excludes=self._excludes())
+            self._result = run_mining(data)
         except BaseException as exc:  # noqa: BLE001 - handed to the main thread
             self._error = exc
         finally:
@@ -583,8 +596,12 @@ def run(
         parseable = [f for f in discovered.files if f.language is not None]
         history_progress = _HistoryProgress(progress)
         if options.history:
-            data = _mining_input(root, repository, discovered, config, options, history_progress)
-            mining = _Mining(data, early)
+            # a mining child made its own input: the excludes here only for a fallback
+            data = _mining_input(
+                root, repository, discovered, config, options, history_progress, early is None
+            )
+            fallback = None if early is None else partial(line_excludes, discovered, config)
+            mining = _Mining(data, early, fallback)
         with progress.phase("Parsing", total=len(parseable)):
             parsed = parse_files(
                 root,
