@@ -53,7 +53,7 @@ if TYPE_CHECKING:  # imported where used: a warm run from the run cache needs no
     from archscan.history.forked import ForkedMining
     from archscan.pipeline import RunOptions
     from archscan.records import Analysis
-    from archscan.run_cache import RunCache, RunKey, RunRequest
+    from archscan.run_cache import Lookup, RunCache, RunKey, RunRequest
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -407,20 +407,11 @@ def analyze(
     )
     progress = TimedProgress(RichProgress(enabled=not quiet))
     store = None if no_cache else _run_cache(cache_dir)
-    lookup = None
-    started = None
-    try:
-        if store is not None:
-            with progress.timed("Checking the run cache"):
-                started = _first_run_mining(store, request, jobs, cache_dir)
-                lookup = store.lookup(request)
-    except BaseException:
-        if started is not None:
-            started.stop()
-        raise
+    lookup, started = None, None
+    if store is not None:
+        with progress.timed("Checking the run cache"):
+            lookup, started = _lookup(store, request, jobs, cache_dir)
     if lookup is not None and lookup.stored is not None:
-        if started is not None:  # stored meanwhile by another run of the same folder
-            started.stop()
         with progress.timed("Writing stored reports"):
             written = write_stored(lookup.stored, target)
         data = lookup.stored.summary
@@ -507,6 +498,25 @@ def _run(
     from archscan.pipeline import run
 
     return run(repo, settings, options, progress, started)
+
+
+def _lookup(
+    store: RunCache, request: RunRequest, jobs: int, cache_dir: Path | None
+) -> tuple[Lookup, ForkedMining | None]:
+    """The run cache's answer, and the mining child a miss's run then owns (None on a
+    hit: stored meanwhile by another run of the same folder, the child is stopped, as
+    it is when the lookup fails)."""
+    started = _first_run_mining(store, request, jobs, cache_dir)
+    try:
+        lookup = store.lookup(request)
+    except BaseException:
+        if started is not None:
+            started.stop()
+        raise
+    if lookup.stored is not None and started is not None:
+        started.stop()
+        started = None
+    return lookup, started
 
 
 def _first_run_mining(

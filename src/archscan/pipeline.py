@@ -266,7 +266,7 @@ class _Mining:
         excludes: Callable[[], tuple[str, ...]] | None = None,
     ) -> None:
         self.data = data
-        # the line excludes, where ``data`` was made without them (the child had its own)
+        # the line excludes, where ``data`` was made without them
         self._excludes = excludes
         self._thread: threading.Thread | None = None
         self._child = child  # mining since before discovery (see _early_mining)
@@ -596,12 +596,12 @@ def run(
         parseable = [f for f in discovered.files if f.language is not None]
         history_progress = _HistoryProgress(progress)
         if options.history:
-            # a mining child made its own input: the excludes here only for a fallback
+            # the line excludes are computed where git is read: by a mining child for its
+            # own input, else by the thread that mines here
             data = _mining_input(
-                root, repository, discovered, config, options, history_progress, early is None
+                root, repository, discovered, config, options, history_progress, False
             )
-            fallback = None if early is None else partial(line_excludes, discovered, config)
-            mining = _Mining(data, early, fallback)
+            mining = _Mining(data, early, partial(line_excludes, discovered, config))
         with progress.phase("Parsing", total=len(parseable)):
             parsed = parse_files(
                 root,
