@@ -1,3 +1,4 @@
-from archscan.cli import main
+from archscan.startup import main
 
-main()
+if __name__ == "__main__":
+    main()
