@@ -147,7 +147,7 @@ def _mining_input(
         config=config.history,
         jobs=options.jobs or os.cpu_count() or 1,
         subfolder=repository.is_git and _is_subfolder(root),
-        cache_dir=(options.cache_dir or default_cache_dir()) if options.use_cache else None,
+        cache_dir=_stage_cache_dir(options),
         line_excludes=line_excludes(discovered, config) if excludes else (),
         progress=progress,
     )
