@@ -89,6 +89,10 @@ def test_the_child_mines_what_this_process_would_and_forwards_its_progress(
     assert mined is not None and all(type(c) is Changeset for c in mined.aggregator.raw)
     stats = mined.aggregator.files["shop/orders.py"]
     assert type(stats.commits_by) is Counter and stats.commits_by["nobody"] == 0
+    # what only reading commits used stays in the child: names seen, the path test
+    assert mined is not None and mined.aggregator.seen == set() and here.aggregator.seen
+    with pytest.raises(RuntimeError, match="path test"):
+        mined.aggregator.keep("shop/orders.py")
     assert progress.totals == [12]  # 6 commits, both passes
     assert progress.advanced == 12
     assert child.result(progress) is None  # sent once

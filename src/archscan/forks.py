@@ -23,6 +23,11 @@ from typing import Generic, TypeVar
 T = TypeVar("T")
 
 _POLL_SECONDS = 0.1  # how often ``waiting`` runs while the parent waits for a result
+# A child whose result nobody waits for yet runs at this niceness, so that on two cores
+# the parent (the run's critical path) keeps one to itself: three busy processes
+# otherwise share them evenly, and saleor's contexts (beside the structure child and
+# the mining child's cache writes) took 0.58 s in the pipeline against 0.44 s alone.
+BACKGROUND_NICENESS = 10
 
 
 def can_fork() -> bool:
@@ -41,7 +46,18 @@ def _sendable(exc: Exception) -> Exception:
     return exc
 
 
-def _child(work: Callable[[], object], after: Callable[[], object] | None, write_end: int) -> None:
+def _lower_priority() -> None:
+    """Leave the cores to busier processes (this one's work is not waited for yet)."""
+    with suppress(OSError):
+        os.nice(BACKGROUND_NICENESS)
+
+
+def _child(
+    work: Callable[[], object],
+    after: Callable[[], object] | None,
+    write_end: int,
+    background: bool,
+) -> None:
     """The child's whole life: work, send, then ``after`` (work nobody waits for), and
     leave without the parent's clean-up (atexit handlers, buffered output, open caches
     belong to the parent)."""
@@ -50,16 +66,23 @@ def _child(work: Callable[[], object], after: Callable[[], object] | None, write
         # Ctrl-C reaches the whole process group: the child just ends (the parent,
         # interrupted too, kills it anyway); git, in the same group, ends with it
         signal.signal(signal.SIGINT, signal.SIG_DFL)
+        if background:
+            _lower_priority()
         try:
             message = ("value", work())
         except Exception as exc:  # noqa: BLE001 - raised again in the parent
             message = ("error", _sendable(exc))
-        # streamed: the pickled bytes are never held whole, here or in the parent
-        # (a large history would otherwise be in memory twice more)
+        # pickled whole before the parent asks (it may be busy): it then only reads and
+        # unpickles, instead of waiting for each 64 KiB the child pickles into the pipe
+        # (saleor's history: 4.3 MB, 0.08 CPU-s to pickle). The bytes are in memory
+        # once more here, briefly; the parent unpickles them as they stream in.
+        data = pickle.dumps(message, pickle.HIGHEST_PROTOCOL)
         with os.fdopen(write_end, "wb") as pipe:
-            pickle.dump(message, pipe, pickle.HIGHEST_PROTOCOL)
+            pipe.write(data)
+        del data
         code = 0
         if after is not None:
+            _lower_priority()
             with suppress(Exception):
                 after()
     finally:
@@ -76,10 +99,15 @@ class Forked(Generic[T]):
 
     @classmethod
     def start(
-        cls, work: Callable[[], T], after: Callable[[], object] | None = None
+        cls,
+        work: Callable[[], T],
+        after: Callable[[], object] | None = None,
+        background: bool = False,
     ) -> Forked[T] | None:
         """The child, working from now on; None where this process may not fork.
-        ``after``: what the child does once it has sent the result (see :meth:`join`)."""
+        ``after``: what the child does once it has sent the result (see :meth:`join`),
+        at a lower priority; ``background``: the work too (a result needed only later,
+        while this process is busy)."""
         if not can_fork():
             return None
         read_end, write_end = os.pipe()
@@ -91,7 +119,7 @@ class Forked(Generic[T]):
             return None
         if pid == 0:
             os.close(read_end)
-            _child(work, after, write_end)
+            _child(work, after, write_end, background)
         os.close(write_end)
         return cls(pid, read_end, after is not None)
 

@@ -543,7 +543,7 @@ class _Measuring:
 
     def beside(self) -> None:
         if self._jobs > 1 and (self._done.structure is None or self._done.links is None):
-            self._child = Forked.start(partial(_left, self._data, self._done))
+            self._child = Forked.start(partial(_left, self._data, self._done), background=True)
 
     def result(self) -> Measured:
         """Both parts (computed here when there is no child or it failed)."""
@@ -685,12 +685,13 @@ def run(
         if mining is not None:
             with progress.phase("Measuring structure and linking services"):
                 measuring.while_waiting(mining.ready)
+        measuring.beside()
+        if mining is not None:
             with progress.phase("Mining git history"):
                 history_progress.attach()
                 mined, history_warnings = mining.result()
                 history, found = _history(mining.data, mined, parsed.facts, boundaries, roles)
             later += history_warnings + found
-        measuring.beside()
         with progress.phase("Proposing bounded contexts"):
             contexts, context_warnings = run_contexts(
                 replace(contexts_input, history=history, prepared=prepared)
