@@ -121,14 +121,15 @@ def build_model(document: Document, layouts: LayoutCache | None = None) -> dict[
     tables: dict[str, Any] = {}
     grouping = views.grouping(document)
     edges = views.group_edges(document, grouping)
+    coupling = views.coupling_rows(document)  # the first screen's risks and the table's
     model: dict[str, Any] = {
         "doc": document,
         "title": _title(document),
-        "overview": _overview(document, tables),
+        "overview": _overview(document, tables, coupling),
         "groups": _map(grouping, edges, tables, layouts),
         "dsm": _dsm(grouping, edges, index),
         "treemap": _treemap(document, files, tables, layouts),
-        "coupling": _coupling(document, tables),
+        "coupling": _coupling(coupling, tables),
         "ownership": _ownership(document, tables),
         "data_matrix": _data_matrix(document, grouping, tables),
         "services": _services(document, tables),
@@ -167,7 +168,7 @@ def _table(columns: list[tuple[str, str]], rows: list[list[Any]], sort: int = -1
     }
 
 
-def _overview(document: Document, tables: dict[str, Any]) -> dict[str, Any]:
+def _overview(document: Document, tables: dict[str, Any], coupling: list[Row]) -> dict[str, Any]:
     assessment = (
         document.get("assessment") if isinstance(document.get("assessment"), dict) else None
     )
@@ -195,7 +196,7 @@ def _overview(document: Document, tables: dict[str, Any]) -> dict[str, Any]:
             for s in signals
         ],
     )
-    risks = views.top_risks(document)
+    risks = views.top_risks(document, coupling=coupling)
     tables["risks"] = _table(
         [("kind", "text"), ("what", "text"), ("why", "text")],
         [[r["kind"], r["what"], r["why"]] for r in risks],
@@ -719,8 +720,8 @@ def _heat_colour(heat: float) -> str:
 # --- temporal coupling, ownership --------------------------------------------------------
 
 
-def _coupling(document: Document, tables: dict) -> dict[str, Any]:
-    rows = views.coupling_rows(document)
+def _coupling(rows: list[Row], tables: dict) -> dict[str, Any]:
+    """The coupling table of :func:`views.coupling_rows`, and its counts."""
     tables["coupling"] = _table(
         [
             ("file", "path"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from typing import Any
 
 from archscan.graph import UNASSIGNED
@@ -13,19 +14,23 @@ def _share(part: int, whole: int) -> float:
     return round(part / whole, 4) if whole else 0.0
 
 
-def role_sections(analysis: Analysis) -> dict[str, Any]:
-    """Files and SLOC per role; per component the files of each role and its test share."""
+def role_sections(
+    analysis: Analysis, component_of: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """Files and SLOC per role; per component the files of each role and its test share.
+    ``component_of``: each file's boundary (the analysis' boundaries asked when None)."""
     files: Counter[str] = Counter()
     sloc: Counter[str] = Counter()
     per_component: dict[str, Counter[str]] = defaultdict(Counter)
     component_sloc: dict[str, Counter[str]] = defaultdict(Counter)
-    boundary_of = analysis.boundaries.of if analysis.boundaries else (lambda path: UNASSIGNED)
+    if component_of is None:
+        component_of = _boundaries_of(analysis)
     for file in analysis.files:
         facts = analysis.facts.get(file.path)
         lines = facts.sloc if facts else 0
         files[file.role] += 1
         sloc[file.role] += lines
-        component = boundary_of(file.path)
+        component = component_of[file.path]
         per_component[component][file.role] += 1
         component_sloc[component][file.role] += lines
     return {
@@ -45,11 +50,23 @@ def role_sections(analysis: Analysis) -> dict[str, Any]:
     }
 
 
-def boundary_section(analysis: Analysis) -> dict[str, Any]:
+def _boundaries_of(analysis: Analysis) -> Mapping[str, str]:
+    boundaries = analysis.boundaries
+    if boundaries is None:
+        return defaultdict(lambda: UNASSIGNED)
+    return {f.path: boundaries.of(f.path) for f in analysis.files}
+
+
+def boundary_section(
+    analysis: Analysis, component_of: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """``component_of``: each file's boundary (the analysis' boundaries asked when None)."""
     boundaries = analysis.boundaries
     if boundaries is None:
         return {"kind": "configured", "groups": [], "unassigned": 0}
-    sizes = Counter(boundaries.of(f.path) for f in analysis.files)
+    if component_of is None:
+        component_of = _boundaries_of(analysis)
+    sizes = Counter(component_of[f.path] for f in analysis.files)
     return {
         "kind": boundaries.kind,
         "groups": [

@@ -54,8 +54,18 @@ def view_roles(document: Document) -> set[str]:
 def in_view(document: Document, path: str, files: dict[str, Row]) -> bool:
     """Whether a file counts in rankings: its role is in the architecture view (files
     archscan did not measure, e.g. a LICENSE, count when the roles are unknown)."""
-    file = files.get(path)
-    return role_of(file) in view_roles(document) if file is not None else True
+    return viewer(document, files)(path)
+
+
+def viewer(document: Document, files: dict[str, Row]) -> Callable[[str], bool]:
+    """:func:`in_view` for many paths, the view's roles read once (not once a path)."""
+    roles = view_roles(document)
+
+    def viewed(path: str) -> bool:
+        file = files.get(path)
+        return role_of(file) in roles if file is not None else True
+
+    return viewed
 
 
 def runtime_cycles(document: Document) -> list[Row]:
@@ -121,10 +131,11 @@ def owner_rows(document: Document) -> list[Row]:
     """Per file: main developer, ownership and the risk ranking; non-production roles
     (tests, generated, vendored, docs, ...) are left out when roles are known."""
     files = file_index(document)
+    viewed = viewer(document, files)
     rows = []
     for item in (document.get("history") or {}).get("files", ()):
         measured = files.get(item["path"])
-        if not in_view(document, item["path"], files):
+        if not viewed(item["path"]):
             continue
         sloc = measured["sloc"] if measured else 0
         rows.append(
@@ -315,11 +326,9 @@ def context_edges_of(document: Document) -> list[Row]:
 
 def grouping(document: Document) -> Grouping:
     """Groups of the architecture view's files (production code by default)."""
-    index = file_index(document)
+    viewed = viewer(document, file_index(document))
     files = [
-        f
-        for f in document.get("files", ())
-        if f.get("language") is not None and in_view(document, f["path"], index)
+        f for f in document.get("files", ()) if f.get("language") is not None and viewed(f["path"])
     ]
     sloc = {f["path"]: f.get("sloc", 0) for f in files}
     contexts = contexts_of(document)
@@ -437,8 +446,9 @@ def dsm_order(
 # --- first screen ------------------------------------------------------------------
 
 
-def top_risks(document: Document, top: int = 5) -> list[Row]:
-    """The few findings a reader should see first, computed from the document."""
+def top_risks(document: Document, top: int = 5, coupling: Sequence[Row] | None = None) -> list[Row]:
+    """The few findings a reader should see first, computed from the document;
+    ``coupling``: its :func:`coupling_rows` when the caller has them already."""
     risks: list[Row] = []
     for cycle in runtime_cycles(document):
         if cycle["level"] in ("component", "package") and cycle["size"] > 1:
@@ -450,8 +460,8 @@ def top_risks(document: Document, top: int = 5) -> list[Row]:
                     "weight": cycle["size"] * (3 if cycle["level"] == "component" else 1),
                 }
             )
-    files = file_index(document)
-    production = [h for h in document.get("hotspots", ()) if in_view(document, h["path"], files)]
+    viewed = viewer(document, file_index(document))
+    production = [h for h in document.get("hotspots", ()) if viewed(h["path"])]
     for hot in production[:3]:
         risks.append(
             {
@@ -462,7 +472,9 @@ def top_risks(document: Document, top: int = 5) -> list[Row]:
             }
         )
     hidden = [
-        p for p in coupling_rows(document) if p["cross_boundary"] and not p["static_dependency"]
+        p
+        for p in (coupling_rows(document) if coupling is None else coupling)
+        if p["cross_boundary"] and not p["static_dependency"]
     ]
     if hidden:
         risks.append(
