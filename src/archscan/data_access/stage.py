@@ -13,7 +13,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from importlib.metadata import version as _version
 from pathlib import Path
 
@@ -177,13 +177,18 @@ class _Scanner:
                 self.dbsets.setdefault(context, {}).update(sets)
         # What a file's scan read besides its own text: C# scans read every DbContext's
         # sets, mapper XML the set of paths. A stored scan is reused only when they are unchanged.
-        self._contexts = {
-            ".cs": _digest(sorted((k, sorted(v.items())) for k, v in self.dbsets.items())),
-            ".xml": _digest(sorted(view.paths)),
-        }
+        self._cs_context = _digest(sorted((k, sorted(v.items())) for k, v in self.dbsets.items()))
+
+    @cached_property
+    def _xml_context(self) -> str:
+        # on first use: a repository without XML files needs no digest of every path
+        return _digest(sorted(self.view.paths))
 
     def context(self, path: str) -> str:
-        return self._contexts.get(path.lower()[path.rfind(".") :], "")
+        suffix = path.lower()[path.rfind(".") :]
+        if suffix == ".cs":
+            return self._cs_context
+        return self._xml_context if suffix == ".xml" else ""
 
     def scan(self, file: SourceFile, source: str) -> FileScan:
         scan = self._scan(file, source)
