@@ -25,6 +25,7 @@ from archscan.records import (
     ExtractionWave,
     FileFacts,
     HistoryResult,
+    TableAccess,
     TableMigration,
     TeamsResult,
 )
@@ -108,13 +109,9 @@ def minimum_cut(members: Sequence[str], units: Units, edges: _Edges) -> Cut:
     if not crossing:
         return Cut((), ())
     boundary = sorted({d.target if d.source in unit_files else d.source for d in crossing})
-    in_boundary = set(boundary)
-
-    def node(path: str) -> str:
-        if path in unit_files:
-            return _SOURCE
-        return path if path in in_boundary else _SINK
-
+    # a file's node: the unit's files are the source, boundary files their own node, any
+    # other file the sink (a dict lookup per end: a large unit's boundary has 7,000 edges)
+    node = dict.fromkeys(unit_files, _SOURCE) | {f: f for f in boundary}
     capacity: Counter[tuple[str, str]] = Counter()
     seen: set[int] = set()
     for file in boundary:
@@ -123,11 +120,12 @@ def minimum_cut(members: Sequence[str], units: Units, edges: _Edges) -> Cut:
             if id(dep) in seen:
                 continue
             seen.add(id(dep))
-            a, b = node(dep.source), node(dep.target)
+            a, b = node.get(dep.source, _SINK), node.get(dep.target, _SINK)
             if a != b:
-                capacity[(min(a, b), max(a, b))] += _SCALE  # "\0..." sorts first
-    arcs = dict(sorted(capacity.items()))  # undirected: each pair in both directions
-    arcs.update({(b, a): n for (a, b), n in sorted(capacity.items())})
+                capacity[(a, b) if a < b else (b, a)] += _SCALE  # "\0..." sorts first
+    ordered = sorted(capacity.items())
+    arcs = dict(ordered)  # undirected: each pair in both directions
+    arcs.update({(b, a): n for (a, b), n in ordered})
     reachable = digraph.minimum_cut_source_side(arcs, _SOURCE, _SINK)
     moved = tuple(sorted(f for f in boundary if f in reachable))
     side = unit_files | set(moved)
@@ -141,29 +139,43 @@ def minimum_cut(members: Sequence[str], units: Units, edges: _Edges) -> Cut:
     return Cut(tuple(sorted(cut, key=_order)), moved)
 
 
-def _unit_tables(
-    unit: str, units: Units, data: DataAccessResult | None
-) -> tuple[list[TableMigration], int]:
+@dataclass(frozen=True)
+class _TableUnits:
+    """One table's writing, reading and declaring units (a table's files, by unit)."""
+
+    table: TableAccess
+    writers: set[str]
+    readers: set[str]
+    touching: set[str]  # writers, readers and declaring units
+
+
+def _table_units(units: Units, data: DataAccessResult | None) -> list[_TableUnits]:
+    """Every table's units: computed once per plan, not once per scored unit."""
+    of = units.of
+    rows = []
+    for table in data.tables if data is not None else ():
+        writers = {of[f] for f in table.writers if f in of}
+        readers = {of[f] for f in table.readers if f in of}
+        declared = {of[f] for f in table.declared_in if f in of}
+        rows.append(_TableUnits(table, writers, readers, writers | readers | declared))
+    return rows
+
+
+def _unit_tables(unit: str, tables: Sequence[_TableUnits]) -> tuple[list[TableMigration], int]:
     """Tables the unit touches, each with a migration strategy; and how many it shares."""
-    if data is None:
-        return [], 0
     rows, shared = [], 0
-    owners = {t.name: {units.of[f] for f in t.writers if f in units.of} for t in data.tables}
-    for table in data.tables:
-        writers = {units.of[f] for f in table.writers if f in units.of}
-        readers = {units.of[f] for f in table.readers if f in units.of}
-        declared = {units.of[f] for f in table.declared_in if f in units.of}
-        touching = writers | readers | declared
-        if unit not in touching:
+    owners = {t.table.name: t.writers for t in tables}
+    for item in tables:
+        if unit not in item.touching:
             continue
-        others = sorted(touching - {unit})
+        others = sorted(item.touching - {unit})
         shared += bool(others)
-        strategy, reason = _strategy(unit, writers, readers, others)
-        foreign = sorted(r for r in table.references if owners.get(r, set()) - {unit})
+        strategy, reason = _strategy(unit, item.writers, item.readers, others)
+        foreign = sorted(r for r in item.table.references if owners.get(r, set()) - {unit})
         if foreign:
             # a foreign key into another unit's table cannot cross a database boundary
             reason += f"; its foreign keys to {', '.join(foreign[:3])} become ID references"
-        rows.append(TableMigration(table.name, strategy, reason))
+        rows.append(TableMigration(item.table.name, strategy, reason))
     return sorted(rows, key=lambda t: t.name), shared
 
 
@@ -195,6 +207,7 @@ class _Measures:
     bus_factor: Mapping[str, int]
     owners: Mapping[str, tuple[tuple[str, float], ...]]
     teams: Mapping[str, tuple[str, ...]]
+    tables: Sequence[_TableUnits]
 
 
 def _measures(data: PlanInput) -> _Measures:
@@ -216,6 +229,7 @@ def _measures(data: PlanInput) -> _Measures:
         bus_factor={u: r.bus_factor for u, r in rows.items()},
         owners={u: r.owners for u, r in rows.items()},
         teams={u: tuple(names[g] for g, _n in r.groups if g in names) for u, r in rows.items()},
+        tables=_table_units(data.units, data.data_access),
     )
 
 
@@ -296,7 +310,7 @@ def first_step(
 
 
 def _score(unit: str, data: PlanInput, edges: _Edges, measures: _Measures) -> float:
-    tables, shared = _unit_tables(unit, data.units, data.data_access)
+    tables, shared = _unit_tables(unit, measures.tables)
     return _factors(unit, data, edges, measures, shared, len(tables))[1]
 
 
@@ -308,7 +322,7 @@ def _candidate(
     incoming = edges.incoming.get(unit, [])
     depends_on = sorted({data.units.of[d.target] for d in outgoing})
     dependents = sorted({data.units.of[d.source] for d in incoming})
-    tables, shared = _unit_tables(unit, data.units, data.data_access)
+    tables, shared = _unit_tables(unit, measures.tables)
     factors, score = _factors(unit, data, edges, measures, shared, len(tables))
     cut = minimum_cut(members, data.units, edges)
     acl = sorted((_crossing(d, inside, data.units) for d in outgoing), key=_order)

@@ -105,13 +105,17 @@ def conway_alignment(e: Evidence) -> Reading:
 
 def unit_graph(units: Units, dependencies: Sequence[Dependency]) -> digraph.DiGraph[str]:
     """Units as nodes; edge weight = file dependencies from one unit to the other."""
+    # counted first, then one edge per pair (in order of its first dependency, as adding
+    # them one by one did): thousands of file edges make a few hundred unit edges
+    of = units.of
+    weights: Counter[tuple[str, str]] = Counter()
+    for dep in dependencies:
+        a, b = of.get(dep.source), of.get(dep.target)
+        if a is not None and b is not None and a != b:
+            weights[(a, b)] += 1
     graph: digraph.DiGraph[str] = digraph.DiGraph()
     graph.add_nodes_from(units.names)
-    for dep in dependencies:
-        a, b = units.of.get(dep.source), units.of.get(dep.target)
-        if a is None or b is None or a == b:
-            continue
-        weight = graph[a][b]["weight"] + 1 if graph.has_edge(a, b) else 1
+    for (a, b), weight in weights.items():
         graph.add_edge(a, b, weight=weight)
     return graph
 
@@ -143,8 +147,10 @@ def co_change_crossing(e: Evidence) -> Reading:
     if len(e.units.names) < 2:
         return Reading(0.0, f"a single {e.units.kind}: nothing to cross", neutral=True)
     touching = crossing = 0
+    unit_of = e.units.of.get
     for change in _bounded(e.history.changesets, e.rules.verdict.max_changeset_size):
-        units = {e.units.of[f] for f in change.files if f in e.units.of}
+        units = set(map(unit_of, change.files))  # one pass over 10,000s of commits' files
+        units.discard(None)
         if units:
             touching += 1
             crossing += len(units) > 1
@@ -211,7 +217,8 @@ def change_rate(e: Evidence) -> Reading:
     if _no_history(e) or e.teams is None or e.history is None:
         return unavailable("no git history: change rate unknown")
     months = e.teams.window_days / (365.25 / 12)
-    commits = sum(1 for c in e.history.changesets if c.timestamp >= _since_ts(e.teams))
+    since = _since_ts(e.teams)
+    commits = sum(1 for c in e.history.changesets if c.timestamp >= since)
     rate = round(commits / months, 2) if months else 0.0
     return Reading(rate, f"{commits} commits since {e.teams.since} ({rate:.1f} a month)")
 

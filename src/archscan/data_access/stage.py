@@ -13,7 +13,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from importlib.metadata import version as _version
 from pathlib import Path
 
@@ -177,15 +177,27 @@ class _Scanner:
                 self.dbsets.setdefault(context, {}).update(sets)
         # What a file's scan read besides its own text: C# scans read every DbContext's
         # sets, mapper XML the set of paths. A stored scan is reused only when they are unchanged.
-        self._contexts = {
-            ".cs": _digest(sorted((k, sorted(v.items())) for k, v in self.dbsets.items())),
-            ".xml": _digest(sorted(view.paths)),
-        }
+        self._cs_context = _digest(sorted((k, sorted(v.items())) for k, v in self.dbsets.items()))
+
+    @cached_property
+    def _xml_context(self) -> str:
+        # on first use: a repository without XML files needs no digest of every path
+        return _digest(sorted(self.view.paths))
 
     def context(self, path: str) -> str:
-        return self._contexts.get(path.lower()[path.rfind(".") :], "")
+        suffix = path.lower()[path.rfind(".") :]
+        if suffix == ".cs":
+            return self._cs_context
+        return self._xml_context if suffix == ".xml" else ""
 
     def scan(self, file: SourceFile, source: str) -> FileScan:
+        scan = self._scan(file, source)
+        # A file names a model many times (each ``Order.objects`` call): one use of each
+        # is all the per-table sets take, and a third of the uses to store and resolve.
+        scan.uses = list(dict.fromkeys(scan.uses))
+        return scan
+
+    def _scan(self, file: SourceFile, source: str) -> FileScan:
         scan = FileScan()
         path = file.path
         language = file.language or ""
@@ -249,6 +261,11 @@ class _FileRecord:
     context: str = ""
 
 
+# What two thirds of the files yield (a Django repository's): one object for all of
+# them, so that the base snapshot pickles (and unpickles) it once, not once per file.
+_NOTHING = _FileRecord(scan=FileScan())
+
+
 def _local_record(path: str, source: str) -> _FileRecord:
     """The cross-file facts of one file (the conventions ``_Scanner`` assembles)."""
     if path.endswith(".py") and "django" in source:
@@ -291,9 +308,7 @@ def _scans(
 ) -> tuple[list[tuple[SourceFile, FileScan]], _Scanner]:
     """Every readable file's scan: stored ones reused, the others read and scanned."""
     wanted = [f for f in data.files if f.path.lower().endswith(_SUFFIXES)]
-    store = open_stage_cache(
-        data.cache_dir, "data-access", _fingerprint(), _FileRecord, _FileRecord(scan=FileScan())
-    )
+    store = open_stage_cache(data.cache_dir, "data-access", _fingerprint(), _FileRecord, _NOTHING)
     blob_of = data.blobs
     base = load_snapshot(data.cache_dir, _BASE, _fingerprint(), str(data.root))
     records: dict[str, _FileRecord] = {}
@@ -329,6 +344,8 @@ def _scans(
             if source is None:
                 continue
             record = replace(record, scan=scanner.scan(file, source), context=context)
+            if record == _NOTHING:
+                record = _NOTHING
             changed[file.path] = (blob_of.get(file.path, ""), record)
         assert record.scan is not None
         scans.append((file, record.scan))
@@ -413,10 +430,12 @@ class _Resolver:
 
 
 def _nearest(candidates: list[EntityDecl], near: str) -> EntityDecl | None:
-    ordered = sorted(
+    if len(candidates) < 2:  # nearly every name has one entity: nothing to rank
+        return candidates[0] if candidates else None
+    # min keeps the first of equal keys, as sorting (stable) and taking the first did
+    return min(
         candidates, key=lambda e: (-_shared_prefix(e.path, near), not e.table, e.path, e.name)
     )
-    return ordered[0] if ordered else None
 
 
 @dataclass
