@@ -448,6 +448,39 @@ def test_a_signal_weighs_by_the_files_it_ties() -> None:
     assert parts[("a", "b")] == {"package": pytest.approx(2.0)}
 
 
+def test_fused_parts_are_each_signals_scaled_weight_in_fused_order() -> None:
+    """parts[pair] is made when read: it must be the dict fuse used to build per pair,
+    signal by signal in SIGNALS order, over the fused pairs in their order."""
+    structure = {("a", "b"): 1.0, ("b", "c"): 2.0}
+    co_change = {("c", "d"): 0.5, ("a", "b"): 1.5}
+    package = {("x", "y"): 1.0}  # weight 0: not fused, so in no pair's parts
+    weights = {"structure": 1.0, "co_change": 2.0, "package": 0.0}
+    fused, parts = signals.fuse(
+        {"package": package, "co_change": co_change, "structure": structure}, weights
+    )
+    scale = {"structure": 1.0 * 3 / 3.0, "co_change": 2.0 * 4 / 2.0}
+    expected: dict[tuple[str, str], dict[str, float]] = {}
+    for name, signal in (("structure", structure), ("co_change", co_change)):
+        for pair, value in signal.items():
+            expected.setdefault(pair, {})[name] = value * scale[name]
+    assert list(parts) == list(fused) == list(expected)
+    assert dict(parts.items()) == expected
+    assert list(parts[("a", "b")]) == ["structure", "co_change"]
+    assert fused[("a", "b")] == pytest.approx(1.0 + 6.0)
+    assert len(parts) == 3 and ("x", "y") not in parts
+    with pytest.raises(KeyError):
+        parts[("x", "y")]
+
+
+def test_cohesion_is_the_share_of_a_contexts_weight_inside_it() -> None:
+    from archscan.contexts.assemble import _cohesion
+
+    fused = {("a", "b"): 1.0, ("b", "c"): 2.0, ("c", "d"): 3.0, ("d", "e"): 4.0}
+    file_context = {"a": "x", "b": "x", "c": "y", "d": "y", "f": "z"}  # e: in none
+    # x: a-b inside (both ends), b-c out: 2 / 4; y: c-d inside, b-c and d-e out: 6 / 12
+    assert _cohesion(file_context, fused) == {"x": 0.5, "y": 0.5}
+
+
 def test_leiden_runs_side_by_side_give_the_same_contexts(make_repo) -> None:  # type: ignore[no-untyped-def]
     repo = _shop(make_repo)
     one, two = (

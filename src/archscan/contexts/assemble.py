@@ -152,14 +152,22 @@ def _owners(
     return out
 
 
-def _cohesion(members: set[str], adjacency: Mapping[str, Mapping[str, float]]) -> float:
-    inside = total = 0.0
-    for node in members:
-        for other, w in adjacency.get(node, {}).items():
-            total += w
-            if other in members:
-                inside += w
-    return round(inside / total, 4) if total else 0.0
+def _cohesion(file_context: Mapping[str, str], fused: signals.Weights) -> dict[str, float]:
+    """Per context: the share of its files' fused weight that stays inside it (a pair
+    inside counts for both its files). One pass over the pairs, not an adjacency of
+    them per context."""
+    inside: defaultdict[str, float] = defaultdict(float)
+    total: defaultdict[str, float] = defaultdict(float)
+    context_of = file_context.get
+    for (a, b), w in fused.items():
+        ca, cb = context_of(a), context_of(b)
+        if ca is not None:
+            total[ca] += w
+        if cb is not None:
+            total[cb] += w
+        if ca is not None and ca == cb:
+            inside[ca] += w + w
+    return {c: round(inside[c] / t, 4) for c, t in total.items() if t}
 
 
 def _cross_package(
@@ -170,11 +178,11 @@ def _cross_package(
     by_context: dict[str, Counter[str]] = defaultdict(Counter)
     package = {path: package_of(path) for path in file_context}  # once per file, not pair
     context_of = file_context.get
-    for (a, b), parts in assembly.parts.items():
+    for a, b in assembly.parts:  # the pairs only: a pair's parts are made when read
         context = context_of(a)
         if context is None or context != context_of(b) or package[a] == package[b]:
             continue
-        for name, amount in parts.items():
+        for name, amount in assembly.parts[(a, b)].items():
             by_context[context][name] += amount  # type: ignore[assignment]
     out = {}
     for context, by_signal in by_context.items():
@@ -237,7 +245,7 @@ def build_contexts(
     members: dict[str, set[str]] = defaultdict(set)
     for path, context in file_context.items():
         members[context].add(path)
-    adjacency = cluster.strength(assembly.fused)
+    cohesion = _cohesion(file_context, assembly.fused)
     tests = _tests(assembly, file_context)
     owners = _owners(file_context, assembly.history)
     cross = _cross_package(file_context, assembly)
@@ -255,7 +263,7 @@ def build_contexts(
                 name="platform" if context == "platform" else _name(ordered, assembly, taken),
                 files=tuple(ordered),
                 sloc=sum(f.sloc for p in ordered if (f := assembly.facts.get(p))),
-                cohesion=_cohesion(files, adjacency),
+                cohesion=cohesion.get(context, 0.0),
                 confidence=(
                     1.0
                     if context == "platform"

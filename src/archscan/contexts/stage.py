@@ -184,18 +184,21 @@ def _cluster(
     """Leiden over the non-platform files; ``reserved`` contexts (the platform) count
     towards a requested number. Stored by its inputs (stored.clustered)."""
     node_set = set(nodes)
-    within = {pair: w for pair, w in fused.items() if pair[0] in node_set and pair[1] in node_set}
-    edges = [(a, b) for a, b in data.graph.edges() if a in node_set and b in node_set]
+    graph = data.graph
+    # sources outside ``nodes`` skipped whole; in graph.edges() order
+    edges = [(a, b) for a in graph if a in node_set for b in graph[a] if b in node_set]
 
     def inputs() -> tuple[object, ...]:
-        # everything _clustered reads: not ``jobs`` (the runs do not depend on it)
-        return (data.config, data.requested, reserved, list(nodes), list(within.items()), edges)
+        # everything _clustered reads, or makes its input from: the fused graph whole (its
+        # pairs among ``nodes`` are made on a miss only), not ``jobs`` (the runs do not
+        # depend on it); a dict is digested as its items in order
+        return (data.config, data.requested, reserved, list(nodes), fused, edges)
 
-    found = stored.clustered(
-        inputs,
-        lambda: _clustered(data.config, data.requested, within, nodes, edges, reserved, data.jobs),
-        data.cache_dir,
-    )
+    def compute() -> stored.Clustered:
+        within = {p: w for p, w in fused.items() if p[0] in node_set and p[1] in node_set}
+        return _clustered(data.config, data.requested, within, nodes, edges, reserved, data.jobs)
+
+    found = stored.clustered(inputs, compute, data.cache_dir)
     return found.labels, found.clustering
 
 
