@@ -472,13 +472,27 @@ def test_fused_parts_are_each_signals_scaled_weight_in_fused_order() -> None:
         parts[("x", "y")]
 
 
-def test_cohesion_is_the_share_of_a_contexts_weight_inside_it() -> None:
-    from archscan.contexts.assemble import _cohesion
+def test_cohesion_and_cross_package_shares_from_the_fused_pairs() -> None:
+    from archscan.contexts.assemble import _pair_sums
 
-    fused = {("a", "b"): 1.0, ("b", "c"): 2.0, ("c", "d"): 3.0, ("d", "e"): 4.0}
-    file_context = {"a": "x", "b": "x", "c": "y", "d": "y", "f": "z"}  # e: in none
-    # x: a-b inside (both ends), b-c out: 2 / 4; y: c-d inside, b-c and d-e out: 6 / 12
-    assert _cohesion(file_context, fused) == {"x": 0.5, "y": 0.5}
+    structure = {("p/a", "p/b"): 1.0, ("p/b", "q/c"): 2.0, ("q/c", "r/d"): 3.0}
+    package = {("q/c", "r/d"): 1.0, ("r/d", "r/e"): 4.0}
+    fused, parts = signals.fuse(
+        {"structure": structure, "package": package}, {"structure": 1.0, "package": 1.0}
+    )
+    # structure: scale 4 files / 6.0, package: 3 files / 5.0
+    assert fused == pytest.approx(
+        {("p/a", "p/b"): 2 / 3, ("p/b", "q/c"): 4 / 3, ("q/c", "r/d"): 2 + 0.6, ("r/d", "r/e"): 2.4}
+    )
+    file_context = {"p/a": "x", "p/b": "x", "q/c": "y", "r/d": "y", "z/f": "z"}  # r/e: none
+    cohesion, cross = _pair_sums(file_context, fused, parts)
+    # x: a-b inside (both ends), b-c out; y: c-d inside, b-c and d-e out
+    assert cohesion == {
+        "x": round(4 / 3 / (2 / 3 + 2 / 3 + 4 / 3), 4),
+        "y": round(5.2 / (4 / 3 + 5.2 + 2.4), 4),
+    }
+    # only y has a pair inside it across packages (q/c-r/d): its two signals' shares
+    assert cross == {"y": (("structure", round(2 / 2.6, 4)), ("package", round(0.6 / 2.6, 4)))}
 
 
 def test_leiden_runs_side_by_side_give_the_same_contexts(make_repo) -> None:  # type: ignore[no-untyped-def]
@@ -643,3 +657,28 @@ def test_term_bags_reuse_unchanged_blobs_and_recompute_the_rest(tmp_path: Path) 
         stored.term_bags(paths, edited, blobs, skip, None, root)["shop/m5.py"]
         == plain["shop/m5.py"]
     )
+
+
+def test_name_matcher_matches_a_name_or_trailing_segments_only() -> None:
+    from archscan.contexts.platform import name_matcher
+
+    named = name_matcher(["*Config.java", "settings/*.py", "manage.py"])
+    hits = [
+        "src/app/WebConfig.java",
+        "Config.java",
+        "proj/settings/base.py",
+        "settings/dev.py",
+        "manage.py",
+        "a/manage.py",
+    ]
+    misses = [
+        "src/WebConfig.java.bak",
+        "src/Config.java/Other.java",  # a folder named like the glob
+        "proj/settings/sub/base.py",  # one segment per '*'
+        "mysettings/dev.py",  # a segment starts at '/' only
+        "unmanage.py",
+        "settings.py",
+    ]
+    assert [bool(named.search(p)) for p in hits] == [True] * len(hits)
+    assert [bool(named.search(p)) for p in misses] == [False] * len(misses)
+    assert not name_matcher([]).search("manage.py")

@@ -18,7 +18,7 @@ from archscan.contexts import cluster, quality, signals, stored
 from archscan.contexts.assemble import Assembly, build_contexts
 from archscan.contexts.decomposition import Decomposition, match_members
 from archscan.contexts.platform import name_matcher, platform_files
-from archscan.contexts.production import is_production, is_test
+from archscan.contexts.production import role_of
 from archscan.records import (
     AnalysisWarning,
     ContextsResult,
@@ -87,17 +87,25 @@ class PreparedSignals:
     platform: frozenset[str]
 
 
-def _production(data: ContextsInput) -> tuple[list[SourceFile], frozenset[str]]:
-    in_graph = set(data.graph.nodes)
-    files = [f for f in data.files if f.path in in_graph]
-    production = frozenset(f.path for f in files if is_production(f, data.facts.get(f.path)))
-    return files, production
+def _roles(data: ContextsInput) -> tuple[frozenset[str], list[str]]:
+    """The graph's production files, and its test files (sorted): one role per file."""
+    in_graph = data.graph.nodes
+    production = []
+    tests = []
+    for f in data.files:
+        if f.path in in_graph:
+            role = role_of(f, data.facts.get(f.path))
+            if role == "production":
+                production.append(f.path)
+            elif role == "test":
+                tests.append(f.path)
+    return frozenset(production), sorted(tests)
 
 
 def prepare_contexts(data: ContextsInput) -> PreparedSignals:
     """The history-free part of :func:`run_contexts` (its result is the same with or
     without it)."""
-    _files, production = _production(data)
+    production, _tests = _roles(data)
     return _prepared(data, production)
 
 
@@ -236,10 +244,13 @@ def _clustered(
 
 
 def static_edges(graph: digraph.DiGraph[str], members: Mapping[str, object]) -> list[quality.Edge]:
+    # the members' own dependencies, not every edge of the graph (sorted: any order)
     return sorted(
         (a, b, max(len(d.get("lines") or ()), 1))
-        for a, b, d in graph.edges(data=True)
-        if a in members and b in members and a != b
+        for a in members
+        if a in graph
+        for b, d in graph[a].items()
+        if b in members and a != b
     )
 
 
@@ -341,8 +352,7 @@ def _scores(
 
 def run_contexts(data: ContextsInput) -> tuple[ContextsResult, list[AnalysisWarning]]:
     warnings: list[AnalysisWarning] = []
-    files, production = _production(data)
-    tests = sorted(f.path for f in files if is_test(f, data.facts.get(f.path)))
+    production, tests = _roles(data)
     if data.history is None:
         warnings.append(
             _warning(
