@@ -682,3 +682,31 @@ def test_name_matcher_matches_a_name_or_trailing_segments_only() -> None:
     assert [bool(named.search(p)) for p in hits] == [True] * len(hits)
     assert [bool(named.search(p)) for p in misses] == [False] * len(misses)
     assert not name_matcher([]).search("manage.py")
+
+
+def test_interface_symbols_are_the_names_imported_on_the_dependencys_lines() -> None:
+    from archscan.contexts.assemble import Assembly, _symbols
+    from archscan.records import Import
+
+    imports = (
+        Import("shop.orders.models", 3, "from", ("Order", "Line")),
+        Import("shop.orders.utils", 5, "from", ("total",)),
+        Import("shop.orders.models", 2, "from", ("Status",)),  # earlier line, later import
+        Import("shop.orders.api", 9),
+    )
+    facts = {"shop/cart.py": FileFacts("shop/cart.py", "python", 10, imports=imports)}
+    assembly = Assembly(
+        labels={}, fused={}, parts={}, vectors={}, graph=digraph.DiGraph(), facts=facts,
+        history=None, tests=(), runs=(), layers=frozenset(), co_change={},
+    )  # fmt: skip
+    index: dict[str, dict[int, list[tuple[int, tuple[str, ...]]]]] = {}
+
+    def names(target: str, lines: tuple[int, ...]) -> list[str]:
+        return _symbols("shop/cart.py", target, {"lines": lines}, assembly, index)
+
+    assert names("shop/orders/models.py", (3,)) == ["Order", "Line"]
+    # several lines: by the position of their imports, each line once
+    assert names("shop/orders/models.py", (3, 2, 3)) == ["Order", "Line", "Status"]
+    assert names("shop/orders/api.py", (9,)) == ["api"]  # a module import: its last part
+    assert names("shop/orders/other.py", (7,)) == ["other"]  # no import there: the module
+    assert names("shop/orders/other.py", ()) == ["other"]

@@ -99,8 +99,11 @@ def _symbols(
     by_line = index.get(source)
     if by_line is None:
         by_line = index[source] = _import_lines(assembly.facts.get(source))
-    lines = set(data.get("lines") or ())  # type: ignore[call-overload]
-    found = sorted(entry for line in lines for entry in by_line.get(line, ()))
+    lines: Sequence[int] = data.get("lines") or ()  # type: ignore[assignment]
+    if len(lines) == 1:  # nearly every dependency: its line's imports are in order
+        found = by_line.get(lines[0], [])
+    else:
+        found = sorted(entry for line in set(lines) for entry in by_line.get(line, ()))
     out = [name for _position, names in found for name in names]
     return out or [target.rpartition("/")[2].partition(".")[0]]
 

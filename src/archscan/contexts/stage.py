@@ -260,21 +260,21 @@ def measure(
     edges: Sequence[quality.Edge],
     co_change: Mapping[tuple[str, str], float] | None,
 ) -> DecompositionQuality:
-    raw, normalised = quality.turbomq(edges, labels)
+    metrics = quality.structural(edges, labels)
     return DecompositionQuality(
         partitions=len(set(labels.values())),
-        modularity=round(quality.modularity(edges, labels), 4),
-        structural_modularity=round(quality.structural_modularity(edges, labels), 4),
-        icp=round(quality.icp(edges, labels), 4),
-        ifn=round(quality.ifn(edges, labels), 4),
+        modularity=round(metrics.modularity, 4),
+        structural_modularity=round(metrics.structural_modularity, 4),
+        icp=round(metrics.icp, 4),
+        ifn=round(metrics.ifn, 4),
         ned=round(quality.ned(labels), 4),
-        turbomq=round(raw, 4),
+        turbomq=round(metrics.turbomq, 4),
         co_change_crossing=(
             None if co_change is None else round(quality.co_change_crossing(co_change, labels), 4)
         ),
         name=name,
         members=len(labels),
-        turbomq_normalised=round(normalised, 4),
+        turbomq_normalised=round(metrics.turbomq_normalised, 4),
     )
 
 
