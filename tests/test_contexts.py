@@ -448,6 +448,53 @@ def test_a_signal_weighs_by_the_files_it_ties() -> None:
     assert parts[("a", "b")] == {"package": pytest.approx(2.0)}
 
 
+def test_fused_parts_are_each_signals_scaled_weight_in_fused_order() -> None:
+    """parts[pair] is made when read: it must be the dict fuse used to build per pair,
+    signal by signal in SIGNALS order, over the fused pairs in their order."""
+    structure = {("a", "b"): 1.0, ("b", "c"): 2.0}
+    co_change = {("c", "d"): 0.5, ("a", "b"): 1.5}
+    package = {("x", "y"): 1.0}  # weight 0: not fused, so in no pair's parts
+    weights = {"structure": 1.0, "co_change": 2.0, "package": 0.0}
+    fused, parts = signals.fuse(
+        {"package": package, "co_change": co_change, "structure": structure}, weights
+    )
+    scale = {"structure": 1.0 * 3 / 3.0, "co_change": 2.0 * 4 / 2.0}
+    expected: dict[tuple[str, str], dict[str, float]] = {}
+    for name, signal in (("structure", structure), ("co_change", co_change)):
+        for pair, value in signal.items():
+            expected.setdefault(pair, {})[name] = value * scale[name]
+    assert list(parts) == list(fused) == list(expected)
+    assert dict(parts.items()) == expected
+    assert list(parts[("a", "b")]) == ["structure", "co_change"]
+    assert fused[("a", "b")] == pytest.approx(1.0 + 6.0)
+    assert len(parts) == 3 and ("x", "y") not in parts
+    with pytest.raises(KeyError):
+        parts[("x", "y")]
+
+
+def test_cohesion_and_cross_package_shares_from_the_fused_pairs() -> None:
+    from archscan.contexts.assemble import _pair_sums
+
+    structure = {("p/a", "p/b"): 1.0, ("p/b", "q/c"): 2.0, ("q/c", "r/d"): 3.0}
+    package = {("q/c", "r/d"): 1.0, ("r/d", "r/e"): 4.0}
+    fused, parts = signals.fuse(
+        {"structure": structure, "package": package}, {"structure": 1.0, "package": 1.0}
+    )
+    # structure: scale 4 files / 6.0, package: 3 files / 5.0
+    assert fused == pytest.approx(
+        {("p/a", "p/b"): 2 / 3, ("p/b", "q/c"): 4 / 3, ("q/c", "r/d"): 2 + 0.6, ("r/d", "r/e"): 2.4}
+    )
+    file_context = {"p/a": "x", "p/b": "x", "q/c": "y", "r/d": "y", "z/f": "z"}  # r/e: none
+    cohesion, cross = _pair_sums(file_context, fused, parts)
+    # x: a-b inside (both ends), b-c out; y: c-d inside, b-c and d-e out
+    assert cohesion == {
+        "x": round(4 / 3 / (2 / 3 + 2 / 3 + 4 / 3), 4),
+        "y": round(5.2 / (4 / 3 + 5.2 + 2.4), 4),
+    }
+    # only y has a pair inside it across packages (q/c-r/d): its two signals' shares
+    assert cross == {"y": (("structure", round(2 / 2.6, 4)), ("package", round(0.6 / 2.6, 4)))}
+
+
 def test_leiden_runs_side_by_side_give_the_same_contexts(make_repo) -> None:  # type: ignore[no-untyped-def]
     repo = _shop(make_repo)
     one, two = (
@@ -610,3 +657,56 @@ def test_term_bags_reuse_unchanged_blobs_and_recompute_the_rest(tmp_path: Path) 
         stored.term_bags(paths, edited, blobs, skip, None, root)["shop/m5.py"]
         == plain["shop/m5.py"]
     )
+
+
+def test_name_matcher_matches_a_name_or_trailing_segments_only() -> None:
+    from archscan.contexts.platform import name_matcher
+
+    named = name_matcher(["*Config.java", "settings/*.py", "manage.py"])
+    hits = [
+        "src/app/WebConfig.java",
+        "Config.java",
+        "proj/settings/base.py",
+        "settings/dev.py",
+        "manage.py",
+        "a/manage.py",
+    ]
+    misses = [
+        "src/WebConfig.java.bak",
+        "src/Config.java/Other.java",  # a folder named like the glob
+        "proj/settings/sub/base.py",  # one segment per '*'
+        "mysettings/dev.py",  # a segment starts at '/' only
+        "unmanage.py",
+        "settings.py",
+    ]
+    assert [bool(named.search(p)) for p in hits] == [True] * len(hits)
+    assert [bool(named.search(p)) for p in misses] == [False] * len(misses)
+    assert not name_matcher([]).search("manage.py")
+
+
+def test_interface_symbols_are_the_names_imported_on_the_dependencys_lines() -> None:
+    from archscan.contexts.assemble import Assembly, _symbols
+    from archscan.records import Import
+
+    imports = (
+        Import("shop.orders.models", 3, "from", ("Order", "Line")),
+        Import("shop.orders.utils", 5, "from", ("total",)),
+        Import("shop.orders.models", 2, "from", ("Status",)),  # earlier line, later import
+        Import("shop.orders.api", 9),
+    )
+    facts = {"shop/cart.py": FileFacts("shop/cart.py", "python", 10, imports=imports)}
+    assembly = Assembly(
+        labels={}, fused={}, parts={}, vectors={}, graph=digraph.DiGraph(), facts=facts,
+        history=None, tests=(), runs=(), layers=frozenset(), co_change={},
+    )  # fmt: skip
+    index: dict[str, dict[int, list[tuple[int, tuple[str, ...]]]]] = {}
+
+    def names(target: str, lines: tuple[int, ...]) -> list[str]:
+        return _symbols("shop/cart.py", target, {"lines": lines}, assembly, index)
+
+    assert names("shop/orders/models.py", (3,)) == ["Order", "Line"]
+    # several lines: by the position of their imports, each line once
+    assert names("shop/orders/models.py", (3, 2, 3)) == ["Order", "Line", "Status"]
+    assert names("shop/orders/api.py", (9,)) == ["api"]  # a module import: its last part
+    assert names("shop/orders/other.py", (7,)) == ["other"]  # no import there: the module
+    assert names("shop/orders/other.py", ()) == ["other"]

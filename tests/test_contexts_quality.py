@@ -142,3 +142,20 @@ def test_c2c_by_hand() -> None:
     # {1,2,3}: 3/4 with the first; {4,5,6}: 2/3 with the second
     assert quality.c2c(proposal, truth, 0.5) == pytest.approx(100.0)
     assert quality.c2c(proposal, truth, 0.7) == pytest.approx(50.0)
+
+
+def test_structural_is_each_metric_on_its_own() -> None:
+    rng = random.Random(3)
+    members = [f"m{i}" for i in range(40)]
+    labels = {m: rng.choice("ABCDE") for m in members[:35]}  # 5 members outside
+    edges = [(rng.choice(members), rng.choice(members), rng.randint(1, 4)) for _ in range(300)]
+    metrics = quality.structural(edges, labels)
+    assert metrics == quality.Structural(
+        modularity=quality.modularity(edges, labels),
+        structural_modularity=quality.structural_modularity(edges, labels),
+        icp=quality.icp(edges, labels),
+        ifn=quality.ifn(edges, labels),
+        turbomq=quality.turbomq(edges, labels)[0],
+        turbomq_normalised=quality.turbomq(edges, labels)[1],
+    )
+    assert quality.structural([], {}) == quality.Structural(0.0, 0.0, 0.0, 0.0, 0.0, 0.0)

@@ -256,7 +256,9 @@ def confidence(members: Sequence[str], runs: Sequence[Run]) -> float:
         return 1.0
     total = 0.0
     for run in runs:
-        counts = Counter(run.labels.get(x, -1 - i) for i, x in enumerate(members))
+        # a file the run did not cluster (None) is alone in its community: no pair
+        counts = Counter(map(run.labels.get, members))
+        counts.pop(None, None)
         total += sum(c * (c - 1) for c in counts.values()) / (m * (m - 1))
     return total / len(runs)
 

@@ -51,11 +51,3 @@ def _fallback_role(path: str, facts: FileFacts | None) -> str:
     if facts is not None and facts.generated:
         return "generated"
     return "production"
-
-
-def is_production(file: SourceFile, facts: FileFacts | None) -> bool:
-    return role_of(file, facts) == "production"
-
-
-def is_test(file: SourceFile, facts: FileFacts | None) -> bool:
-    return role_of(file, facts) == "test"

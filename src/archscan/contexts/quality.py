@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass
 
 from archscan import digraph
 
@@ -21,21 +22,50 @@ def _inside(edges: Sequence[Edge], labels: Labels) -> list[Edge]:
     return [(a, b, w) for a, b, w in edges if a != b and a in labels and b in labels]
 
 
+@dataclass(frozen=True)
+class Structural:
+    """The structural metrics of one partition (each as its function below gives it)."""
+
+    modularity: float
+    structural_modularity: float
+    icp: float
+    ifn: float
+    turbomq: float
+    turbomq_normalised: float
+
+
+def structural(edges: Sequence[Edge], labels: Labels) -> Structural:
+    """Every structural metric from one filtering of the edges and one count of mu and
+    epsilon (each metric filtering them again: five passes, ~10 ms on saleor)."""
+    inner = _inside(edges, labels)
+    sizes = _sizes(labels)
+    mu, eps = _mu_sigma(inner, labels)
+    raw, normalised = _turbomq(sizes, mu, eps)
+    return Structural(
+        modularity=_modularity(inner, labels),
+        structural_modularity=_structural_modularity(sizes, mu, eps),
+        icp=_icp(inner, labels),
+        ifn=_ifn(inner, labels, sizes),
+        turbomq=raw,
+        turbomq_normalised=normalised,
+    )
+
+
 def modularity(edges: Sequence[Edge], labels: Labels) -> float:
     """Newman's modularity on the directed graph (each file pair one edge, weight 1):
     Q = (1/m) sum_ij [A_ij - k_i^out k_j^in / m] delta(c_i, c_j)."""
-    inner = _inside(edges, labels)
+    return _modularity(_inside(edges, labels), labels)
+
+
+def _modularity(inner: Sequence[Edge], labels: Labels) -> float:
     m = len(inner)
     if not m:
         return 0.0
-    within: Counter[Hashable] = Counter()
-    out_degree: Counter[Hashable] = Counter()
-    in_degree: Counter[Hashable] = Counter()
-    for a, b, _ in inner:
-        out_degree[labels[a]] += 1
-        in_degree[labels[b]] += 1
-        if labels[a] == labels[b]:
-            within[labels[a]] += 1
+    ends = [(labels[a], labels[b]) for a, b, _ in inner]
+    # counts (exact whatever their order), by the C counting loop
+    out_degree = Counter(ca for ca, _ in ends)
+    in_degree = Counter(cb for _, cb in ends)
+    within = Counter(ca for ca, cb in ends if ca == cb)
     clusters = set(out_degree) | set(in_degree)
     return sum(within[c] / m - out_degree[c] * in_degree[c] / (m * m) for c in clusters)
 
@@ -60,11 +90,15 @@ def _sizes(labels: Labels) -> Counter[Hashable]:
 
 def structural_modularity(edges: Sequence[Edge], labels: Labels) -> float:
     """SM (Jin et al. 2019): (1/K) sum mu_i/N_i^2 - 2/(K(K-1)) sum_{i<j} sigma_ij/(2 N_i N_j)."""
-    sizes = _sizes(labels)
+    return _structural_modularity(_sizes(labels), *_mu_sigma(_inside(edges, labels), labels))
+
+
+def _structural_modularity(
+    sizes: Counter[Hashable], mu: Counter[Hashable], eps: Counter[tuple[Hashable, Hashable]]
+) -> float:
     k = len(sizes)
     if not k:
         return 0.0
-    mu, eps = _mu_sigma(_inside(edges, labels), labels)
     cohesion = sum(mu[c] / sizes[c] ** 2 for c in sizes) / k
     if k < 2:
         return cohesion
@@ -77,21 +111,33 @@ def structural_modularity(edges: Sequence[Edge], labels: Labels) -> float:
 
 def icp(edges: Sequence[Edge], labels: Labels) -> float:
     """Static ICP: weight crossing partitions / all weight, weight ln(1 + import count)."""
-    inner = _inside(edges, labels)
-    total = sum(math.log1p(w) for _, _, w in inner)
-    crossing = sum(math.log1p(w) for a, b, w in inner if labels[a] != labels[b])
+    return _icp(_inside(edges, labels), labels)
+
+
+def _icp(inner: Sequence[Edge], labels: Labels) -> float:
+    weighed = [(math.log1p(w), labels[a] != labels[b]) for a, b, w in inner]  # once each
+    total = sum(weight for weight, _ in weighed)
+    crossing = sum(weight for weight, crosses in weighed if crosses)
     return crossing / total if total else 0.0
 
 
 def interface_members(edges: Sequence[Edge], labels: Labels) -> set[str]:
     """Members used from another partition (targets of crossing edges)."""
-    return {b for a, b, _ in _inside(edges, labels) if labels[a] != labels[b]}
+    return _interface_members(_inside(edges, labels), labels)
+
+
+def _interface_members(inner: Sequence[Edge], labels: Labels) -> set[str]:
+    return {b for a, b, _ in inner if labels[a] != labels[b]}
 
 
 def ifn(edges: Sequence[Edge], labels: Labels) -> float:
     """IFN = members of a partition used from another partition / K."""
-    k = len(_sizes(labels))
-    return len(interface_members(edges, labels)) / k if k else 0.0
+    return _ifn(_inside(edges, labels), labels, _sizes(labels))
+
+
+def _ifn(inner: Sequence[Edge], labels: Labels, sizes: Counter[Hashable]) -> float:
+    k = len(sizes)
+    return len(_interface_members(inner, labels)) / k if k else 0.0
 
 
 def ned(labels: Labels, low: int = 5, high: int = 20) -> float:
@@ -106,8 +152,12 @@ def ned(labels: Labels, low: int = 5, high: int = 20) -> float:
 def turbomq(edges: Sequence[Edge], labels: Labels) -> tuple[float, float]:
     """TurboMQ = sum CF_i, CF_i = 2 mu_i / (2 mu_i + sum_j (eps_ij + eps_ji)), 0 when
     mu_i = 0 (Mitchell & Mancoridis). Returns (TurboMQ, 100 * TurboMQ / K)."""
-    sizes = _sizes(labels)
-    mu, eps = _mu_sigma(_inside(edges, labels), labels)
+    return _turbomq(_sizes(labels), *_mu_sigma(_inside(edges, labels), labels))
+
+
+def _turbomq(
+    sizes: Counter[Hashable], mu: Counter[Hashable], eps: Counter[tuple[Hashable, Hashable]]
+) -> tuple[float, float]:
     crossing: Counter[Hashable] = Counter()
     for (a, b), n in eps.items():
         crossing[a] += n
@@ -119,12 +169,17 @@ def turbomq(edges: Sequence[Edge], labels: Labels) -> tuple[float, float]:
 def co_change_crossing(co_change: Mapping[tuple[str, str], float], labels: Labels) -> float:
     """Share of the (down-weighted) co-change between members that crosses partitions."""
     total = crossing = 0.0
+    label_of = labels.get
     for (a, b), w in co_change.items():
-        if a in labels and b in labels:
+        la, lb = label_of(a, _NONE), label_of(b, _NONE)
+        if la is not _NONE and lb is not _NONE:
             total += w
-            if labels[a] != labels[b]:
+            if la != lb:
                 crossing += w
     return crossing / total if total else 0.0
+
+
+_NONE = object()  # not a member (a label may be any value, None too)
 
 
 # --- comparison with a ground truth ----------------------------------------------------

@@ -12,9 +12,9 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
-from itertools import combinations
+from itertools import chain, combinations
 
 from archscan import digraph
 from archscan.config import ContextsConfig
@@ -255,14 +255,40 @@ def package_signal(paths: Iterable[str], layers: frozenset[str]) -> Weights:
     return weights
 
 
-def fuse(
-    signals: Mapping[str, Weights], weights: Mapping[str, float]
-) -> tuple[Weights, dict[Pair, dict[str, float]]]:
+class Parts(Mapping[Pair, dict[str, float]]):
+    """Each fused pair's contribution by signal (``parts[pair][name]``), in the order of
+    the fused pairs and of ``SIGNALS``, made when a pair is read: a dict per pair built
+    in ``fuse`` cost ~30 ms on saleor (56,000 pairs), and the contexts read only the
+    pairs one context holds across packages (8,000). It reads the signals fused, which
+    are not changed after."""
+
+    def __init__(self, fused: Weights, scaled: Sequence[tuple[str, Weights, float]]) -> None:
+        self._fused = fused
+        self._scaled = scaled  # (name, signal, scale), in the order fused
+
+    def __getitem__(self, pair: Pair) -> dict[str, float]:
+        out = {}
+        for name, signal, scale in self._scaled:
+            value = signal.get(pair)
+            if value is not None:
+                out[name] = value * scale  # the very product fuse added
+        if not out:  # in no signal fused: not a fused pair
+            raise KeyError(pair)
+        return out
+
+    def __iter__(self) -> Iterator[Pair]:
+        return iter(self._fused)
+
+    def __len__(self) -> int:
+        return len(self._fused)
+
+
+def fuse(signals: Mapping[str, Weights], weights: Mapping[str, float]) -> tuple[Weights, Parts]:
     """Sum of the signals, each scaled to one unit of mass per file it ties, times its
     weight. Also
     returns each pair's contribution by signal (why two files are together)."""
     fused: Weights = {}
-    parts: dict[Pair, dict[str, float]] = defaultdict(dict)
+    scaled: list[tuple[str, Weights, float]] = []
     for name in SIGNALS:
         signal = signals.get(name) or {}
         total = sum(signal.values())
@@ -272,14 +298,13 @@ def fuse(
         # one unit per file the signal ties, not per production file: a signal that
         # speaks about a few files (one package prior, a few tables) must not give them
         # the whole repository's mass
-        covered = len({f for pair in signal for f in pair})
+        covered = len(set(chain.from_iterable(signal)))
         scale = weight * covered / total
+        scaled.append((name, signal, scale))
         get = fused.get
         for pair, value in signal.items():
-            amount = value * scale
-            fused[pair] = get(pair, 0.0) + amount
-            parts[pair][name] = amount
-    return fused, parts
+            fused[pair] = get(pair, 0.0) + value * scale
+    return fused, Parts(fused, scaled)
 
 
 def sparsify(weights: Weights, neighbours: int) -> Weights:

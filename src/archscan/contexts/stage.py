@@ -18,7 +18,7 @@ from archscan.contexts import cluster, quality, signals, stored
 from archscan.contexts.assemble import Assembly, build_contexts
 from archscan.contexts.decomposition import Decomposition, match_members
 from archscan.contexts.platform import name_matcher, platform_files
-from archscan.contexts.production import is_production, is_test
+from archscan.contexts.production import role_of
 from archscan.records import (
     AnalysisWarning,
     ContextsResult,
@@ -87,17 +87,25 @@ class PreparedSignals:
     platform: frozenset[str]
 
 
-def _production(data: ContextsInput) -> tuple[list[SourceFile], frozenset[str]]:
-    in_graph = set(data.graph.nodes)
-    files = [f for f in data.files if f.path in in_graph]
-    production = frozenset(f.path for f in files if is_production(f, data.facts.get(f.path)))
-    return files, production
+def _roles(data: ContextsInput) -> tuple[frozenset[str], list[str]]:
+    """The graph's production files, and its test files (sorted): one role per file."""
+    in_graph = data.graph.nodes
+    production = []
+    tests = []
+    for f in data.files:
+        if f.path in in_graph:
+            role = role_of(f, data.facts.get(f.path))
+            if role == "production":
+                production.append(f.path)
+            elif role == "test":
+                tests.append(f.path)
+    return frozenset(production), sorted(tests)
 
 
 def prepare_contexts(data: ContextsInput) -> PreparedSignals:
     """The history-free part of :func:`run_contexts` (its result is the same with or
     without it)."""
-    _files, production = _production(data)
+    production, _tests = _roles(data)
     return _prepared(data, production)
 
 
@@ -184,18 +192,21 @@ def _cluster(
     """Leiden over the non-platform files; ``reserved`` contexts (the platform) count
     towards a requested number. Stored by its inputs (stored.clustered)."""
     node_set = set(nodes)
-    within = {pair: w for pair, w in fused.items() if pair[0] in node_set and pair[1] in node_set}
-    edges = [(a, b) for a, b in data.graph.edges() if a in node_set and b in node_set]
+    graph = data.graph
+    # sources outside ``nodes`` skipped whole; in graph.edges() order
+    edges = [(a, b) for a in graph if a in node_set for b in graph[a] if b in node_set]
 
     def inputs() -> tuple[object, ...]:
-        # everything _clustered reads: not ``jobs`` (the runs do not depend on it)
-        return (data.config, data.requested, reserved, list(nodes), list(within.items()), edges)
+        # everything _clustered reads, or makes its input from: the fused graph whole (its
+        # pairs among ``nodes`` are made on a miss only), not ``jobs`` (the runs do not
+        # depend on it); a dict is digested as its items in order
+        return (data.config, data.requested, reserved, list(nodes), fused, edges)
 
-    found = stored.clustered(
-        inputs,
-        lambda: _clustered(data.config, data.requested, within, nodes, edges, reserved, data.jobs),
-        data.cache_dir,
-    )
+    def compute() -> stored.Clustered:
+        within = {p: w for p, w in fused.items() if p[0] in node_set and p[1] in node_set}
+        return _clustered(data.config, data.requested, within, nodes, edges, reserved, data.jobs)
+
+    found = stored.clustered(inputs, compute, data.cache_dir)
     return found.labels, found.clustering
 
 
@@ -233,10 +244,13 @@ def _clustered(
 
 
 def static_edges(graph: digraph.DiGraph[str], members: Mapping[str, object]) -> list[quality.Edge]:
+    # the members' own dependencies, not every edge of the graph (sorted: any order)
     return sorted(
         (a, b, max(len(d.get("lines") or ()), 1))
-        for a, b, d in graph.edges(data=True)
-        if a in members and b in members and a != b
+        for a in members
+        if a in graph
+        for b, d in graph[a].items()
+        if b in members and a != b
     )
 
 
@@ -246,21 +260,21 @@ def measure(
     edges: Sequence[quality.Edge],
     co_change: Mapping[tuple[str, str], float] | None,
 ) -> DecompositionQuality:
-    raw, normalised = quality.turbomq(edges, labels)
+    metrics = quality.structural(edges, labels)
     return DecompositionQuality(
         partitions=len(set(labels.values())),
-        modularity=round(quality.modularity(edges, labels), 4),
-        structural_modularity=round(quality.structural_modularity(edges, labels), 4),
-        icp=round(quality.icp(edges, labels), 4),
-        ifn=round(quality.ifn(edges, labels), 4),
+        modularity=round(metrics.modularity, 4),
+        structural_modularity=round(metrics.structural_modularity, 4),
+        icp=round(metrics.icp, 4),
+        ifn=round(metrics.ifn, 4),
         ned=round(quality.ned(labels), 4),
-        turbomq=round(raw, 4),
+        turbomq=round(metrics.turbomq, 4),
         co_change_crossing=(
             None if co_change is None else round(quality.co_change_crossing(co_change, labels), 4)
         ),
         name=name,
         members=len(labels),
-        turbomq_normalised=round(normalised, 4),
+        turbomq_normalised=round(metrics.turbomq_normalised, 4),
     )
 
 
@@ -338,8 +352,7 @@ def _scores(
 
 def run_contexts(data: ContextsInput) -> tuple[ContextsResult, list[AnalysisWarning]]:
     warnings: list[AnalysisWarning] = []
-    files, production = _production(data)
-    tests = sorted(f.path for f in files if is_test(f, data.facts.get(f.path)))
+    production, tests = _roles(data)
     if data.history is None:
         warnings.append(
             _warning(
