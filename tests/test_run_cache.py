@@ -4,6 +4,7 @@ byte, and every input that shapes the reports turns a hit into a miss."""
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import sqlite3
 import subprocess
@@ -17,7 +18,7 @@ import pytest
 from typer.testing import CliRunner
 
 from archscan.cache import blob_id
-from archscan.cli import app
+from archscan.cli import app, summary_document
 from archscan.config import Config
 from archscan.discover import discover
 from archscan.run_cache import (
@@ -107,7 +108,12 @@ def test_a_hit_writes_what_a_fresh_run_writes(
     assert note == "run cache: hit"
     assert again == outputs  # every report, byte for byte
     assert second == first  # the same terminal summary, read from the stored part
+    assert "Commits (authors)" in first
     assert set(outputs) == {"archscan.json", "report.md", "report.html"}
+    # the stored part keeps the history's figures, not its per-file rows
+    stored = summary_document(json.loads(outputs["archscan.json"]))
+    assert stored["history"]["commits"] > 0
+    assert not any(isinstance(v, (list, dict)) for v in stored["history"].values())
     fresh, note, uncached = analyze(repo.root, "--no-cache")
     assert note == "run cache: off (--no-cache)"
     assert uncached == outputs and fresh == first
