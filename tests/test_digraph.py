@@ -160,6 +160,30 @@ def test_minimum_cut_source_side_matches_networkx() -> None:
         assert sum(c for (a, b), c in capacity.items() if a in ours and b not in ours) == value
 
 
+def test_minimum_cut_of_large_networks_with_many_paths_per_phase() -> None:
+    # archscan's shape: the unit (s) joined to many boundary files, each with an arc of 1
+    # to the sink (moving it) and heavy arcs among them and to the rest (t); plus a
+    # chain, where the only path is long and each phase's levels go deep
+    for seed in range(30):
+        rng = random.Random(seed)
+        files = [f"f{i:03d}" for i in range(rng.randint(20, 150))]
+        capacity: dict[tuple[str, str], int] = {}
+        for f in files:
+            capacity[("t", f)] = capacity[(f, "t")] = 1
+            if rng.random() < 0.6:
+                capacity[("s", f)] = capacity[(f, "s")] = 1000 * rng.randint(1, 4)
+            for g in rng.sample(files, 3):
+                if g != f:
+                    capacity[(f, g)] = capacity[(g, f)] = rng.choice([1000, 2000])
+        chain = [f"c{i}" for i in range(40)]
+        for a, b in zip(["s", *chain], [*chain, "t"], strict=True):
+            capacity[(a, b)] = rng.randint(1, 5)
+        theirs = nx.DiGraph()
+        theirs.add_edges_from((a, b, {"capacity": c}) for (a, b), c in capacity.items())
+        _value, (side, _rest) = nx.minimum_cut(theirs, "s", "t")
+        assert digraph.minimum_cut_source_side(capacity, "s", "t") == side, seed
+
+
 def test_minimum_cut_needs_both_ends() -> None:
     with pytest.raises(KeyError):
         digraph.minimum_cut_source_side({("s", "a"): 1}, "s", "t")

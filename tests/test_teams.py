@@ -6,11 +6,18 @@ from collections.abc import Callable
 from pathlib import Path
 
 from archscan.assess.rules import default_rules
-from archscan.assess.units import resolve_units
+from archscan.assess.units import Units, resolve_units
 from archscan.config import Config, parse_config
 from archscan.history.stage import load_team_map
-from archscan.records import Analysis, TeamsResult
-from archscan.teams import TeamsInput, cluster_authors, core_contributors, cosine, run_teams
+from archscan.records import Analysis, Changeset, TeamsResult
+from archscan.teams import (
+    TeamsInput,
+    _ownership,
+    cluster_authors,
+    core_contributors,
+    cosine,
+    run_teams,
+)
 from helpers import analyse
 
 ALICE, BOB = "Alice <alice@example.com>", "Bob <bob@example.com>"
@@ -165,3 +172,22 @@ def test_core_contributors_cover_the_share() -> None:
     assert core_contributors({"a": 50, "b": 30, "c": 10, "d": 10}, 0.8) == 2
     assert core_contributors({"a": 50, "b": 29, "c": 11, "d": 10}, 0.8) == 3
     assert core_contributors({}, 0.8) == 0
+
+
+def test_ownership_counts_each_files_commits_by_author_in_first_seen_order() -> None:
+    # newest first, as the history gives them; a file outside every unit is left out
+    changes = [
+        Changeset("c4", "bob", 4, ("b/y.py", "a/x.py", "docs/readme.md")),
+        Changeset("c3", "ann", 3, ("a/x.py",)),
+        Changeset("c2", "bob", 2, ("a/z.py", "a/x.py")),
+        Changeset("c1", "ann", 1, ("b/y.py",)),
+    ]
+    units = Units("package", {"a/x.py": "a", "a/z.py": "a", "b/y.py": "b"})
+    data = TeamsInput(changes, "2024-01-01", units, (), {}, {}, default_rules().teams)
+    owned = _ownership(data)
+    assert {unit: list(files.items()) for unit, files in owned.items()} == {
+        "b": [("b/y.py", {"bob": 1, "ann": 1})],
+        "a": [("a/x.py", {"bob": 2, "ann": 1}), ("a/z.py", {"bob": 1})],
+    }
+    assert [list(counts) for counts in owned["a"].values()] == [["bob", "ann"], ["bob"]]
+    assert run_teams(data)[0].units[0].owners == (("bob", 0.75), ("ann", 0.25))

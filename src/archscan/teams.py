@@ -44,7 +44,8 @@ class TeamsInput:
 @dataclass(frozen=True)
 class _Window:
     since: date
-    commits: tuple[Changeset, ...]  # in the window, touching at least one unit
+    # in the window, touching at least one unit: each with the units it touches
+    commits: tuple[tuple[Changeset, set[str]], ...]
     by_author: Mapping[str, Counter[str]]  # author -> unit -> commits
     commit_count: Mapping[str, int]
 
@@ -54,7 +55,7 @@ def _window(data: TeamsInput) -> _Window:
     since = head - timedelta(days=data.rules.window_days)
     start = int(datetime(since.year, since.month, since.day, tzinfo=timezone.utc).timestamp())
     end = start + (data.rules.window_days + 1) * 86400  # through the end of the HEAD day
-    kept = []
+    kept: list[tuple[Changeset, set[str]]] = []
     by_author: dict[str, Counter[str]] = defaultdict(Counter)
     count: Counter[str] = Counter()
     for change in data.changesets:
@@ -63,7 +64,7 @@ def _window(data: TeamsInput) -> _Window:
         units = {data.units.of[f] for f in change.files if f in data.units.of}
         count[change.author] += 1
         if units:
-            kept.append(change)
+            kept.append((change, units))
             by_author[change.author].update(units)
     return _Window(since, tuple(kept), dict(by_author), dict(count))
 
@@ -203,14 +204,22 @@ def _spans(window: _Window, group_of: Mapping[str, str], rules: TeamRule) -> lis
     return rows
 
 
-def _ownership(data: TeamsInput) -> dict[str, dict[str, Counter[str]]]:
-    """unit -> file -> author -> commits, over the whole history."""
-    owned: dict[str, dict[str, Counter[str]]] = defaultdict(lambda: defaultdict(Counter))
+def _ownership(data: TeamsInput) -> dict[str, dict[str, dict[str, int]]]:
+    """unit -> file -> author -> commits, over the whole history; files and authors in
+    the order they first come (the order their shares are summed in)."""
+    of = data.units.of
+    # counted by file, then grouped by unit: nested defaultdicts and Counter ``+=`` took
+    # 0.014-0.021 s of saleor's 48,000 changed files, this 0.009-0.013 s
+    by_file: dict[str, dict[str, int]] = {}
     for change in data.changesets:
+        author = change.author
         for path in change.files:
-            unit = data.units.of.get(path)
-            if unit is not None:
-                owned[unit][path][change.author] += 1
+            if path in of:
+                counts = by_file.setdefault(path, {})
+                counts[author] = counts.get(author, 0) + 1
+    owned: dict[str, dict[str, dict[str, int]]] = defaultdict(dict)
+    for path, counts in by_file.items():
+        owned[of[path]][path] = counts
     return owned
 
 
@@ -218,8 +227,7 @@ def _unit_rows(data: TeamsInput, window: _Window, group_of: Mapping[str, str]) -
     per_unit: dict[str, Counter[str]] = defaultdict(Counter)  # unit -> group -> commits
     authors: dict[str, set[str]] = defaultdict(set)
     commits: Counter[str] = Counter()
-    for change in window.commits:
-        units = {data.units.of[f] for f in change.files if f in data.units.of}
+    for change, units in window.commits:
         for unit in units:
             commits[unit] += 1
             authors[unit].add(change.author)
@@ -235,13 +243,13 @@ def _unit_rows(data: TeamsInput, window: _Window, group_of: Mapping[str, str]) -
         )
         placed = sum(n for _g, n in split)
         shares: dict[str, float] = defaultdict(float)
-        by_commits: Counter[str] = Counter()
+        by_commits: dict[str, int] = {}
         for path, counts in owned.get(unit, {}).items():
             weight = max(data.sloc.get(path, 0), 1)
             total = sum(counts.values())
             for author, n in counts.items():
                 shares[author] += weight * n / total
-                by_commits[author] += n
+                by_commits[author] = by_commits.get(author, 0) + n
         factor, who = bus_factor(shares)
         all_commits = sum(by_commits.values())
         owners = sorted(by_commits.items(), key=lambda item: (-item[1], item[0]))[:5]
