@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import fields
 from datetime import date, datetime, timezone
 
 from archscan.history import metrics
@@ -54,21 +53,6 @@ def _context(files: dict[str, FileStats], author_last: dict[str, int]) -> metric
 
 def _by_path(context: metrics.HistoryContext) -> dict[str, FileHistory]:
     return {row.path: row for row in metrics.file_histories(context)}
-
-
-def test_file_history_rows_are_whole_records() -> None:
-    # the rows are built without FileHistory.__init__: each must equal (and hash as) the
-    # record its constructor makes, with every field and nothing else
-    day = _stamp(2024, 1, 10)
-    context = _context(
-        {"a/x.py": _stats(day, day, {"ann": 2}, {"ann": 5}), "b/y.py": _stats(day, day, {}, {})},
-        {"ann": day},
-    )
-    names = [f.name for f in fields(FileHistory)]
-    for row in metrics.file_histories(context):
-        assert list(vars(row)) == names
-        made = FileHistory(**{name: getattr(row, name) for name in names})
-        assert row == made and hash(row) == hash(made)
 
 
 def test_main_developer_most_lines_then_name_else_commits() -> None:
