@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from archscan.forks import BACKGROUND_NICENESS, Forked, can_fork
+from archscan.forks import Forked, can_fork
 from archscan.report.registry import (
     REPORTERS,
     RenderOptions,
@@ -102,24 +102,3 @@ def test_a_failing_child_leaves_the_error_to_this_process(tmp_path: Path) -> Non
     assert "UndefinedError: 'no_such_function' is undefined" in result.stderr
     assert sorted(p.name for p in out.iterdir()) == ["report.md"]  # no half or temporary file
     assert (out / "report.md").read_bytes() == _alone("md")
-
-
-def _niceness() -> int:
-    return os.nice(0)
-
-
-@needs_fork
-def test_work_nobody_waits_for_yet_runs_at_a_lower_priority(tmp_path: Path) -> None:
-    """The parent keeps a core to itself: a background child's work and any child's
-    ``after`` work run niced; a child whose result is awaited now does not."""
-    here = _niceness()
-    lowered = min(here + BACKGROUND_NICENESS, 19)
-    after = tmp_path / "after.txt"
-    awaited = Forked.start(_niceness, after=lambda: after.write_text(str(_niceness())))
-    background = Forked.start(_niceness, background=True)
-    assert awaited is not None and background is not None
-    assert awaited.result() == (True, here)
-    awaited.join()
-    assert int(after.read_text()) == lowered
-    assert background.result() == (True, lowered)
-    assert _niceness() == here  # this process's own priority is untouched

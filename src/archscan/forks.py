@@ -23,11 +23,6 @@ from typing import Generic, TypeVar
 T = TypeVar("T")
 
 _POLL_SECONDS = 0.1  # how often ``waiting`` runs while the parent waits for a result
-# A child whose result nobody waits for yet runs at this niceness, so that on two cores
-# the parent (the run's critical path) keeps one to itself: three busy processes
-# otherwise share them evenly, and saleor's contexts (beside the structure child and
-# the mining child's cache writes) took 0.58 s in the pipeline against 0.44 s alone.
-BACKGROUND_NICENESS = 10
 
 
 def can_fork() -> bool:
@@ -46,17 +41,10 @@ def _sendable(exc: Exception) -> Exception:
     return exc
 
 
-def _lower_priority() -> None:
-    """Leave the cores to busier processes (this one's work is not waited for yet)."""
-    with suppress(OSError):
-        os.nice(BACKGROUND_NICENESS)
-
-
 def _child(
     work: Callable[[], object],
     after: Callable[[], object] | None,
     write_end: int,
-    background: bool,
 ) -> None:
     """The child's whole life: work, send, then ``after`` (work nobody waits for), and
     leave without the parent's clean-up (atexit handlers, buffered output, open caches
@@ -66,8 +54,6 @@ def _child(
         # Ctrl-C reaches the whole process group: the child just ends (the parent,
         # interrupted too, kills it anyway); git, in the same group, ends with it
         signal.signal(signal.SIGINT, signal.SIG_DFL)
-        if background:
-            _lower_priority()
         try:
             message = ("value", work())
         except Exception as exc:  # noqa: BLE001 - raised again in the parent
@@ -82,7 +68,6 @@ def _child(
         del data
         code = 0
         if after is not None:
-            _lower_priority()
             with suppress(Exception):
                 after()
     finally:
@@ -102,12 +87,9 @@ class Forked(Generic[T]):
         cls,
         work: Callable[[], T],
         after: Callable[[], object] | None = None,
-        background: bool = False,
     ) -> Forked[T] | None:
         """The child, working from now on; None where this process may not fork.
-        ``after``: what the child does once it has sent the result (see :meth:`join`),
-        at a lower priority; ``background``: the work too (a result needed only later,
-        while this process is busy)."""
+        ``after``: what the child does once it has sent the result (see :meth:`join`)."""
         if not can_fork():
             return None
         read_end, write_end = os.pipe()
@@ -119,7 +101,7 @@ class Forked(Generic[T]):
             return None
         if pid == 0:
             os.close(read_end)
-            _child(work, after, write_end, background)
+            _child(work, after, write_end)
         os.close(write_end)
         return cls(pid, read_end, after is not None)
 
