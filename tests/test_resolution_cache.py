@@ -201,3 +201,30 @@ def test_a_damaged_base_is_only_a_whole_resolution(make_repo, tmp_path: Path) ->
     assert dumps(again) == dumps(
         run(repo.root, Config(), RunOptions(use_cache=False, jobs=1, history=False))
     )
+
+
+def test_the_least_recently_used_results_are_dropped(tmp_path: Path) -> None:
+    """A hit marks its result used (unless it is the newest already: then nothing is
+    written); the oldest beyond KEPT are dropped."""
+    from archscan.records import Resolution
+    from archscan.resolution_cache import KEPT
+
+    stored = ResolutionCache(tmp_path)
+    try:
+        for index in range(KEPT):
+            stored.put(f"k{index}", Resolution({}, (), ()))
+
+        def used(key: str) -> float:
+            row = stored._db.execute("SELECT used FROM resolutions WHERE key=?", (key,))
+            return float(row.fetchone()[0])
+
+        newest = used(f"k{KEPT - 1}")
+        assert stored.get(f"k{KEPT - 1}") is not None
+        assert used(f"k{KEPT - 1}") == newest  # the newest already: left as it was
+        assert stored.get("k0") is not None  # the oldest, now used: the newest
+        assert used("k0") > newest
+        stored.put("new", Resolution({}, (), ()))  # one too many: the oldest goes
+        keys = {row[0] for row in stored._db.execute("SELECT key FROM resolutions")}
+        assert keys == {"k0", "new"} | {f"k{i}" for i in range(2, KEPT)}
+    finally:
+        stored.close()

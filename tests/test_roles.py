@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import fields, replace
 from pathlib import Path
 
 import jsonschema
 import pytest
 
+import archscan.roles as roles_module
 from archscan.cache import blob_id
 from archscan.config import Config, ConfigError, load_config, parse_config
 from archscan.discover import discover
 from archscan.languages.ecmascript.heuristics import minified_reason
 from archscan.records import SourceFile
 from archscan.report.json_report import analysis_to_dict
-from archscan.roles import RolesInput, run_roles
+from archscan.roles import RolesInput, _with_role, run_roles
+from archscan.stage_cache import load_snapshot
 from conftest import GitRepo, assert_json_native
 from helpers import analyse
 
@@ -317,3 +319,42 @@ def test_a_role_is_kept_by_blob_id_and_looked_at_again_when_its_inputs_change(
     assert roles(stamped())["web/templates/notes.txt"] == "build"  # now a Helm chart's
     uncached, _ = run_roles(RolesInput(root=repo.root, files=files, facts={}))
     assert uncached.role_of["api/client.py"] == "generated"  # no cache: every file read
+
+
+def test_the_kept_roles_are_written_when_there_are_none_then_only_after_drift(
+    make_repo: Callable[..., GitRepo], tmp_path: Path
+) -> None:
+    """A commit's few changed files leave the kept roles as they were (looked at again
+    next time); once many files drifted the roles are written again."""
+    repo = make_repo()
+    for index in range(70):
+        repo.write(f"app/m{index}.py", f"X = {index}\n")
+    repo.commit()
+    cache = tmp_path / "cache"
+    found = discover(repo.root, Config()).files
+    files = tuple(replace(f, blob_id=blob_id((repo.root / f.path).read_bytes())) for f in found)
+
+    def kept_after(given: tuple[SourceFile, ...]) -> dict[str, str]:
+        run_roles(RolesInput(root=repo.root, files=given, facts={}, cache_dir=cache))
+        snapshot = load_snapshot(cache, "roles", roles_module._fingerprint(), str(repo.root))
+        return {path: blob for path, (blob, _value) in snapshot.items()}
+
+    def restamped(count: int) -> tuple[SourceFile, ...]:
+        return tuple(
+            replace(f, blob_id=f"{i:040x}") if i < count else f for i, f in enumerate(files)
+        )
+
+    first = kept_after(files)
+    assert first == {f.path: f.blob_id for f in files}
+    assert kept_after(restamped(3)) == first  # three files drifted: not written
+    assert kept_after(restamped(70)) == {f.path: f.blob_id for f in restamped(70)}
+
+
+def test_a_file_given_its_role_is_the_file_replaced_with_it() -> None:
+    """_with_role is dataclasses.replace(file, role=role): every other field kept (a
+    field added to SourceFile must be added there too)."""
+    assert [f.name for f in fields(SourceFile)] == ["path", "language", "size", "blob_id", "role"]
+    file = SourceFile("a/b.py", "python", 12, "ab" * 20, "production")
+    for role in ("production", "test", "data"):
+        assert _with_role(file, role) == replace(file, role=role)
+    assert _with_role(file, "production") is file

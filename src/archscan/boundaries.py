@@ -127,27 +127,35 @@ def _marker_kind(path: str) -> str:
 def _units_from_files(files: Sequence[SourceFile], paths: frozenset[str]) -> dict[str, _Unit]:
     units: dict[str, _Unit] = {}
     for file in files:
-        if file.role in _NO_EVIDENCE_ROLES or _in_tooling(file.path):
+        if file.role in _NO_EVIDENCE_ROLES:
             continue
-        kind = _marker_kind(file.path)
-        folder = _parent(file.path)
-        name = _name(file.path)
-        if not kind and name == "models.py" and f"{folder}/migrations/__init__.py" in paths:
-            kind = "django-app"
-        if not kind and name == "settings.py" and f"{folder}/urls.py" in paths:
-            kind = "django-project"  # the project package (settings, root URLconf)
-        if not kind and name == "engine.rb" and folder.count("/") >= 1:
-            lib, _, _engine = folder.rpartition("/")
-            if posixpath.basename(lib) == "lib":
-                kind, folder = "rails-engine", _parent(lib)
-        if not kind:
+        found = _evidence(file.path, paths)
+        # the folders last: most files are no marker (a split of every path otherwise)
+        if found is None or _in_tooling(file.path):
             continue
+        kind, folder = found
         unit = units.setdefault(folder, _Unit(folder))
         unit.kinds.add(kind)
         unit.evidence.add(file.path)
         if kind == "csproj" and not unit.name:
             unit.name = PurePosixPath(file.path).stem
     return units
+
+
+def _evidence(path: str, paths: frozenset[str]) -> tuple[str, str] | None:
+    """(kind, folder) of the unit a file's name makes, or None."""
+    kind = _marker_kind(path)
+    folder = _parent(path)
+    name = _name(path)
+    if not kind and name == "models.py" and f"{folder}/migrations/__init__.py" in paths:
+        kind = "django-app"
+    if not kind and name == "settings.py" and f"{folder}/urls.py" in paths:
+        kind = "django-project"  # the project package (settings, root URLconf)
+    if not kind and name == "engine.rb" and folder.count("/") >= 1:
+        lib, _, _engine = folder.rpartition("/")
+        if posixpath.basename(lib) == "lib":
+            kind, folder = "rails-engine", _parent(lib)
+    return (kind, folder) if kind else None
 
 
 def _in_tooling(path: str) -> bool:
@@ -268,13 +276,13 @@ def _service_folders(files: Sequence[SourceFile]) -> dict[str, set[str]]:
     (``orders/``, ``services/orders/``): a workload called like a package deep in a
     source tree names no deployable."""
     folders: dict[str, set[str]] = defaultdict(set)
-    for file in files:
-        if _is_code(file):
-            current = _parent(file.path)
-            while current != ".":
-                if current.count("/") <= 1:
-                    folders[posixpath.basename(current)].add(current)
-                current = _parent(current)
+    # each folder of code once, not once per file in it
+    for folder in {_parent(f.path) for f in files if _is_code(f)}:
+        current = folder
+        while current != ".":
+            if current.count("/") <= 1:
+                folders[posixpath.basename(current)].add(current)
+            current = _parent(current)
     return folders
 
 
@@ -300,6 +308,8 @@ def _charts(view: ProjectView, files: Sequence[SourceFile]) -> dict[str, manifes
     paths = sorted(f.path for f in files if f.role not in _NO_EVIDENCE_ROLES)
     with_templates: set[str] = set()  # folders that hold a templates/ folder
     for path in paths:
+        if "templates" not in path:
+            continue  # no such folder on its way (most paths: none is split)
         parts = path.split("/")
         for index, part in enumerate(parts[:-1]):
             if part == "templates":

@@ -21,7 +21,14 @@ from archscan.containment import Containment
 from archscan.globs import compile_glob, matches
 from archscan.languages.registry import language_for
 from archscan.records import AnalysisWarning, DiscoveryResult, SkippedFile, SourceFile
-from archscan.stage_cache import Snapshot, code_fingerprint, load_snapshot, reused, save_snapshot
+from archscan.stage_cache import (
+    Snapshot,
+    code_fingerprint,
+    keep_if_drifted,
+    load_snapshot,
+    reused,
+    save_snapshot,
+)
 
 SNIFF_BYTES = 8192  # what is read of a file to tell binary from text
 
@@ -205,6 +212,7 @@ class _Sniffer:
         self._fingerprint = code_fingerprint(self._STAGE, module) if cache_dir else ""
         self._last = load_snapshot(cache_dir, self._STAGE, self._fingerprint, root)
         self._kept: Snapshot = {}
+        self._fresh = 0  # kept entries that _last does not hold as they are
 
     def __call__(self, rel: str, full: str) -> tuple[bool, bytes]:
         """(binary, the first bytes read: empty when none were)."""
@@ -217,12 +225,30 @@ class _Sniffer:
         with open(full, "rb") as handle:
             head = handle.read(SNIFF_BYTES)
         if blob:
-            self._kept[rel] = (blob, _is_binary(head))
+            entry = (blob, _is_binary(head))
+            self._kept[rel] = entry
+            # a name without a suffix is read every time: drift only when it differs
+            self._fresh += self._last.get(rel) != entry
         return _is_binary(head), head
 
     def save(self) -> None:
-        if self._known and self._kept != self._last:
+        """Write the snapshot when there is none, else only after drift (keep_if_drifted,
+        as every per-root base): a commit's few files are read again next time, where
+        writing 4,600 entries took 0.02-0.04 s of saleor's every re-run."""
+        if not self._known:
+            return
+        if not self._last and self._kept:
             save_snapshot(self._cache_dir, self._STAGE, self._fingerprint, self._root, self._kept)
+            return
+        keep_if_drifted(
+            self._cache_dir,
+            self._STAGE,
+            self._fingerprint,
+            self._root,
+            self._last,
+            self._kept,
+            self._fresh,
+        )
 
 
 def _has_suffix(rel: str) -> bool:

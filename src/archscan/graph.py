@@ -15,14 +15,15 @@ def file_graph(nodes: Iterable[str], dependencies: Iterable[Dependency]) -> digr
     """Files as nodes; an edge per (source, target) with the import lines as attributes."""
     graph: digraph.DiGraph[str] = digraph.DiGraph()
     graph.add_nodes_from(sorted(nodes))
+    add = graph.add_edge_dict  # 17,000 edges on saleor: the method looked up once
     for dep in dependencies:
-        graph.add_edge_dict(
+        add(
             dep.source,
             dep.target,
             {
                 "kind": dep.kind,
                 "lines": dep.lines,
-                "weight": max(len(dep.lines), 1),
+                "weight": len(dep.lines) or 1,
                 "type_only": dep.type_only,
                 "local": dep.local,
             },
