@@ -24,10 +24,9 @@ from archscan.records import AnalysisWarning, DiscoveryResult, SkippedFile, Sour
 from archscan.stage_cache import (
     Snapshot,
     code_fingerprint,
-    keep_if_drifted,
+    keep_first_or_drifted,
     load_snapshot,
     reused,
-    save_snapshot,
 )
 
 SNIFF_BYTES = 8192  # what is read of a file to tell binary from text
@@ -232,23 +231,16 @@ class _Sniffer:
         return _is_binary(head), head
 
     def save(self) -> None:
-        """Write the snapshot when there is none, else only after drift (keep_if_drifted,
-        as every per-root base): a commit's few files are read again next time, where
-        writing 4,600 entries took 0.02-0.04 s of saleor's every re-run."""
-        if not self._known:
-            return
-        if not self._last and self._kept:
-            save_snapshot(self._cache_dir, self._STAGE, self._fingerprint, self._root, self._kept)
-            return
-        keep_if_drifted(
-            self._cache_dir,
-            self._STAGE,
-            self._fingerprint,
-            self._root,
-            self._last,
-            self._kept,
-            self._fresh,
-        )
+        if self._known:
+            keep_first_or_drifted(
+                self._cache_dir,
+                self._STAGE,
+                self._fingerprint,
+                self._root,
+                self._last,
+                self._kept,
+                self._fresh,
+            )
 
 
 def _has_suffix(rel: str) -> bool:

@@ -37,10 +37,9 @@ from archscan.records import FILE_ROLES, AnalysisWarning, FileFacts, SourceFile
 from archscan.stage_cache import (
     Snapshot,
     code_fingerprint,
-    keep_if_drifted,
+    keep_first_or_drifted,
     load_snapshot,
     reused,
-    save_snapshot,
 )
 
 _HEAD_BYTES = 4096
@@ -717,16 +716,6 @@ def _fingerprint() -> str:
     return code_fingerprint("roles", this)
 
 
-def _keep(directory: Path | None, root: str, last: Snapshot, kept: Snapshot, fresh: int) -> None:
-    """Write the snapshot when there is none, else only after drift (keep_if_drifted, as
-    every per-root base): a commit's few files are looked at again next time, where
-    writing 4,600 entries took 0.02-0.04 s of saleor's every re-run."""
-    if not last and kept:
-        save_snapshot(directory, "roles", _fingerprint(), root, kept)
-    else:
-        keep_if_drifted(directory, "roles", _fingerprint(), root, last, kept, fresh)
-
-
 def run_roles(data: RolesInput) -> tuple[RolesResult, Sequence[AnalysisWarning]]:
     """Give every file its role; count files and SLOC per role."""
     out: list[SourceFile] = []
@@ -750,7 +739,7 @@ def run_roles(data: RolesInput) -> tuple[RolesResult, Sequence[AnalysisWarning]]
         out.append(_with_role(file, role))
         files[role] += 1
         sloc[role] += facts.sloc if facts else 0
-    _keep(data.cache_dir, base, last, kept, fresh)
+    keep_first_or_drifted(data.cache_dir, "roles", _fingerprint(), base, last, kept, fresh)
     counts = tuple(RoleCount(role, files[role], sloc[role]) for role in FILE_ROLES)
     role_of = {f.path: f.role for f in out}
     result = RolesResult(tuple(out), counts, data.config.architecture, role_of)

@@ -233,6 +233,24 @@ def keep_if_drifted(
         save_snapshot(directory, stage, fingerprint, root, entries)
 
 
+def keep_first_or_drifted(
+    directory: Path | None,
+    stage: str,
+    fingerprint: str,
+    root: str,
+    last: Snapshot,
+    entries: Snapshot,
+    fresh: int,
+) -> None:
+    """:func:`keep_if_drifted`, and the first snapshot of ``root`` whatever its size (a
+    small repository's too): a commit's few files are looked at again next time, where
+    rewriting 4,600 entries took 0.02-0.04 s of saleor's every re-run."""
+    if not last and entries:
+        save_snapshot(directory, stage, fingerprint, root, entries)
+    else:
+        keep_if_drifted(directory, stage, fingerprint, root, last, entries, fresh)
+
+
 def reused(snapshot: Snapshot, path: str, blob: str | None) -> tuple[bool, Any]:
     """(True, value) when ``snapshot`` holds ``path`` with the same blob id."""
     entry = snapshot.get(path)
