@@ -155,3 +155,34 @@ def test_a_rename_into_the_reported_paths_replays(make_repo, tmp_path: Path) -> 
     assert dumps(after) == dumps(fresh)
     assert fresh.history is not None
     assert {f.path: f.revisions for f in fresh.history.files}["web/x.py"] == 4
+
+
+def test_two_branches_run_in_turn_keep_a_state_each(make_repo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """main, a feature branch built on it, main again, a second commit on the feature:
+    main's state is still there (with two kept, the feature's second state dropped it
+    and main's next run replayed the whole history), and merging into it gives an
+    uncached run's output."""
+    repo = build(make_repo)
+    cache = tmp_path / "cache"
+    main = str(repo.git("rev-parse", "--abbrev-ref", "HEAD").strip())
+    cached(repo.root, cache)
+    trunk = head(repo)
+    repo.git("checkout", "-q", "-b", "feature")
+    repo.write("web/b.py", "b = 'feature'\n")
+    repo.commit("feature one", BOB, day(9))
+    cached(repo.root, cache)
+    first = head(repo)
+    repo.git("checkout", "-q", main)
+    cached(repo.root, cache)
+    repo.git("checkout", "-q", "feature")
+    repo.write("web/b.py", "b = 'feature two'\n")
+    repo.commit("feature two", ANN, day(10))
+    cached(repo.root, cache)
+    assert state_tips(cache) == {trunk, first, head(repo)}
+    repo.git("checkout", "-q", main)
+    repo.write("core/a.py", "a = 'main moves on'\n")
+    repo.commit("main two", ANN, day(11))
+    after = cached(repo.root, cache)
+    assert pack_tips(cache) == {trunk}  # merged into main's state: no replay
+    assert head(repo) in state_tips(cache)
+    assert dumps(after) == dumps(uncached(repo.root))

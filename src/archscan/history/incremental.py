@@ -217,11 +217,14 @@ class CachedReader:
     def touch_state(self, key: str, tip: str) -> None:
         self._write(lambda store: store.touch_state(key, tip))
 
-    def put_state(self, key: str, tip: str, state: Callable[[], bytes]) -> None:
-        """Keep the state (``state()`` makes its bytes); where ``deferred`` is a list,
-        only once :meth:`flush` runs (the mining child dumps and writes it after sending
-        the history: 0.05 s of writing on saleor that only the next run needs)."""
-        write = partial(self._write, lambda store: store.put_state(key, tip, state()))
+    def put_state(
+        self, key: str, tip: str, state: Callable[[], bytes], base: str | None = None
+    ) -> None:
+        """Keep the state (``state()`` makes its bytes; ``base``: the state's it was built
+        on); where ``deferred`` is a list, only once :meth:`flush` runs (the mining child
+        dumps and writes it after sending the history: 0.05 s of writing on saleor that
+        only the next run needs)."""
+        write = partial(self._write, lambda store: store.put_state(key, tip, state(), base))
         if self.deferred is not None:
             self.deferred.append(write)
         else:

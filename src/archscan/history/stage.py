@@ -469,7 +469,7 @@ def _from_state(
         front.merge_older(saved.aggregate)
         if new:
             later = state.dump_later(front, ids, data.paths, saved.degraded, saved.failed)
-            cached.put_state(key, ids[0], later)
+            cached.put_state(key, ids[0], later, base=tip)
         else:
             cached.touch_state(key, tip)
         if data.progress is not None:
