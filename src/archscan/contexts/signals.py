@@ -75,16 +75,27 @@ def co_change_signal(
     """Raw co-change: every commit adds 1/(n-1) to each pair of its n production files, so
     that each file of a commit gains one unit in total however large the commit; commits
     with more than ``max_size`` production files (bulk reformatting, renames) are left out."""
-    weights: defaultdict[Pair, float] = defaultdict(float)  # 0.0 + share: share, as get's
+    # get's 0.0 + share is share, as a defaultdict's; with get, a commit of one file is
+    # passed before its intersection and a pair of two made without combinations (saleor:
+    # 10,775 changesets, half of one file, 90,000 pair increments: 0.030 -> 0.024 s)
+    weights: Weights = {}
+    get = weights.get
+    within = production.intersection
     for changeset in changesets:
-        files = sorted(production.intersection(changeset.files))
+        if len(changeset.files) < 2:
+            continue
+        files = sorted(within(changeset.files))
         n = len(files)
         if n < 2 or (max_size and n > max_size):
             continue
         share = 1.0 / (n - 1)
+        if n == 2:
+            pair = (files[0], files[1])
+            weights[pair] = get(pair, 0.0) + share
+            continue
         for pair in combinations(files, 2):  # (a, b), a < b: the pairs made in C
-            weights[pair] += share
-    return dict(weights)
+            weights[pair] = get(pair, 0.0) + share
+    return weights
 
 
 _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")

@@ -259,8 +259,13 @@ def measure(
     labels: Mapping[str, object],
     edges: Sequence[quality.Edge],
     co_change: Mapping[tuple[str, str], float] | None,
+    crossing: float | None = None,
 ) -> DecompositionQuality:
+    """``crossing``: quality.co_change_crossing of ``co_change`` and ``labels`` when the
+    caller has it already (build_contexts does), else computed here."""
     metrics = quality.structural(edges, labels)
+    if crossing is None and co_change is not None:
+        crossing = quality.co_change_crossing(co_change, labels)
     return DecompositionQuality(
         partitions=len(set(labels.values())),
         modularity=round(metrics.modularity, 4),
@@ -269,9 +274,7 @@ def measure(
         ifn=round(metrics.ifn, 4),
         ned=round(quality.ned(labels), 4),
         turbomq=round(metrics.turbomq, 4),
-        co_change_crossing=(
-            None if co_change is None else round(quality.co_change_crossing(co_change, labels), 4)
-        ),
+        co_change_crossing=None if crossing is None else round(crossing, 4),
         name=name,
         members=len(labels),
         turbomq_normalised=round(metrics.turbomq_normalised, 4),
@@ -392,7 +395,8 @@ def run_contexts(data: ContextsInput) -> tuple[ContextsResult, list[AnalysisWarn
         features=frozenset(signals.feature_groups(sorted(production), layers)),
         layers=frozenset(n.lower() for n in data.config.layer_names),
     )
-    contexts, edges, file_context = build_contexts(assembly)
+    built = build_contexts(assembly)
+    contexts, file_context = built.contexts, built.file_context
     if data.requested and len(contexts) != data.requested:
         warnings.append(
             _warning(
@@ -402,7 +406,8 @@ def run_contexts(data: ContextsInput) -> tuple[ContextsResult, list[AnalysisWarn
             )
         )
     static = static_edges(data.graph, file_context)
-    proposal = measure("archscan", file_context, static, co_change)
+    crossing = None if co_change is None else built.co_change_crossing
+    proposal = measure("archscan", file_context, static, co_change, crossing)
     candidates: list[tuple[str, Mapping[str, str]]] = [("archscan", file_context)]
     qualities = []
     for given in data.decompositions:
@@ -412,7 +417,7 @@ def run_contexts(data: ContextsInput) -> tuple[ContextsResult, list[AnalysisWarn
     scores = _scores(data, candidates, warnings)
     result = ContextsResult(
         contexts=contexts,
-        edges=edges,
+        edges=built.edges,
         quality=proposal,
         signals=found.used,
         resolution=round(clustering.resolution, 4) if clustering else 0.0,
