@@ -495,6 +495,54 @@ def test_cohesion_and_cross_package_shares_from_the_fused_pairs() -> None:
     assert cross == {"y": (("structure", round(2 / 2.6, 4)), ("package", round(0.6 / 2.6, 4)))}
 
 
+def test_co_change_counts_the_commits_of_two_to_max_production_files() -> None:
+    from itertools import combinations
+
+    from archscan.records import Changeset
+
+    production = frozenset({"a.py", "b.py", "c.py", "d.py"})
+    commits = [
+        Changeset("1", "ann", 1, ("b.py", "a.py")),  # two: one pair, 1/1
+        Changeset("2", "ann", 2, ("a.py",)),  # one file: nothing
+        Changeset("3", "bob", 3, ("c.py", "a.py", "b.py", "t.py")),  # t.py: not production
+        Changeset("4", "bob", 4, ("a.py", "t.py")),  # one production file: nothing
+        Changeset("5", "cy", 5, ("a.py", "b.py", "c.py", "d.py")),  # over max_size 3
+    ]
+    sets = signals.co_change_sets(commits, production, 3)
+    assert sets == [["a.py", "b.py"], ["a.py", "b.py", "c.py"]]
+    expected: dict[tuple[str, str], float] = {}
+    for files in sets:  # the definition, pair by pair in commit order
+        for pair in combinations(files, 2):
+            expected[pair] = expected.get(pair, 0.0) + 1.0 / (len(files) - 1)
+    weights = signals.co_change_weights(sets)
+    assert weights == expected and list(weights) == list(expected)
+    assert signals.co_change_signal(commits, production, 3) == expected
+    assert ("a.py", "d.py") in signals.co_change_signal(commits, production, 0)  # no limit
+
+
+def test_fused_figures_are_the_contexts_figures_of_the_fused_pairs() -> None:
+    """What is stored with the clustering: the cohesion and cross-package shares of the
+    fused pairs, the co-change between contexts and the proposal's co-change crossing
+    (quality.co_change_crossing, the same sums)."""
+    from archscan.contexts import quality
+    from archscan.contexts.assemble import _pair_sums, fused_figures
+
+    structure = {("p/a", "p/b"): 1.0, ("p/b", "q/c"): 2.0}
+    co_change = {("p/a", "q/c"): 0.5, ("p/b", "q/c"): 1.0, ("q/c", "r/d"): 0.25, ("x", "y"): 9.0}
+    fused, parts = signals.fuse(
+        {"structure": structure, "co_change": co_change}, {"structure": 1.0, "co_change": 1.0}
+    )
+    labels: dict[str, str | int] = {"p/a": 0, "p/b": 0, "q/c": 1, "r/d": "platform"}
+    figures = fused_figures(labels, fused, parts, co_change)
+    file_context = {"p/a": "c01", "p/b": "c01", "q/c": "c02", "r/d": "platform"}
+    assert (figures.cohesion, figures.cross_package) == _pair_sums(file_context, fused, parts)
+    assert figures.co_change == {("c01", "c02"): 1.5, ("c02", "platform"): 0.25}
+    assert figures.crossing == quality.co_change_crossing(co_change, file_context) == 1.0
+    inside = {("p/a", "p/b"): 2.0, **co_change}
+    assert fused_figures(labels, fused, parts, inside).crossing == 1.75 / 3.75
+    assert fused_figures(labels, fused, parts, {}).crossing == 0.0
+
+
 def test_leiden_runs_side_by_side_give_the_same_contexts(make_repo) -> None:  # type: ignore[no-untyped-def]
     repo = _shop(make_repo)
     one, two = (
@@ -685,7 +733,7 @@ def test_name_matcher_matches_a_name_or_trailing_segments_only() -> None:
 
 
 def test_interface_symbols_are_the_names_imported_on_the_dependencys_lines() -> None:
-    from archscan.contexts.assemble import Assembly, _symbols
+    from archscan.contexts.assemble import Assembly, FusedFigures, _symbols
     from archscan.records import Import
 
     imports = (
@@ -696,8 +744,8 @@ def test_interface_symbols_are_the_names_imported_on_the_dependencys_lines() -> 
     )
     facts = {"shop/cart.py": FileFacts("shop/cart.py", "python", 10, imports=imports)}
     assembly = Assembly(
-        labels={}, fused={}, parts={}, vectors={}, graph=digraph.DiGraph(), facts=facts,
-        history=None, tests=(), runs=(), layers=frozenset(), co_change={},
+        labels={}, figures=FusedFigures({}, {}, {}, 0.0), vectors={}, graph=digraph.DiGraph(),
+        facts=facts, history=None, tests=(), runs=(), layers=frozenset(),
     )  # fmt: skip
     index: dict[str, dict[int, list[tuple[int, tuple[str, ...]]]]] = {}
 

@@ -75,16 +75,42 @@ def co_change_signal(
     """Raw co-change: every commit adds 1/(n-1) to each pair of its n production files, so
     that each file of a commit gains one unit in total however large the commit; commits
     with more than ``max_size`` production files (bulk reformatting, renames) are left out."""
-    weights: defaultdict[Pair, float] = defaultdict(float)  # 0.0 + share: share, as get's
+    return co_change_weights(co_change_sets(changesets, production, max_size))
+
+
+def co_change_sets(
+    changesets: Sequence[Changeset], production: frozenset[str], max_size: int
+) -> list[list[str]]:
+    """The sorted production files of each commit the co-change signal counts (two or
+    more, at most ``max_size``), in the changesets' order: all the signal depends on."""
+    out = []
+    within = production.intersection
     for changeset in changesets:
-        files = sorted(production.intersection(changeset.files))
-        n = len(files)
-        if n < 2 or (max_size and n > max_size):
+        if len(changeset.files) < 2:  # half of saleor's: no intersection made for them
             continue
+        files = sorted(within(changeset.files))
+        n = len(files)
+        if n >= 2 and not (max_size and n > max_size):
+            out.append(files)
+    return out
+
+
+def co_change_weights(sets: Sequence[Sequence[str]]) -> Weights:
+    """The co-change signal of :func:`co_change_sets`' commits."""
+    # get's 0.0 + share is share, as a defaultdict's; a pair of two made without
+    # combinations (saleor: 3,400 commits, 90,000 pair increments: 0.030 -> 0.024 s)
+    weights: Weights = {}
+    get = weights.get
+    for files in sets:
+        n = len(files)
         share = 1.0 / (n - 1)
+        if n == 2:
+            pair = (files[0], files[1])
+            weights[pair] = get(pair, 0.0) + share
+            continue
         for pair in combinations(files, 2):  # (a, b), a < b: the pairs made in C
-            weights[pair] += share
-    return dict(weights)
+            weights[pair] = get(pair, 0.0) + share
+    return weights
 
 
 _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")

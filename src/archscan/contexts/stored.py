@@ -14,8 +14,11 @@ of saleor's re-run) depends on the fused graph among the clustered files, the
 dependency edges among them, the configuration and the requested count: a commit that
 touches fewer than two production files changes no co-change pair among them (603 of
 saleor's last 1,000 commits), and one that changes no import, definition or file name
-leaves the other signals as they were. It is stored under a digest of those inputs
-compared by value, never by object identity.
+leaves the other signals as they were. It is stored, with the figures of the contexts
+that read the fused graph (assemble.FusedFigures), under a digest of what the fused
+graph is made from (the signals but co-change, and the commits co-change counts), the
+platform files, those edges, the configuration and the count, compared by value, never
+by object identity: a hit neither fuses the signals nor passes over their pairs.
 
 The terms of each production file (the vocabulary's input) are kept too, as one
 snapshot per repository root: a file whose blob is unchanged takes its last terms.
@@ -37,7 +40,8 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import TypeVar
 
-from archscan.contexts import cluster, platform, signals
+from archscan.contexts import assemble, cluster, platform, signals
+from archscan.contexts.assemble import FusedFigures
 from archscan.records import FileFacts
 from archscan.stage_cache import (
     code_fingerprint,
@@ -166,15 +170,19 @@ def _terms_fingerprint() -> str:
 class Clustered:
     labels: dict[str, int]  # clustered file -> community, after the merges
     clustering: cluster.Clustering | None  # the sweep (None: no edge to cluster)
+    # of these labels and the platform files: what the contexts read of the fused graph
+    figures: FusedFigures
 
 
 @cache
 def _clustering_fingerprint() -> str:
     import archscan.contexts.stage as stage
     import archscan.contexts.stored as this
+    import archscan.graph as graph
 
     extra = f"graspologic-native {version('graspologic-native')}"
-    return code_fingerprint(_CLUSTERING, cluster, signals, platform, stage, this, extra=extra)
+    modules = (cluster, signals, platform, stage, this, assemble, graph)
+    return code_fingerprint(_CLUSTERING, *modules, extra=extra)
 
 
 def value_digest(*parts: object) -> str:
