@@ -5,15 +5,15 @@ from __future__ import annotations
 import pickle
 import sqlite3
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import fields, replace
 from pathlib import Path
 
 from archscan.cache import BASES_KEPT, FactsCache, blob_id, pack_base, unpack_base
 from archscan.config import Config
 from archscan.discover import discover
 from archscan.languages.generic import count_sloc
-from archscan.parse import parse_files, parse_source
-from archscan.records import PACKED_FIELDS, Definition, FileFacts, Import, packed_key
+from archscan.parse import _with_blob, parse_files, parse_source
+from archscan.records import PACKED_FIELDS, Definition, FileFacts, Import, SourceFile, packed_key
 
 
 def test_languages_by_extension_and_shebang(make_repo) -> None:
@@ -341,3 +341,11 @@ def test_config_skip_remembers_one_configuration_at_a_time() -> None:
     assert config_skip("gen/a.py", plain.with_cli((), ("gen/**",))) == "excluded"
     including = plain.with_cli(("src/**",), ())
     assert [config_skip(p, including) for p in ("src/x.py", "gen/a.py")] == [None, "not-included"]
+
+
+def test_a_file_stamped_with_its_blob_is_the_file_replaced_with_it() -> None:
+    """_with_blob is dataclasses.replace(file, blob_id=..., size=...): every other field
+    kept (a field added to SourceFile must be added there too)."""
+    assert [f.name for f in fields(SourceFile)] == ["path", "language", "size", "blob_id", "role"]
+    file = SourceFile("a/b.py", "python", 12, "", "test")
+    assert _with_blob(file, "ab" * 20, 34) == replace(file, blob_id="ab" * 20, size=34)
