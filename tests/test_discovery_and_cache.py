@@ -5,14 +5,15 @@ from __future__ import annotations
 import pickle
 import sqlite3
 from collections.abc import Callable
+from dataclasses import fields, replace
 from pathlib import Path
 
-from archscan.cache import BASES_KEPT, FactsCache, blob_id
+from archscan.cache import BASES_KEPT, FactsCache, blob_id, pack_base, unpack_base
 from archscan.config import Config
 from archscan.discover import discover
 from archscan.languages.generic import count_sloc
-from archscan.parse import parse_files, parse_source
-from archscan.records import FileFacts
+from archscan.parse import _with_blob, parse_files, parse_source
+from archscan.records import PACKED_FIELDS, Definition, FileFacts, Import, SourceFile, packed_key
 
 
 def test_languages_by_extension_and_shebang(make_repo) -> None:
@@ -102,7 +103,7 @@ def _bases(cache: Path) -> dict[str, dict[str, FileFacts]]:
     """root -> its base (path -> facts), read with SQLite itself."""
     with sqlite3.connect(cache / "facts.sqlite") as db:
         rows = db.execute("SELECT root, value FROM bases").fetchall()
-    return {root: {f.path: f for f in pickle.loads(value).values()} for root, value in rows}
+    return {root: {f.path: f for f in unpack_base(value).values()} for root, value in rows}
 
 
 def _forget_entries(cache: Path) -> None:
@@ -171,6 +172,64 @@ def test_a_damaged_base_is_read_entry_by_entry_and_bases_are_bounded(
     kept = _bases(directory)
     assert len(kept) == BASES_KEPT
     assert f"/elsewhere/{BASES_KEPT + 2}" in kept and str(repo.root) not in kept
+
+
+def _stored_base(directory: Path) -> bytes:
+    with sqlite3.connect(directory / "facts.sqlite") as db:
+        value: bytes = db.execute("SELECT value FROM bases").fetchone()[0]
+    return value
+
+
+def test_a_base_packs_imports_and_definitions_until_they_are_read(
+    make_repo, tmp_path: Path
+) -> None:
+    """Read from the base, a file's imports and definitions stay pickled until first
+    read; the facts are equal to the parsed ones all the same, whichever field is read
+    first, and pickle, hash, replace and pack again as ordinary facts."""
+    repo, files = _modules(make_repo, lambda i: f"import pkg.m{(i + 1) % 200}\nclass C{i}: pass\n")
+    directory = tmp_path / "cache"
+    cache = FactsCache(directory)
+    parsed = parse_files(repo.root, files, cache, jobs=1).facts
+    cache.close()
+    _forget_entries(directory)  # what the next run gives comes from the base
+    cache = FactsCache(directory)
+    again = parse_files(repo.root, files, cache, jobs=1)
+    cache.close()
+    assert (again.parsed, again.cache_hits) == (0, 200)
+    first = again.facts["pkg/m0.py"]
+    assert all(packed_key(name) in vars(first) for name in PACKED_FIELDS)
+    assert first.imports == (Import("pkg.m1", 1),)
+    assert packed_key("imports") not in vars(first) and packed_key("definitions") in vars(first)
+    assert first.definitions == (Definition("C0", "class", 2),)
+    assert hash(again.facts["pkg/m1.py"]) == hash(parsed["pkg/m1.py"])  # hashed packed
+    assert pickle.loads(pickle.dumps(again.facts["pkg/m2.py"])) == parsed["pkg/m2.py"]
+    assert replace(again.facts["pkg/m3.py"], sloc=9) == replace(parsed["pkg/m3.py"], sloc=9)
+    assert unpack_base(pack_base(again.facts)) == again.facts == parsed
+    assert FileFacts("a.py", "python", 1).imports == FileFacts.imports == ()
+
+
+def test_a_base_of_another_format_or_with_a_bad_checksum_is_read_entry_by_entry(
+    make_repo, tmp_path: Path
+) -> None:
+    repo, files = _modules(make_repo, lambda i: f"import pkg.m{(i + 1) % 200}\n")
+    directory = tmp_path / "cache"
+    cache = FactsCache(directory)
+    parsed = parse_files(repo.root, files, cache, jobs=1).facts
+    cache.close()
+    value = _stored_base(directory)
+    flipped = bytearray(value)
+    flipped[len(value) // 2] ^= 0x20  # inside some file's packed imports, likely
+    foreign = pickle.dumps(unpack_base(value), protocol=pickle.HIGHEST_PROTOCOL)  # v1
+    assert unpack_base(bytes(flipped)) == unpack_base(foreign) == unpack_base(b"ab") == {}
+    for damaged in (bytes(flipped), foreign):
+        with sqlite3.connect(directory / "facts.sqlite") as db:
+            db.execute("UPDATE bases SET value = ?", (damaged,))
+        cache = FactsCache(directory)
+        again = parse_files(repo.root, files, cache, jobs=1)
+        cache.close()
+        assert (again.parsed, again.cache_hits) == (0, 200)  # every entry, one by one
+        assert again.facts == parsed and cache.warnings == []
+        assert _stored_base(directory) != damaged  # all of it drifted: written anew
 
 
 def _modules(make_repo, body: Callable[[int], str]):  # type: ignore[no-untyped-def]
@@ -282,3 +341,11 @@ def test_config_skip_remembers_one_configuration_at_a_time() -> None:
     assert config_skip("gen/a.py", plain.with_cli((), ("gen/**",))) == "excluded"
     including = plain.with_cli(("src/**",), ())
     assert [config_skip(p, including) for p in ("src/x.py", "gen/a.py")] == [None, "not-included"]
+
+
+def test_a_file_stamped_with_its_blob_is_the_file_replaced_with_it() -> None:
+    """_with_blob is dataclasses.replace(file, blob_id=..., size=...): every other field
+    kept (a field added to SourceFile must be added there too)."""
+    assert [f.name for f in fields(SourceFile)] == ["path", "language", "size", "blob_id", "role"]
+    file = SourceFile("a/b.py", "python", 12, "", "test")
+    assert _with_blob(file, "ab" * 20, 34) == replace(file, blob_id="ab" * 20, size=34)

@@ -133,6 +133,14 @@ def _warnings_of(facts: FileFacts) -> list[AnalysisWarning]:
     return warnings
 
 
+def _with_blob(file: SourceFile, blob: str, size: int) -> SourceFile:
+    """``replace(file, blob_id=blob, size=size)`` without its per-call look at the
+    fields: 0.6 us a file where replace took 1.4 (4,400 files a re-run on saleor, nearly
+    all known by their blob). A field added to SourceFile must be added here too (a
+    test says so, as for ``roles._with_role``)."""
+    return SourceFile(file.path, file.language, size, blob, file.role)
+
+
 def _read_into(
     root: Path,
     file: SourceFile,
@@ -148,7 +156,7 @@ def _read_into(
     except OSError as exc:
         warnings.append(AnalysisWarning(file.path, "unreadable", str(exc.strerror or exc)))
         return
-    stamped[file.path] = replace(file, blob_id=blob_id(content), size=len(content))
+    stamped[file.path] = _with_blob(file, blob_id(content), len(content))
     if file.language is not None:
         key = cache.key(file.path, stamped[file.path].blob_id) if cache else file.path
         keyed[key] = (file.path, file.language, content)
@@ -175,7 +183,7 @@ def parse_files(
     for file in files:
         blob = known.get(file.path) if known else None
         if blob is not None and cache is not None:
-            stamped[file.path] = replace(file, blob_id=blob)
+            stamped[file.path] = _with_blob(file, blob, file.size)
             if file.language is not None:
                 unread[cache.key(file.path, blob)] = file
             continue

@@ -2,13 +2,17 @@
 
 Every stage takes records and returns new ones; nothing here has behaviour beyond
 small derived properties, so the records can be pickled into the parse cache and
-sent across process boundaries.
+sent across process boundaries. (One exception, invisible to readers: a FileFacts the
+parse cache's base gives unpickles its imports and definitions when first read, see
+``PACKED_FIELDS``.)
 """
 
 from __future__ import annotations
 
+import pickle
+import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from archscan.globs import matches
 
@@ -102,6 +106,80 @@ class FileFacts:
     @property
     def max_complexity(self) -> int:
         return max((f.complexity for f in self.functions), default=1)
+
+
+# --- FileFacts as the parse cache's base stores them (cache.py) ----------------------
+# A re-run reads ~4,400 FileFacts from the base and builds every record nested in them
+# (saleor: 26,000 imports, 21,000 definitions, 22,000 functions): 0.087 CPU-s, nearly
+# all of it object construction. Yet a re-run reads the definitions of no unchanged file
+# and the imports of a quarter of them (the contexts' deferred lines; resolution is
+# stored): the base keeps those two fields pickled, per file, and a FileFacts read from
+# it unpickles one on first read. Every other field, and every FileFacts built any other
+# way, is an ordinary attribute (the descriptor below is not consulted: an instance's
+# own value comes first).
+PACKED_FIELDS = ("imports", "definitions")
+
+
+def packed_key(name: str) -> str:
+    """Where a base's FileFacts holds the pickled ``name`` field until it is read."""
+    return _PACKED_KEYS[name]
+
+
+# One string object each (and the language below interned): the base's pickle then
+# writes each once, where per-file strings were 13,000 of its 43,000 (saleor).
+_PACKED_KEYS = {name: sys.intern(f"_packed_{name}") for name in PACKED_FIELDS}
+
+
+class _Unpacked:
+    """Reads a packed field: unpickles it, keeps the value as the instance's own (so it
+    is unpickled once) and drops the packed bytes. A FileFacts is unpickled from the
+    base as pickle builds every record (``__new__``, then its state), not through
+    ``__init__``, which only assigns the fields (no ``__post_init__``, no checks): the
+    packed value is the field's own, pickled by the cache, and is equal to it unpacked.
+    A FileFacts pickled while a field is packed pickles the packed bytes and unpickles
+    into an equal FileFacts."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+        self._key = packed_key(name)
+
+    def __get__(self, facts: object, owner: type | None = None) -> object:
+        if facts is None:
+            return ()  # the field's default, as the class attribute was
+        state = facts.__dict__
+        packed = state.get(self._key)
+        if packed is None:  # unpacked meanwhile by another thread
+            return state[self._name]
+        value = pickle.loads(packed)
+        state[self._name] = value
+        state.pop(self._key, None)
+        return value
+
+
+for _name in PACKED_FIELDS:
+    setattr(FileFacts, _name, _Unpacked(_name))
+
+
+def packed_state(facts: FileFacts) -> dict[str, object]:
+    """The state the base pickles for ``facts``: its fields in order, the packed ones
+    pickled (what is still packed stays so; an empty one is stored as it is)."""
+    state = facts.__dict__
+    out: dict[str, object] = {}
+    for name in _FIELD_NAMES:
+        if name == "language":
+            out[name] = sys.intern(state[name])
+        elif name not in PACKED_FIELDS:
+            out[name] = state[name]
+        elif (packed := state.get(packed_key(name))) is not None:
+            out[packed_key(name)] = packed
+        elif state[name]:
+            out[packed_key(name)] = pickle.dumps(state[name], protocol=pickle.HIGHEST_PROTOCOL)
+        else:
+            out[name] = state[name]
+    return out
+
+
+_FIELD_NAMES = tuple(f.name for f in fields(FileFacts))
 
 
 @dataclass(frozen=True)
