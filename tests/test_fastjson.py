@@ -100,3 +100,19 @@ def test_every_small_float_is_written_as_repr_writes_it() -> None:
                 assert fastjson.dumps(doc) == json.dumps(doc, indent=2, ensure_ascii=True)
     assert not fastjson._may_differ(b'["one-new", "e-", 0.001]')  # no rewrite needed
     assert fastjson._may_differ(b"[1e-7]") and fastjson._may_differ(b"[0.00005]")
+
+
+def test_a_document_of_many_chunks_is_escaped_as_json_dumps_escapes_it() -> None:
+    """Non-ASCII text is escaped a chunk of lines at a time (fastjson._CHUNK): a document
+    of several chunks, with non-ASCII characters (1 to 4 UTF-8 bytes) on lines all over
+    it, in ASCII-only chunks between, and a line longer than a chunk."""
+    rng = random.Random(5)
+    words = ["ascii", "caf\u00e9", "\u2028", "\U0001f600\u00e9", "na\u00efve\x7f"]
+    rows = [
+        {"path": f"{rng.choice(words)}/{i}", "n": i} if i % 700 < 300 else {"path": str(i)}
+        for i in range(5000)
+    ]
+    doc = {"rows": rows, "long": "\u00e9" * (fastjson._CHUNK + 5), "tail": "\U0001f600"}
+    raw = json_bytes(doc)
+    assert len(raw) > 5 * fastjson._CHUNK
+    assert raw == (json.dumps(doc, indent=2, ensure_ascii=True) + "\n").encode("ascii")
