@@ -92,6 +92,27 @@ def dumps(data: Any) -> str:
     return dumps_loads(data)[0].decode("ascii")
 
 
+def dumps_compact(data: Any) -> str:
+    """``json.dumps(data, ensure_ascii=True, separators=(",", ":"), sort_keys=True)``, the
+    same text (the HTML report's inline data: 0.0105 -> 0.0043 s of CPU for saleor's 1.2
+    MB, medians of 21). orjson sorts keys by code point, as ``sorted`` does. Compact text
+    has no lines for the float fix-up to rely on (a number may follow "[" or "," inside
+    a string too): where a float may be written otherwise, json.dumps writes it all, as
+    it writes what orjson cannot (non-string keys, which json sorts before converting).
+    A NaN or infinity becomes ``null``, as in :func:`dumps_loads`."""
+    try:
+        raw: bytes | None = orjson.dumps(data, option=orjson.OPT_SORT_KEYS)
+    except (orjson.JSONEncodeError, TypeError):
+        raw = None
+    if raw is None or _may_differ(raw):
+        return json.dumps(data, ensure_ascii=True, separators=(",", ":"), sort_keys=True)
+    if not raw.isascii():
+        raw = _ascii(raw)
+    if b"\x7f" in raw:
+        raw = raw.replace(b"\x7f", b"\\u007f")
+    return raw.decode("ascii")
+
+
 # sre finds the literal "e-" first, then tests the digit: 0.009 s on saleor's 17 MB,
 # where a loop of bytes.find(b"e-") took 0.015 s ("e" is everywhere: memchr stops often)
 _SHORT_EXPONENT = re.compile(rb"e-[5-9]")
