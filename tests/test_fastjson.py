@@ -100,3 +100,40 @@ def test_every_small_float_is_written_as_repr_writes_it() -> None:
                 assert fastjson.dumps(doc) == json.dumps(doc, indent=2, ensure_ascii=True)
     assert not fastjson._may_differ(b'["one-new", "e-", 0.001]')  # no rewrite needed
     assert fastjson._may_differ(b"[1e-7]") and fastjson._may_differ(b"[0.00005]")
+
+
+def test_a_document_of_many_chunks_is_escaped_as_json_dumps_escapes_it() -> None:
+    """Non-ASCII text is escaped a chunk of lines at a time (fastjson._CHUNK): a document
+    of several chunks, with non-ASCII characters (1 to 4 UTF-8 bytes) on lines all over
+    it, in ASCII-only chunks between, and a line longer than a chunk."""
+    rng = random.Random(5)
+    words = ["ascii", "caf\u00e9", "\u2028", "\U0001f600\u00e9", "na\u00efve\x7f"]
+    rows = [
+        {"path": f"{rng.choice(words)}/{i}", "n": i} if i % 700 < 300 else {"path": str(i)}
+        for i in range(5000)
+    ]
+    doc = {"rows": rows, "long": "\u00e9" * (fastjson._CHUNK + 5), "tail": "\U0001f600"}
+    raw = json_bytes(doc)
+    assert len(raw) > 5 * fastjson._CHUNK
+    assert raw == (json.dumps(doc, indent=2, ensure_ascii=True) + "\n").encode("ascii")
+
+
+def _compact(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=True, separators=(",", ":"), sort_keys=True)
+
+
+def test_compact_sorted_text_is_json_dumps_text() -> None:
+    """dumps_compact (the HTML report's inline data) writes json.dumps' compact sorted text:
+    keys sorted by code point (ASCII, accented, astral, control characters), the small
+    floats and what orjson cannot write (a lone surrogate, a huge integer, integer keys)
+    written by json.dumps itself."""
+    rng = random.Random(13)
+    keys = ["b", "a", "B", "\u00e9", "e\u0301", "\U0001f600", "\uffff", "\x7f", "\x00", "a b"]
+    for _ in range(300):
+        doc = {
+            "root": _value(rng, 0),
+            "keyed": {rng.choice(keys) + str(rng.randrange(3)): _value(rng, 2) for _ in range(6)},
+        }
+        assert fastjson.dumps_compact(doc) == _compact(doc)
+    for doc in ({"n": 2**70}, {"path": "\udcff"}, {2: "b", 1: "a"}, [1.5e-07, "x"], [0.5, "\x7f"]):
+        assert fastjson.dumps_compact(doc) == _compact(doc)

@@ -5,13 +5,15 @@ error is then the user's), and no fork while another thread runs."""
 from __future__ import annotations
 
 import os
+import signal
 import threading
+import time
 from functools import partial
 from pathlib import Path
 
 import pytest
 
-from archscan.forks import Forked, can_fork
+from archscan.forks import Forked, can_fork, reap_ended
 from archscan.report.registry import (
     REPORTERS,
     RenderOptions,
@@ -54,6 +56,7 @@ def test_reports_written_beside_each_other_are_the_bytes_of_each_alone(tmp_path:
         assert path.read_bytes() == _alone(REPORTERS_BY_FILE[path.name]), path.name
     assert checks == [0]  # the caller's work ran once, in this process
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in written)
+    reap_ended(wait=True)  # it was left to end on its own once its result was read
     assert _children() == before  # the child was reaped
 
 
@@ -68,8 +71,37 @@ def test_a_forked_child_writes_the_report_and_is_reaped(tmp_path: Path) -> None:
     pid = child.pid
     assert pid is not None and pid in _children()
     assert child.result() == (True, tmp_path / "report.html")
+    assert child.pid is None  # its result read: reaped once it has ended, not waited for
     assert (tmp_path / "report.html").read_bytes() == _alone("html")
-    assert child.result() == (False, None) and pid not in _children()  # reaped once
+    assert child.result() == (False, None)
+    reap_ended(wait=True)
+    assert pid not in _children()  # reaped once
+
+
+@needs_fork
+def test_children_that_sent_their_result_are_reaped_without_waiting_for_them() -> None:
+    """The parent has the result once the child has sent it: it does not wait for the
+    child's exit (unmapping its share of a large process takes milliseconds); the ended
+    children are reaped at the next fork or result, or when asked to (no zombies)."""
+    before = _children()
+    first = Forked.start(lambda: 1)
+    assert first is not None and first.pid is not None
+    pid = first.pid
+    assert first.result() == (True, 1) and first.pid is None
+    first.stop()  # nothing left to stop: it is not killed
+    deadline = time.monotonic() + 10
+    while pid in _children() and time.monotonic() < deadline:
+        second = Forked.start(lambda: 2)  # reaps the children that have ended
+        assert second is not None and second.result() == (True, 2)
+        time.sleep(0.01)
+    assert pid not in _children()
+    killed = Forked.start(partial(time.sleep, 30))  # killed before it sends: no result
+    assert killed is not None and killed.pid is not None
+    os.kill(killed.pid, signal.SIGKILL)
+    assert killed.result() == (False, None) and killed.pid is None
+    reap_ended(wait=True)
+    assert _children() == before
+    reap_ended(wait=True)  # nothing left: a no-op
 
 
 def test_no_fork_while_another_thread_runs(tmp_path: Path) -> None:

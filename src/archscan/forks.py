@@ -24,6 +24,12 @@ T = TypeVar("T")
 
 _POLL_SECONDS = 0.1  # how often ``waiting`` runs while the parent waits for a result
 
+# Children that sent their result and are ending: reaped once they have ended, not
+# waited for. A child's exit unmaps its share of this process (page tables, the pages
+# it copied): on saleor's re-run the parent, holding the result already, waited 5-17
+# ms in waitpid for the structure child and for the HTML report's child to end.
+_ENDING: set[int] = set()
+
 
 def can_fork() -> bool:
     """A fork copies only the calling thread: a lock another thread held at that moment
@@ -31,6 +37,19 @@ def can_fork() -> bool:
     forks (a Dask worker, a caller's threads mean doing the work here instead). No fork
     on Windows."""
     return hasattr(os, "fork") and threading.active_count() == 1
+
+
+def reap_ended(wait: bool = False) -> None:
+    """Reap the children that sent their result and have ended since (with ``wait``:
+    all of them, each waited for). Called at each fork and result, so that no more
+    than a few are ever left for the system to collect when this process exits."""
+    for pid in sorted(_ENDING):
+        try:
+            ended, _status = os.waitpid(pid, 0 if wait else os.WNOHANG)
+        except ChildProcessError:
+            ended = pid
+        if ended:
+            _ENDING.discard(pid)
 
 
 def _sendable(exc: Exception) -> Exception:
@@ -92,6 +111,7 @@ class Forked(Generic[T]):
         ``after``: what the child does once it has sent the result (see :meth:`join`)."""
         if not can_fork():
             return None
+        reap_ended()
         read_end, write_end = os.pipe()
         try:
             pid = os.fork()
@@ -142,8 +162,13 @@ class Forked(Generic[T]):
         self._wait_readable(waiting)
         message = self._receive()
         self._close()
-        # it ends right after closing its end, unless it has ``after`` work: join() then
-        self._reap(os.WNOHANG if self._lingers else 0)
+        # it ends right after closing its end (reaped as it has: _ENDING), unless it has
+        # ``after`` work: join() then
+        self._reap(os.WNOHANG)
+        if self._pid is not None and not self._lingers:
+            _ENDING.add(self._pid)
+            self._pid = None
+        reap_ended()
         if message is None:
             return False, None
         kind, value = message
@@ -169,7 +194,8 @@ class Forked(Generic[T]):
 
     @property
     def pid(self) -> int | None:
-        """The child's process id while it has not been waited for."""
+        """The child's process id until it is waited for or, without ``after`` work, its
+        result is read (it is then reaped once it has ended: :func:`reap_ended`)."""
         return self._pid
 
     def _close(self) -> None:

@@ -50,10 +50,37 @@ def _escape_run(error: UnicodeError) -> tuple[str, int]:
 
 
 # bytes.decode("ascii") with this handler copies the ASCII text in C and calls Python
-# only for the non-ASCII runs, into an ASCII str (1 byte a character): 0.03 s on
-# saleor's 17 MB, where decoding it as UTF-8 first (a str of 2-4 bytes a character)
-# and encoding that with an encode handler took 0.08 s, and a regex over bytes 0.15.
+# only for the non-ASCII runs, into an ASCII str (1 byte a character), where decoding
+# it as UTF-8 first (a str of 2-4 bytes a character) and encoding that with an encode
+# handler took 0.08 s on saleor's 17 MB, and a regex over bytes 0.15.
 codecs.register_error("archscan-json-escape", _escape_run)
+
+# Decoded a chunk at a time (cut after a newline, so never inside a character or an
+# escape): each handler call grows the decoder's output to its exact new size, which
+# can cost as much as the output so far. Of saleor's 17 MB (1,971 non-ASCII runs), in
+# a fresh process as a run's first call: one decode 0.033 s, 64 KiB chunks 0.016
+# (medians of 8; 16 KiB to 256 KiB measured the same), the ASCII chunks joined from
+# views of ``raw``, not copies (copies, 17 MB more of new memory: 0.020).
+_CHUNK = 1 << 16
+
+
+def _ascii(raw: bytes) -> bytes:
+    """``raw`` (orjson's UTF-8) with every non-ASCII character escaped as json.dumps
+    escapes it."""
+    view = memoryview(raw)
+    parts: list[bytes | memoryview] = []
+    kept = start = 0  # raw[kept:start] is ASCII, not in ``parts`` yet
+    size = len(raw)
+    while start < size:
+        end = raw.find(b"\n", start + _CHUNK) + 1 or size
+        part = raw[start:end]  # a copy, freed at once: the same few pages every time
+        if not part.isascii():
+            parts.append(view[kept:start])
+            parts.append(part.decode("ascii", "archscan-json-escape").encode("ascii"))
+            kept = end
+        start = end
+    parts.append(view[kept:])
+    return b"".join(parts)
 
 
 def _float(match: re.Match[str]) -> str:
@@ -63,6 +90,27 @@ def _float(match: re.Match[str]) -> str:
 def dumps(data: Any) -> str:
     """``json.dumps(data, indent=2, ensure_ascii=True)``, the same bytes."""
     return dumps_loads(data)[0].decode("ascii")
+
+
+def dumps_compact(data: Any) -> str:
+    """``json.dumps(data, ensure_ascii=True, separators=(",", ":"), sort_keys=True)``, the
+    same text (the HTML report's inline data: 0.0105 -> 0.0043 s of CPU for saleor's 1.2
+    MB, medians of 21). orjson sorts keys by code point, as ``sorted`` does. Compact text
+    has no lines for the float fix-up to rely on (a number may follow "[" or "," inside
+    a string too): where a float may be written otherwise, json.dumps writes it all, as
+    it writes what orjson cannot (non-string keys, which json sorts before converting).
+    A NaN or infinity becomes ``null``, as in :func:`dumps_loads`."""
+    try:
+        raw: bytes | None = orjson.dumps(data, option=orjson.OPT_SORT_KEYS)
+    except (orjson.JSONEncodeError, TypeError):
+        raw = None
+    if raw is None or _may_differ(raw):
+        return json.dumps(data, ensure_ascii=True, separators=(",", ":"), sort_keys=True)
+    if not raw.isascii():
+        raw = _ascii(raw)
+    if b"\x7f" in raw:
+        raw = raw.replace(b"\x7f", b"\\u007f")
+    return raw.decode("ascii")
 
 
 # sre finds the literal "e-" first, then tests the digit: 0.009 s on saleor's 17 MB,
@@ -94,7 +142,7 @@ def dumps_loads(data: Any, parse: bool = False, newline: bool = False) -> tuple[
         text = json.dumps(data, indent=2, ensure_ascii=True) + ("\n" if newline else "")
         return text.encode("ascii"), json.loads(text) if parse else None
     if not raw.isascii():
-        raw = raw.decode("ascii", "archscan-json-escape").encode("ascii")
+        raw = _ascii(raw)
     if b"\x7f" in raw:  # ASCII, but json.dumps escapes DEL too (orjson escapes < 0x20)
         raw = raw.replace(b"\x7f", b"\\u007f")
     # orjson and repr differ only for 1e-10 < |x| < 1e-4, which orjson writes either as

@@ -29,7 +29,7 @@ from typing import Any
 import jinja2
 import markupsafe
 
-from archscan.report import views
+from archscan.report import fastjson, views
 from archscan.report.layouts import LayoutCache
 from archscan.report.markdown import bytecode_cache, template_loader
 from archscan.report.registry import RenderOptions
@@ -88,7 +88,7 @@ def _csp_hash(script: str) -> str:
 def inline_json(value: object) -> str:
     """JSON safe inside a <script> element: no ``</`` (or ``<!--``) can end or fool
     the element, and U+2028/U+2029 are escaped for older JavaScript parsers."""
-    text = json.dumps(value, ensure_ascii=True, separators=(",", ":"), sort_keys=True)
+    text = fastjson.dumps_compact(value)
     return (
         text.replace("<", "\\u003c")
         .replace(">", "\\u003e")
