@@ -44,6 +44,7 @@ from archscan.report.registry import (
     parse_formats,
     write_reports,
 )
+from archscan.startup import keep_until_exit
 from archscan.terminal import clean, shorten_path
 from archscan.timings import TimedProgress
 
@@ -414,6 +415,7 @@ def analyze(
     progress = TimedProgress(RichProgress(enabled=not quiet))
     store = None if no_cache else _run_cache(cache_dir)
     lookup, started = None, None
+    analysis: Analysis | None = None
     if store is not None:
         with progress.timed("Checking the run cache"):
             lookup, started = _lookup(store, request, jobs, cache_dir)
@@ -451,6 +453,7 @@ def analyze(
         _summary(data)
         for file in written:
             stdout.print(Text(f"wrote {file}"))
+    keep_until_exit(analysis, data, lookup)
 
 
 def _run_cache(cache_dir: Path | None) -> RunCache | None:
