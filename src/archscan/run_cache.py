@@ -770,7 +770,13 @@ def _connect(path: Path) -> sqlite3.Connection:
             db.execute("VACUUM")  # version 1 held the report bytes: give their space back
     finally:
         db.close()
-    return sqlite_store.connect(path, _TABLES, timeout=10)
+    store = sqlite_store.connect(path, _TABLES, timeout=10)
+    # WAL without a sync at every commit (as the history store): a power cut may lose
+    # the last runs' rows, never the file's consistency, and anything lost or half
+    # written is a miss (an output file is checked against its digest). Saving a
+    # re-run's stat entries: 3.0 -> 0.6 ms (saleor, 10 alternated runs, medians).
+    store.execute("PRAGMA synchronous=NORMAL")
+    return store
 
 
 def open_run_cache(directory: Path) -> RunCache | None:
