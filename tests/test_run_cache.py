@@ -33,7 +33,6 @@ from archscan.run_cache import (
     _repository,
     _Stat,
     _StatCache,
-    _text_digest,
 )
 from conftest import GitRepo
 
@@ -460,12 +459,3 @@ def test_the_repository_is_known_from_one_git_call_and_each_state_differs(
     plain = tmp_path / "plain"
     plain.mkdir()
     assert _repository(plain).identity == ("not-git", None)
-
-
-def test_the_text_digest_is_that_of_each_part_in_turn() -> None:
-    parts = ("a", 1, None, ("b\0", "\udcff"), "")
-    digest = hashlib.sha256()
-    for part in parts:
-        digest.update(repr(part).encode("utf-8", "surrogateescape") + b"\0")
-    assert _text_digest(*parts) == digest.hexdigest()
-    assert _text_digest() == hashlib.sha256().hexdigest()

@@ -188,11 +188,11 @@ class _StatCache:
 
 
 def _text_digest(*parts: object) -> str:
-    """SHA-256 of each part's ``repr`` followed by a NUL, hashed as one text: the same
-    digest as updating part by part, in half the time (1 ms of the 2 ms the content's
-    4,700 lines took on saleor)."""
-    text = "\0".join(map(repr, parts)) + "\0" if parts else ""
-    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(repr(part).encode("utf-8", "surrogateescape"))
+        digest.update(b"\0")
+    return digest.hexdigest()
 
 
 def _tree_stats(folder: Path) -> Iterator[str]:
