@@ -183,7 +183,8 @@ def test_the_command_line_builds_only_the_command_it_runs() -> None:
     runner = CliRunner()
     for name in names:
         lean = _app_for([name, "--help"])
-        assert lean is not app and [c.name for c in lean.registered_commands] in ([name], [None])
+        assert isinstance(lean, typer.Typer) and lean is not app
+        assert [c.name for c in lean.registered_commands] in ([name], [None])
         for args in ([name, "--help"], [name, "--no-such-option"]):
             full, only = runner.invoke(app, args), runner.invoke(lean, args)
             assert (only.exit_code, only.output) == (full.exit_code, full.output), args
