@@ -165,3 +165,29 @@ def test_history_views_and_code_maat_mode(tmp_path: Path) -> None:
     lines = csv.stdout.splitlines()
     assert lines[0] == "entity,coupled,degree,average-revs"
     assert "shop/billing/invoicing.py,shop/orders/service.py,82,9" in lines
+
+
+def test_the_command_line_builds_only_the_command_it_runs() -> None:
+    """In-process: the one-command application against the whole one, for every command:
+    the same help and the same usage error."""
+    import typer.main
+    from typer.testing import CliRunner
+
+    from archscan.cli import _app_for, app
+
+    names = [
+        c.name or typer.main.get_command_name(c.callback.__name__)  # type: ignore[union-attr]
+        for c in app.registered_commands
+    ]
+    assert "analyze" in names and len(names) > 10
+    runner = CliRunner()
+    for name in names:
+        lean = _app_for([name, "--help"])
+        assert isinstance(lean, typer.Typer) and lean is not app
+        assert [c.name for c in lean.registered_commands] in ([name], [None])
+        for args in ([name, "--help"], [name, "--no-such-option"]):
+            full, only = runner.invoke(app, args), runner.invoke(lean, args)
+            assert (only.exit_code, only.output) == (full.exit_code, full.output), args
+    # no command, an option first, a group, an unknown name: the whole application
+    for args in ([], ["--debug", "analyze"], ["cache", "info"], ["analyse"]):
+        assert _app_for(args) is app

@@ -29,6 +29,8 @@ from archscan.run_cache import (
     RACY_NS,
     RunCache,
     RunRequest,
+    _git_paths,
+    _repository,
     _Stat,
     _StatCache,
 )
@@ -435,3 +437,25 @@ def test_discovery_trusts_a_survey_only_for_its_root_and_configuration(
     for other in (replace(told, root=str(tmp_path)), replace(told, config=Config())):
         found = discover(root, config, survey=other)
         assert "shop/orders/views.py" in {f.path for f in found.files}
+
+
+def test_the_repository_is_known_from_one_git_call_and_each_state_differs(
+    make_repo: Callable[..., GitRepo], tmp_path: Path
+) -> None:
+    repo = make_repo()
+    empty = _repository(repo.root)  # no commit yet: asked one by one (HEAD has no id)
+    assert empty.identity == (None, "main") and empty.git_paths is None
+    repo.write("a.py", "x = 1\n")
+    head = repo.commit("first")
+    found = _repository(repo.root)
+    assert found.identity == (head, "refs/heads/main")
+    assert found.git_paths == tuple(_git_paths(repo.root))  # what history's part reads
+    repo.git("checkout", "-q", "-b", "other")  # the same commit on another branch
+    assert _repository(repo.root).identity == (head, "refs/heads/other")
+    repo.git("checkout", "-q", "--detach")
+    assert _repository(repo.root).identity == (head, "HEAD")
+    (repo.root / "sub").mkdir()  # a sub-folder: the same repository
+    assert _repository(repo.root / "sub").git_paths == tuple(_git_paths(repo.root / "sub"))
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    assert _repository(plain).identity == ("not-git", None)

@@ -123,3 +123,33 @@ def test_the_command_line_fills_the_cache_beside_its_bytecode(tmp_path: Path) ->
     assert len(files) == 1
     assert files[0].stat().st_size > 10_000  # the command line's classes, not an empty file
     assert not list(prefix.rglob("*.tmp"))
+
+
+# Hands an object to keep_until_exit outside and then inside the command line's process
+# (main's pid), and prints whether each was freed once its last reference went.
+_KEEP = r"""
+import gc, os, sys, weakref
+from archscan import startup
+
+
+class Big:
+    pass
+
+
+def handed(inside):
+    startup._command_line = os.getpid() if inside else 0
+    big = Big()
+    ref = weakref.ref(big)
+    startup.keep_until_exit(big, None)
+    del big
+    gc.collect()
+    return ref() is not None
+
+
+print(handed(False), handed(True))
+"""
+
+
+def test_only_the_command_line_leaves_its_last_results_to_the_exit() -> None:
+    done = subprocess.run([sys.executable, "-c", _KEEP], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "True"]  # a library caller's memory is freed

@@ -276,16 +276,56 @@ def _relative_dates(config: Config) -> str:
     return ""
 
 
+_GIT_FILES = ("shallow", "info/grafts", "info/attributes", "config")
+_GIT_PATHS = ("--show-toplevel", *(a for name in _GIT_FILES for a in ("--git-path", name)))
+# One git call for the repository's identity and the git files history depends on: it
+# stood for four (work tree?, HEAD, branch, the files), and a key is made twice a run,
+# at the lookup and in the check at the end: 6 of its 12 git processes, ~1.5 ms each.
+_REV_PARSE = (
+    "rev-parse",
+    "--is-inside-work-tree",
+    *_GIT_PATHS,
+    "HEAD",
+    "--symbolic-full-name",
+    "HEAD",
+)
+_OBJECT_ID = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")
+
+
+@dataclass(frozen=True)
+class _Repository:
+    """What git says of the folder: its identity for the key (HEAD's commit and ref,
+    or "not-git"), and the work tree's top with the git files (None: not asked yet)."""
+
+    identity: tuple[str | None, ...]
+    git_paths: tuple[str, ...] | None = None
+
+
+def _repository(root: Path) -> _Repository:
+    """From one ``git rev-parse`` where it answers all (a work tree with a commit);
+    elsewhere (an empty repository, no git, a folder name with a line break...) asked
+    one by one as before."""
+    try:
+        out = gitio.run_git(root, _REV_PARSE).decode("utf-8", "surrogateescape")
+    except gitio.GitError:  # no HEAD yet, not a work tree, no git
+        out = ""
+    lines = out.split("\n")
+    if len(lines) == 9 and lines[0] == "true" and not lines[8] and _OBJECT_ID.fullmatch(lines[6]):
+        return _Repository((lines[6], lines[7]), tuple(lines[1:6]))
+    if not gitio.is_git_repo(root):
+        return _Repository(("not-git", None))
+    return _Repository(gitio.head_info(root))
+
+
 def _git_paths(root: Path) -> list[str]:
     """The work tree's top and the git files history depends on (one git call)."""
-    names = ("shallow", "info/grafts", "info/attributes", "config")
-    args = ["rev-parse", "--show-toplevel", *(a for n in names for a in ("--git-path", n))]
-    out = gitio.run_git(root, args, check=False).decode("utf-8", "surrogateescape")
-    return out.splitlines()
+    out = gitio.run_git(root, ["rev-parse", *_GIT_PATHS], check=False)
+    return out.decode("utf-8", "surrogateescape").splitlines()
 
 
-def _history_part(root: Path, config: Config) -> str:
-    """Where history is read from: its starting commits, the author mapping, git's files."""
+def _history_part(root: Path, config: Config, git_paths: Sequence[str] | None = None) -> str:
+    """Where history is read from: its starting commits, the author mapping, git's files
+    (``git_paths``: as :func:`_git_paths` gives them, None: asked here)."""
     history = config.history
     lines: list[str] = []
     if history.all_refs:
@@ -295,7 +335,7 @@ def _history_part(root: Path, config: Config) -> str:
         lines.append(refs.decode("utf-8", "surrogateescape"))
     if history.branch:
         lines.append(f"branch {gitio.resolve_commit(root, history.branch)}")
-    found = _git_paths(root)
+    found = _git_paths(root) if git_paths is None else git_paths
     if found:
         top, git_files = Path(found[0]), found[1:]
         lines.append(f".mailmap {_file_digest(top / '.mailmap')}")
@@ -320,15 +360,6 @@ def _team_map_digest(root: Path, config: Config) -> str:
     return _file_digest(Path(real), follow=True)
 
 
-def _stat_of(full: str) -> tuple[int, _Stat | None]:
-    try:
-        found = os.lstat(full)
-    except OSError as exc:
-        return -exc.errno if exc.errno else -1, None
-    record = _Stat(found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino, found.st_dev)
-    return found.st_mode, record
-
-
 @dataclass
 class _Seen:
     """What a key's computation found of each candidate path, for discovery (Survey)."""
@@ -347,22 +378,31 @@ class _Seen:
 def _content_part(
     root: Path, listing: Listing, config: Config, stats: _StatCache, seen: _Seen
 ) -> Iterator[str]:
-    """One line per candidate path: the reason it is left out unread, or what it holds."""
-    base = str(root)
+    """One line per candidate path: the reason it is left out unread, or what it holds.
+
+    Made twice a run (the lookup, the check at the end) for every path: the lstat is
+    inline and the path one concatenation (``os.path.join``'s result for a relative
+    path), 0.036 -> 0.030 s a key on saleor's 4,700 paths."""
+    prefix = os.path.join(str(root), "")
+    reasons, found, limit = seen.reasons, seen.stats, config.max_file_size
     for rel, reason in unread_reasons(root, listing, config):
-        seen.reasons[rel] = reason
+        reasons[rel] = reason
         if reason is not None:
             yield f"{rel}\0{reason}"
             continue
-        full = os.path.join(base, rel)
-        mode, stat = _stat_of(full)
-        if stat is not None:
-            seen.stats[rel] = (mode, stat.size)
-        if stat is None or not S_ISREG(mode):
-            yield f"{rel}\0mode {S_IFMT(mode) if mode >= 0 else mode}"
+        full = prefix + rel
+        try:
+            st = os.lstat(full)
+        except OSError as exc:
+            yield f"{rel}\0mode {-exc.errno if exc.errno else -1}"
             continue
-        oversized = stat.size > config.max_file_size
-        yield f"{rel}\0{stat.size}\0{stats.digest(full, rel, stat, oversized)}"
+        mode, size = st.st_mode, st.st_size
+        found[rel] = (mode, size)
+        if not S_ISREG(mode):
+            yield f"{rel}\0mode {S_IFMT(mode)}"
+            continue
+        stat = _Stat(size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
+        yield f"{rel}\0{size}\0{stats.digest(full, rel, stat, size > limit)}"
 
 
 def _index_stat(root: Path) -> tuple[int, ...] | None:
@@ -398,7 +438,7 @@ def run_key(
     of the same run found (its listing is reused while the git index is unchanged)."""
     seen = seen if seen is not None else _Seen()
     root = request.root
-    repository = gitio.head_info(root) if gitio.is_git_repo(root) else ("not-git", None)
+    repository = _repository(root)
     listing = seen.listing = _listing(root, seen, before)
     options = (
         request.formats,
@@ -412,13 +452,13 @@ def run_key(
         "code": code_fingerprint(),
         "config": _text_digest(request.config),
         "options": _text_digest(*options),
-        "repository": _text_digest(str(root), *repository),
+        "repository": _text_digest(str(root), *repository.identity),
         "files": _text_digest(listing.from_git, listing.warnings),
         "content": _text_digest(*_content_part(root, listing, request.config, stats, seen)),
     }
     uncacheable = ""
     if request.history:
-        parts["history"] = _history_part(root, request.config)
+        parts["history"] = _history_part(root, request.config, repository.git_paths)
         uncacheable = _relative_dates(request.config)
     if "pdf" in request.formats:
         uncacheable = "the PDF is rendered by an external Chromium"
@@ -730,7 +770,13 @@ def _connect(path: Path) -> sqlite3.Connection:
             db.execute("VACUUM")  # version 1 held the report bytes: give their space back
     finally:
         db.close()
-    return sqlite_store.connect(path, _TABLES, timeout=10)
+    store = sqlite_store.connect(path, _TABLES, timeout=10)
+    # WAL without a sync at every commit (as the history store): a power cut may lose
+    # the last runs' rows, never the file's consistency, and anything lost or half
+    # written is a miss (an output file is checked against its digest). Saving a
+    # re-run's stat entries: 3.0 -> 0.6 ms (saleor, 10 alternated runs, medians).
+    store.execute("PRAGMA synchronous=NORMAL")
+    return store
 
 
 def open_run_cache(directory: Path) -> RunCache | None:

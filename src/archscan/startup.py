@@ -19,12 +19,16 @@ process (:func:`main`): importing archscan as a library changes nothing. Python'
 for bytecode hold: nothing is written under ``sys.dont_write_bytecode``
 (``PYTHONDONTWRITEBYTECODE``, ``-B``); an unwritable folder, a damaged file or one from
 another Python (its magic number) is ignored; a file is replaced atomically.
+
+And the command line's end: its last results are left to the process's exit
+(:func:`keep_until_exit`), not freed one by one just before it.
 """
 
 from __future__ import annotations
 
 import builtins
 import dataclasses
+import gc
 import importlib.util
 import marshal
 import os
@@ -114,8 +118,31 @@ def install(path: Path | None = None) -> MethodCache | None:
     return cache
 
 
+_command_line = 0  # the pid of the command line's process (main), 0 elsewhere
+
+
+def keep_until_exit(*objects: object) -> None:
+    """Leave ``objects`` to the process's end, in the command line's process (nothing
+    elsewhere: a library caller's or a test's memory is freed as usual).
+
+    A run's last results (the analysis, the document: millions of objects) were freed
+    one by one as the command returned, only for the process to end: 0.055-0.06 s of
+    saleor's re-run (measured from the command's last line to :func:`main`'s end). Held
+    in a cycle (no reference count reaches zero) that ``gc.freeze`` moves out of the
+    collector's reach (not even the collection at exit visits the permanent generation),
+    they go with the process's memory, at once. Called last: what the freeze leaves
+    uncollected is only what exists then."""
+    if _command_line != os.getpid():
+        return
+    held: list[object] = [*objects]
+    held.append(held)
+    gc.freeze()
+
+
 def main() -> None:
     """The ``archscan`` command: the cache installed before anything defines a class."""
+    global _command_line
+    _command_line = os.getpid()
     cache = install()
     try:
         from archscan.cli import main as cli_main
