@@ -306,3 +306,25 @@ def test_data_access_reads_a_base_per_root_and_rewrites_it_only_after_drift(
     assert base_blob() != stored
     assert dumps(many) == dumps(_uncached(repo.root))
     assert "n69" in {t.name for t in many.data_access.tables}
+
+
+def test_library_version_is_the_installed_distributions() -> None:
+    """Read from the .dist-info folder's name beside the package, without importing it:
+    the same as importlib.metadata's answer, for the libraries the fingerprints name and
+    for a distribution whose name and package differ; a name with no package falls back
+    to importlib.metadata (and its error)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    import pytest
+
+    from archscan.stage_cache import library_version
+
+    for distribution, module in (
+        ("sqlglot", "sqlglot"),
+        ("graspologic-native", "graspologic_native"),
+        ("PyYAML", "yaml"),
+    ):
+        assert library_version(distribution, module) == version(distribution)
+    assert library_version("pytest", "no_such_module_here") == version("pytest")
+    with pytest.raises(PackageNotFoundError):
+        library_version("no-such-distribution", "no_such_module_here")

@@ -36,7 +36,6 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
-from importlib.metadata import version
 from pathlib import Path
 from typing import TypeVar
 
@@ -46,6 +45,7 @@ from archscan.records import FileFacts
 from archscan.stage_cache import (
     code_fingerprint,
     keep_if_drifted,
+    library_version,
     load_snapshot,
     open_stage_cache,
     reused,
@@ -180,7 +180,7 @@ def _clustering_fingerprint() -> str:
     import archscan.contexts.stored as this
     import archscan.graph as graph
 
-    extra = f"graspologic-native {version('graspologic-native')}"
+    extra = f"graspologic-native {library_version('graspologic-native', 'graspologic_native')}"
     modules = (cluster, signals, platform, stage, this, assemble, graph)
     return code_fingerprint(_CLUSTERING, *modules, extra=extra)
 

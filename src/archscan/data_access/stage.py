@@ -14,7 +14,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache, cached_property, lru_cache
-from importlib.metadata import version as _version
 from pathlib import Path
 
 from archscan.data_access import dotnet, go, javascript, jvm, mybatis, php, python_orm, ruby
@@ -26,6 +25,7 @@ from archscan.records import AnalysisWarning, DataAccessResult, SourceFile, Tabl
 from archscan.stage_cache import (
     code_fingerprint,
     keep_if_drifted,
+    library_version,
     load_snapshot,
     open_stage_cache,
     reused,
@@ -291,8 +291,9 @@ def _fingerprint() -> str:
     import archscan.data_access as package
     from archscan import literals
 
-    # sqlglot's version from its metadata: importing it costs 75 ms a cached run needs not
-    return code_fingerprint("data-access", package, literals, extra=_version("sqlglot"))
+    # sqlglot's version without importing it: that costs 75 ms a cached run needs not
+    extra = library_version("sqlglot", "sqlglot")
+    return code_fingerprint("data-access", package, literals, extra=extra)
 
 
 # Every file's record of a root's last run, as one entry (stage_cache.load_snapshot:
