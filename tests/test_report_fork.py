@@ -43,6 +43,7 @@ def _children() -> set[int]:
 
 def test_reports_written_beside_each_other_are_the_bytes_of_each_alone(tmp_path: Path) -> None:
     checks: list[int] = []
+    reap_ended(wait=True)  # earlier tests' ended children: not this one's to count
     before = _children()
     written = write_reports(
         fixed_document(),
@@ -83,6 +84,7 @@ def test_children_that_sent_their_result_are_reaped_without_waiting_for_them() -
     """The parent has the result once the child has sent it: it does not wait for the
     child's exit (unmapping its share of a large process takes milliseconds); the ended
     children are reaped at the next fork or result, or when asked to (no zombies)."""
+    reap_ended(wait=True)  # earlier tests' ended children: not this one's to count
     before = _children()
     first = Forked.start(lambda: 1)
     assert first is not None and first.pid is not None
