@@ -196,7 +196,7 @@ def head_info(root: Path) -> tuple[str | None, str | None]:
     return (head.decode().strip() or None, branch.decode().strip() or None)
 
 
-_OBJECT_ID = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")
+OBJECT_ID = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")  # SHA-1 or SHA-256
 
 
 def resolve_commit(root: Path, revision: str) -> str | None:
@@ -211,7 +211,7 @@ def resolve_commit(root: Path, revision: str) -> str | None:
         check=False,
     )
     commit = out.decode("ascii", "replace").strip()
-    return commit if _OBJECT_ID.fullmatch(commit) else None
+    return commit if OBJECT_ID.fullmatch(commit) else None
 
 
 _INDEX_VERSIONS = (2, 3, 4)

@@ -289,7 +289,6 @@ _REV_PARSE = (
     "--symbolic-full-name",
     "HEAD",
 )
-_OBJECT_ID = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")
 
 
 @dataclass(frozen=True)
@@ -310,7 +309,8 @@ def _repository(root: Path) -> _Repository:
     except gitio.GitError:  # no HEAD yet, not a work tree, no git
         out = ""
     lines = out.split("\n")
-    if len(lines) == 9 and lines[0] == "true" and not lines[8] and _OBJECT_ID.fullmatch(lines[6]):
+    answered = len(lines) == 9 and lines[0] == "true" and not lines[8]
+    if answered and gitio.OBJECT_ID.fullmatch(lines[6]):
         return _Repository((lines[6], lines[7]), tuple(lines[1:6]))
     if not gitio.is_git_repo(root):
         return _Repository(("not-git", None))
