@@ -562,26 +562,55 @@ def test_leiden_on_numbered_files_is_leiden_on_the_paths() -> None:
     from archscan.contexts import cluster
 
     rng = random.Random(7)
-    paths = [f"pkg{i % 9}/{'zyxw'[i % 4]}mod{i}.py" for i in range(300)]
-    weights = {}
-    for _ in range(1500):
-        a, b = rng.sample(paths, 2)
-        weights[(min(a, b), max(a, b))] = rng.random()
-    edges = cluster._edges(weights)
-    graph = cluster._graph(edges)
-    for resolution, seed in ((0.6, 1), (1.0, 42), (1.5, 3)):
-        got = cluster.leiden(graph, resolution, seed)
-        quality, raw = gn.leiden(
-            edges, resolution=resolution, seed=seed, trials=1, iterations=1, use_modularity=True
-        )
-        first: dict[int, int] = {}
-        expected = {p: first.setdefault(raw[p], len(first)) for p in sorted(raw)}
-        assert got.quality == quality
-        assert got.labels == expected
-        assert len(set(expected.values())) > 1
+    for size, count in ((300, 1500), (60, 90), (500, 2000)):
+        paths = [f"pkg{i % 9}/{'zyxw'[i % 4]}mod{i}.py" for i in range(size)]
+        weights = {}
+        for _ in range(count):
+            a, b = rng.sample(paths, 2)
+            # repeated weights too: equal ties must be broken as on the paths
+            weights[(min(a, b), max(a, b))] = rng.choice((rng.random(), 0.5, 1.0))
+        edges = cluster._edges(weights)
+        graph = cluster._graph(edges)  # the compressed rows every run reads
+        found = set()
+        for resolution, seed in ((0.6, 1), (1.0, 42), (1.25, 43), (1.5, 3)):
+            got = cluster.leiden(graph, resolution, seed)
+            quality, raw = gn.leiden(
+                edges, resolution=resolution, seed=seed, trials=1, iterations=1, use_modularity=True
+            )
+            first: dict[int, int] = {}
+            expected = {p: first.setdefault(raw[p], len(first)) for p in sorted(raw)}
+            assert got.quality == quality
+            assert got.labels == expected
+            found.add(len(set(expected.values())))
+        assert max(found) > 1
     odd = "caf\udce9.py"  # an undecodable byte kept as a surrogate
     run = cluster.leiden(cluster._graph([("a.py", odd, 1.0), ("a.py", "b.py", 1.0)]), 1.0, 1)
     assert set(run.labels) == {"a.py", "b.py", odd}
+
+
+def test_sparsify_keeps_each_files_strongest_ties() -> None:
+    """An edge stays when it is among the k strongest of either end, equal weights
+    ranked by pair; the kept edges come in pair order (the order Leiden is given)."""
+    import random
+
+    rng = random.Random(11)
+    for _ in range(60):
+        names = [f"{rng.choice('abc')}/f{i}.py" for i in range(rng.randint(2, 40))]
+        weights: dict[tuple[str, str], float] = {}
+        for _ in range(rng.randint(1, 300)):
+            a, b = rng.sample(names, 2)
+            weights[(min(a, b), max(a, b))] = rng.choice((0.25, 0.5, 1.0, rng.random()))
+        for k in (1, 2, 5):
+            ranked: dict[str, list[tuple[float, tuple[str, str]]]] = {}
+            for pair, w in weights.items():
+                for end in pair:
+                    ranked.setdefault(end, []).append((-w, pair))
+            kept = {pair for items in ranked.values() for _, pair in sorted(items)[:k]}
+            got = signals.sparsify(weights, k)
+            assert list(got.items()) == [(pair, weights[pair]) for pair in sorted(kept)]
+            assert all(type(w) is float for w in got.values())
+    assert signals.sparsify({("a", "b"): 1.0}, 0) == {("a", "b"): 1.0}
+    assert signals.sparsify({}, 3) == {}
 
 
 def test_stored_vocabulary_gives_the_contexts_of_an_uncached_run(make_repo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
