@@ -613,6 +613,31 @@ def test_sparsify_keeps_each_files_strongest_ties() -> None:
     assert signals.sparsify({}, 3) == {}
 
 
+def test_numpy_is_imported_only_where_a_clustering_is_made(make_repo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """numpy (the arrays Leiden reads, ~0.035 s to import) comes in when the stage
+    clusters, not on a re-run that finds its clustering stored; OpenBLAS starts no
+    thread of its own there."""
+    repo = _shop(make_repo)
+    command = [sys.executable, "-X", "importtime", "-m", "archscan", "analyze", str(repo.root)]
+    command += ["--out", str(tmp_path / "out"), "--cache-dir", str(tmp_path / "cache"), "-q"]
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+
+    def imported() -> set[str]:
+        done = subprocess.run(command, check=True, capture_output=True, text=True, env=env)
+        lines = done.stderr.splitlines()
+        return {line.rpartition("|")[2].strip() for line in lines if line.startswith("import")}
+
+    assert "numpy" in imported()
+    repo.write("NOTES.txt", "no production file changed\n")
+    repo.commit("notes")
+    again = imported()
+    assert "archscan.contexts.stage" in again  # analysed again, not a stored run
+    assert "numpy" not in again
+    code = "import os; import archscan.contexts.arrays; print(os.environ['OPENBLAS_NUM_THREADS'])"
+    shown = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert shown.stdout.strip() == "1"
+
+
 def test_stored_vocabulary_gives_the_contexts_of_an_uncached_run(make_repo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """The vocabulary signal stored by its inputs: a stored one (same terms) and one
     computed anew after a rename give what a run without a cache gives; a damaged cache

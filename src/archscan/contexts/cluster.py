@@ -15,7 +15,7 @@ import graspologic_native as gn
 
 from archscan.contexts.signals import Weights
 
-if TYPE_CHECKING:  # numpy is imported where a graph is made (see _graph)
+if TYPE_CHECKING:  # numpy is imported where a graph is made (arrays.py)
     import numpy as np
     import numpy.typing as npt
 
@@ -59,8 +59,7 @@ class _Graph:
 
 
 def _graph(edges: list[tuple[str, str, float]]) -> _Graph:
-    # imported here: numpy's import (~0.05 s) is paid only when the clustering is made
-    import numpy as np
+    from archscan.contexts.arrays import np  # here: see arrays.py
 
     numbers: dict[str, int] = {}
     sources: list[int] = []

@@ -343,8 +343,8 @@ def sparsify(weights: Weights, neighbours: int) -> Weights:
         return dict(weights)
     # numpy ranks every end's edges at once (saleor: 55,000 pairs, 0.058 -> 0.024 s; the
     # per-file sorts of (-weight, pair) tuples were most of it); imported here, where
-    # the clustering is made, as cluster._graph does
-    import numpy as np
+    # the clustering is made (arrays.py)
+    from archscan.contexts.arrays import np
 
     pairs = list(weights)
     n = len(pairs)
