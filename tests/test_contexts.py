@@ -588,6 +588,27 @@ def test_leiden_on_numbered_files_is_leiden_on_the_paths() -> None:
     assert set(run.labels) == {"a.py", "b.py", odd}
 
 
+def test_the_sweeps_modularity_is_the_loops_float_for_float() -> None:
+    """The sweep scores its partitions on arrays: exactly modularity()'s floats (the
+    same additions in the same order), whatever the pairs' order."""
+    import random
+
+    from archscan.contexts import cluster
+
+    rng = random.Random(5)
+    for _ in range(200):
+        names = [f"n{i}.py" for i in range(rng.randint(2, 50))]
+        weights: dict[tuple[str, str], float] = {}
+        for _ in range(rng.randint(1, 200)):
+            a, b = rng.sample(names, 2)
+            weights[(min(a, b), max(a, b))] = rng.choice((rng.random(), 0.1, 1 / 3))
+        weights = dict(rng.sample(list(weights.items()), len(weights)))  # any order
+        graph = cluster._graph(cluster._edges(weights))
+        pairs = cluster._pairs(weights, graph)
+        labels = {path: rng.randint(0, 5) for _, path in graph.order}
+        assert cluster._modularity(pairs, labels) == cluster.modularity(weights, labels)
+
+
 def test_sparsify_keeps_each_files_strongest_ties() -> None:
     """An edge stays when it is among the k strongest of either end, equal weights
     ranked by pair; the kept edges come in pair order (the order Leiden is given)."""
