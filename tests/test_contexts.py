@@ -630,6 +630,14 @@ def test_sparsify_keeps_each_files_strongest_ties() -> None:
             got = signals.sparsify(weights, k)
             assert list(got.items()) == [(pair, weights[pair]) for pair in sorted(kept)]
             assert all(type(w) is float for w in got.values())
+            among = set(rng.sample(names, len(names) // 2))
+            alone = {p: w for p, w in weights.items() if p[0] in among and p[1] in among}
+            expected = list(signals.sparsify(alone, k).items())
+            assert list(signals.sparsify(weights, k, among=among).items()) == expected
+    assert signals.sparsify({("a", "b"): 1.0, ("b", "c"): 2.0}, 0, among={"b", "c"}) == {
+        ("b", "c"): 2.0
+    }
+    assert signals.sparsify({("a", "b"): 1.0}, 3, among={"b"}) == {}
     assert signals.sparsify({("a", "b"): 1.0}, 0) == {("a", "b"): 1.0}
     assert signals.sparsify({}, 3) == {}
 

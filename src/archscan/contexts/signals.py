@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from itertools import chain, combinations
 from operator import itemgetter
@@ -335,25 +335,36 @@ def fuse(signals: Mapping[str, Weights], weights: Mapping[str, float]) -> tuple[
     return fused, Parts(fused, scaled)
 
 
-def sparsify(weights: Weights, neighbours: int) -> Weights:
+def sparsify(weights: Weights, neighbours: int, among: Container[str] | None = None) -> Weights:
     """Keep an edge when it is among the ``neighbours`` strongest of either end (ties by
     pair): the clustering sees every file's main ties at a fraction of the edges
-    (co-change makes the fused graph dense). The kept edges in pair order."""
+    (co-change makes the fused graph dense). The kept edges in pair order. ``among``:
+    only the pairs of those files count (None: all), as if the others were not given
+    (filtered here, not by a dict made for it first: saleor 0.009 s)."""
     if not neighbours or not weights:
-        return dict(weights)
+        if among is None:
+            return dict(weights)
+        return {p: w for p, w in weights.items() if p[0] in among and p[1] in among}
     # numpy ranks every end's edges at once (saleor: 55,000 pairs, 0.058 -> 0.024 s; the
     # per-file sorts of (-weight, pair) tuples were most of it); imported here, where
     # the clustering is made (arrays.py)
     from archscan.contexts.arrays import np
 
     pairs = list(weights)
-    n = len(pairs)
     firsts, seconds = list(map(_first, pairs)), list(map(_second, pairs))
     names = sorted({*firsts, *seconds})
     rank = dict(zip(names, range(len(names)), strict=True)).__getitem__
-    a = np.fromiter(map(rank, firsts), dtype=np.int64, count=n)
-    b = np.fromiter(map(rank, seconds), dtype=np.int64, count=n)
-    w = np.fromiter(weights.values(), dtype=np.float64, count=n)
+    a = np.fromiter(map(rank, firsts), dtype=np.int64, count=len(pairs))
+    b = np.fromiter(map(rank, seconds), dtype=np.int64, count=len(pairs))
+    w = np.fromiter(weights.values(), dtype=np.float64, count=len(pairs))
+    given = np.arange(len(pairs))  # the pairs that count, by their index in ``pairs``
+    if among is not None:
+        inside = np.fromiter(map(among.__contains__, names), dtype=bool, count=len(names))
+        given = np.flatnonzero(inside[a] & inside[b])
+        a, b, w = a[given], b[given], w[given]
+    n = len(given)
+    if not n:
+        return {}
     order = a * len(names) + b  # the pairs' order: names are ranked in path order
     strongest = np.lexsort((order, -w))  # pair indices by (-weight, pair)
     place = np.empty(n, dtype=np.int64)
@@ -364,4 +375,5 @@ def sparsify(weights: Weights, neighbours: int) -> Weights:
     within_end = np.arange(2 * n) - np.searchsorted(end, end)  # rank among the end's
     kept = strongest[np.unique(ends[within_end < neighbours] % n)]
     kept = kept[np.argsort(order[kept])]
-    return dict(zip(map(pairs.__getitem__, kept.tolist()), w[kept].tolist(), strict=True))
+    chosen = map(pairs.__getitem__, given[kept].tolist())
+    return dict(zip(chosen, w[kept].tolist(), strict=True))
