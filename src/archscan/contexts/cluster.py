@@ -186,9 +186,9 @@ def _modularity(pairs: _Pairs, labels: Partition) -> float:
 
 
 def _runs(graph: _Graph, tasks: Sequence[tuple[float, int]], jobs: int) -> list[Run]:
-    """One Leiden run per (resolution, seed), in the order given. graspologic-native
-    releases the GIL, so threads run them side by side; each run is seeded and alone on
-    its graph, so the results are those of running them one by one."""
+    """One Leiden run per (resolution, seed), in the order given. ``leiden_csr`` releases
+    the GIL while it runs, so threads run them side by side; each run is seeded and only
+    reads the graph's arrays, so the results are those of running them one by one."""
 
     def run(task: tuple[float, int]) -> Run:
         return leiden(graph, *task)
