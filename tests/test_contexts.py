@@ -562,26 +562,109 @@ def test_leiden_on_numbered_files_is_leiden_on_the_paths() -> None:
     from archscan.contexts import cluster
 
     rng = random.Random(7)
-    paths = [f"pkg{i % 9}/{'zyxw'[i % 4]}mod{i}.py" for i in range(300)]
-    weights = {}
-    for _ in range(1500):
-        a, b = rng.sample(paths, 2)
-        weights[(min(a, b), max(a, b))] = rng.random()
-    edges = cluster._edges(weights)
-    graph = cluster._graph(edges)
-    for resolution, seed in ((0.6, 1), (1.0, 42), (1.5, 3)):
-        got = cluster.leiden(graph, resolution, seed)
-        quality, raw = gn.leiden(
-            edges, resolution=resolution, seed=seed, trials=1, iterations=1, use_modularity=True
-        )
-        first: dict[int, int] = {}
-        expected = {p: first.setdefault(raw[p], len(first)) for p in sorted(raw)}
-        assert got.quality == quality
-        assert got.labels == expected
-        assert len(set(expected.values())) > 1
+    for size, count in ((300, 1500), (60, 90), (500, 2000)):
+        paths = [f"pkg{i % 9}/{'zyxw'[i % 4]}mod{i}.py" for i in range(size)]
+        weights = {}
+        for _ in range(count):
+            a, b = rng.sample(paths, 2)
+            # repeated weights too: equal ties must be broken as on the paths
+            weights[(min(a, b), max(a, b))] = rng.choice((rng.random(), 0.5, 1.0))
+        edges = cluster._edges(weights)
+        graph = cluster._graph(edges)  # the compressed rows every run reads
+        found = set()
+        for resolution, seed in ((0.6, 1), (1.0, 42), (1.25, 43), (1.5, 3)):
+            got = cluster.leiden(graph, resolution, seed)
+            quality, raw = gn.leiden(
+                edges, resolution=resolution, seed=seed, trials=1, iterations=1, use_modularity=True
+            )
+            first: dict[int, int] = {}
+            expected = {p: first.setdefault(raw[p], len(first)) for p in sorted(raw)}
+            assert got.quality == quality
+            assert got.labels == expected
+            found.add(len(set(expected.values())))
+        assert max(found) > 1
     odd = "caf\udce9.py"  # an undecodable byte kept as a surrogate
     run = cluster.leiden(cluster._graph([("a.py", odd, 1.0), ("a.py", "b.py", 1.0)]), 1.0, 1)
     assert set(run.labels) == {"a.py", "b.py", odd}
+
+
+def test_the_sweeps_modularity_is_the_loops_float_for_float() -> None:
+    """The sweep scores its partitions on arrays: exactly modularity()'s floats (the
+    same additions in the same order), whatever the pairs' order."""
+    import random
+
+    from archscan.contexts import cluster
+
+    rng = random.Random(5)
+    for _ in range(200):
+        names = [f"n{i}.py" for i in range(rng.randint(2, 50))]
+        weights: dict[tuple[str, str], float] = {}
+        for _ in range(rng.randint(1, 200)):
+            a, b = rng.sample(names, 2)
+            weights[(min(a, b), max(a, b))] = rng.choice((rng.random(), 0.1, 1 / 3))
+        weights = dict(rng.sample(list(weights.items()), len(weights)))  # any order
+        graph = cluster._graph(cluster._edges(weights))
+        pairs = cluster._pairs(weights, graph)
+        labels = {path: rng.randint(0, 5) for _, path in graph.order}
+        assert cluster._modularity(pairs, labels) == cluster.modularity(weights, labels)
+
+
+def test_sparsify_keeps_each_files_strongest_ties() -> None:
+    """An edge stays when it is among the k strongest of either end, equal weights
+    ranked by pair; the kept edges come in pair order (the order Leiden is given)."""
+    import random
+
+    rng = random.Random(11)
+    for _ in range(60):
+        names = [f"{rng.choice('abc')}/f{i}.py" for i in range(rng.randint(2, 40))]
+        weights: dict[tuple[str, str], float] = {}
+        for _ in range(rng.randint(1, 300)):
+            a, b = rng.sample(names, 2)
+            weights[(min(a, b), max(a, b))] = rng.choice((0.25, 0.5, 1.0, rng.random()))
+        for k in (1, 2, 5):
+            ranked: dict[str, list[tuple[float, tuple[str, str]]]] = {}
+            for pair, w in weights.items():
+                for end in pair:
+                    ranked.setdefault(end, []).append((-w, pair))
+            kept = {pair for items in ranked.values() for _, pair in sorted(items)[:k]}
+            got = signals.sparsify(weights, k)
+            assert list(got.items()) == [(pair, weights[pair]) for pair in sorted(kept)]
+            assert all(type(w) is float for w in got.values())
+            among = set(rng.sample(names, len(names) // 2))
+            alone = {p: w for p, w in weights.items() if p[0] in among and p[1] in among}
+            expected = list(signals.sparsify(alone, k).items())
+            assert list(signals.sparsify(weights, k, among=among).items()) == expected
+    assert signals.sparsify({("a", "b"): 1.0, ("b", "c"): 2.0}, 0, among={"b", "c"}) == {
+        ("b", "c"): 2.0
+    }
+    assert signals.sparsify({("a", "b"): 1.0}, 3, among={"b"}) == {}
+    assert signals.sparsify({("a", "b"): 1.0}, 0) == {("a", "b"): 1.0}
+    assert signals.sparsify({}, 3) == {}
+
+
+def test_numpy_is_imported_only_where_a_clustering_is_made(make_repo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """numpy (the arrays Leiden reads, ~0.035 s to import) comes in when the stage
+    clusters, not on a re-run that finds its clustering stored; OpenBLAS starts no
+    thread of its own there."""
+    repo = _shop(make_repo)
+    command = [sys.executable, "-X", "importtime", "-m", "archscan", "analyze", str(repo.root)]
+    command += ["--out", str(tmp_path / "out"), "--cache-dir", str(tmp_path / "cache"), "-q"]
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+
+    def imported() -> set[str]:
+        done = subprocess.run(command, check=True, capture_output=True, text=True, env=env)
+        lines = done.stderr.splitlines()
+        return {line.rpartition("|")[2].strip() for line in lines if line.startswith("import")}
+
+    assert "numpy" in imported()
+    repo.write("NOTES.txt", "no production file changed\n")
+    repo.commit("notes")
+    again = imported()
+    assert "archscan.contexts.stage" in again  # analysed again, not a stored run
+    assert "numpy" not in again
+    code = "import os; import archscan.contexts.arrays; print(os.environ['OPENBLAS_NUM_THREADS'])"
+    shown = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert shown.stdout.strip() == "1"
 
 
 def test_stored_vocabulary_gives_the_contexts_of_an_uncached_run(make_repo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

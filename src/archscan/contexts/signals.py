@@ -12,9 +12,10 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from itertools import chain, combinations
+from operator import itemgetter
 
 from archscan import digraph
 from archscan.config import ContextsConfig
@@ -23,6 +24,7 @@ from archscan.records import Changeset, DataAccessResult, FileFacts
 Pair = tuple[str, str]
 Weights = dict[Pair, float]
 SIGNALS = ("structure", "co_change", "vocabulary", "data", "package")
+_first, _second = itemgetter(0), itemgetter(1)
 
 
 def _pair(a: str, b: str) -> Pair:
@@ -333,22 +335,45 @@ def fuse(signals: Mapping[str, Weights], weights: Mapping[str, float]) -> tuple[
     return fused, Parts(fused, scaled)
 
 
-def sparsify(weights: Weights, neighbours: int) -> Weights:
-    """Keep an edge when it is among the ``neighbours`` strongest of either end: the
-    clustering sees every file's main ties at a fraction of the edges (co-change makes the
-    fused graph dense)."""
-    if not neighbours:
-        return dict(weights)
-    # (-weight, pair) tuples sort strongest first, ties by pair, without a key function
-    ranked: dict[str, list[tuple[float, Pair]]] = defaultdict(list)
-    for pair, w in weights.items():
-        item = (-w, pair)
-        ranked[pair[0]].append(item)
-        ranked[pair[1]].append(item)
-    kept: set[Pair] = set()
-    for items in ranked.values():
-        if len(items) > neighbours:
-            items.sort()
-            del items[neighbours:]
-        kept.update([pair for _, pair in items])
-    return {pair: weights[pair] for pair in sorted(kept)}
+def sparsify(weights: Weights, neighbours: int, among: Container[str] | None = None) -> Weights:
+    """Keep an edge when it is among the ``neighbours`` strongest of either end (ties by
+    pair): the clustering sees every file's main ties at a fraction of the edges
+    (co-change makes the fused graph dense). The kept edges in pair order. ``among``:
+    only the pairs of those files count (None: all), as if the others were not given
+    (filtered here, not by a dict made for it first: saleor 0.009 s)."""
+    if not neighbours or not weights:
+        if among is None:
+            return dict(weights)
+        return {p: w for p, w in weights.items() if p[0] in among and p[1] in among}
+    # numpy ranks every end's edges at once (saleor: 55,000 pairs, 0.058 -> 0.024 s; the
+    # per-file sorts of (-weight, pair) tuples were most of it); imported here, where
+    # the clustering is made (arrays.py)
+    from archscan.contexts.arrays import np
+
+    pairs = list(weights)
+    firsts, seconds = list(map(_first, pairs)), list(map(_second, pairs))
+    names = sorted({*firsts, *seconds})
+    rank = dict(zip(names, range(len(names)), strict=True)).__getitem__
+    a = np.fromiter(map(rank, firsts), dtype=np.int64, count=len(pairs))
+    b = np.fromiter(map(rank, seconds), dtype=np.int64, count=len(pairs))
+    w = np.fromiter(weights.values(), dtype=np.float64, count=len(pairs))
+    given = np.arange(len(pairs))  # the pairs that count, by their index in ``pairs``
+    if among is not None:
+        inside = np.fromiter(map(among.__contains__, names), dtype=bool, count=len(names))
+        given = np.flatnonzero(inside[a] & inside[b])
+        a, b, w = a[given], b[given], w[given]
+    n = len(given)
+    if not n:
+        return {}
+    order = a * len(names) + b  # the pairs' order: names are ranked in path order
+    strongest = np.lexsort((order, -w))  # pair indices by (-weight, pair)
+    place = np.empty(n, dtype=np.int64)
+    place[strongest] = np.arange(n)
+    # each pair once under each end: by end, then strongest first
+    ends = np.sort(np.concatenate((a * n + place, b * n + place)))
+    end = ends // n
+    within_end = np.arange(2 * n) - np.searchsorted(end, end)  # rank among the end's
+    kept = strongest[np.unique(ends[within_end < neighbours] % n)]
+    kept = kept[np.argsort(order[kept])]
+    chosen = map(pairs.__getitem__, given[kept].tolist())
+    return dict(zip(chosen, w[kept].tolist(), strict=True))

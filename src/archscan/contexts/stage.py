@@ -224,9 +224,8 @@ def _fusion(
     def compute() -> stored.Clustered:
         graphs = _graphs(prepared, co_sets)
         fused, parts = signals.fuse(graphs, _weights(data.config))
-        within = {p: w for p, w in fused.items() if p[0] in node_set and p[1] in node_set}
         labels, clustering = _clustered(
-            data.config, data.requested, within, nodes, edges, reserved, data.jobs
+            data.config, data.requested, fused, node_set, nodes, edges, reserved, data.jobs
         )
         named = _named(labels, platform)
         figures = fused_figures(named, fused, parts, graphs.get("co_change") or {})
@@ -238,14 +237,16 @@ def _fusion(
 def _clustered(
     config: ContextsConfig,
     requested: int | None,
-    within: signals.Weights,
+    fused: signals.Weights,
+    node_set: set[str],
     nodes: Sequence[str],
     edges: Sequence[tuple[str, str]],
     reserved: int,
     jobs: int,
 ) -> tuple[dict[str, int], cluster.Clustering | None]:
+    """Leiden over the fused pairs among ``nodes`` (``node_set``: the same files)."""
     layers = frozenset(n.lower() for n in config.layer_names)
-    inner = signals.sparsify(within, config.max_neighbours)
+    inner = signals.sparsify(fused, config.max_neighbours, among=node_set)
     clustering = None
     labels: dict[str, int] = {}
     if inner:
