@@ -538,10 +538,13 @@ class _Measuring:
         self._child: Forked[_Parts] | None = None
 
     def while_waiting(self, ready: Callable[[], bool]) -> None:
-        if not ready():
-            self._done = replace(self._done, structure=_structure(self._data))
+        # the links first: the shorter part (0.06-0.1 s on saleor's re-run, the
+        # structure 0.09-0.14 s), so that a history arriving meanwhile leaves the longer
+        # one to the child
         if not ready():
             self._done = replace(self._done, links=_links(self._data))
+        if not ready():
+            self._done = replace(self._done, structure=_structure(self._data))
 
     def beside(self) -> None:
         if self._jobs > 1 and (self._done.structure is None or self._done.links is None):
