@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import subprocess
 import sys
 from pathlib import Path
@@ -555,8 +556,6 @@ def test_leiden_runs_side_by_side_give_the_same_contexts(make_repo) -> None:  # 
 def test_leiden_on_numbered_files_is_leiden_on_the_paths() -> None:
     """Files go to graspologic-native as numbers (in first-seen order): every run equals
     the run on the paths themselves, and a path that is not UTF-8 is clustered too."""
-    import random
-
     import graspologic_native as gn
 
     from archscan.contexts import cluster
@@ -588,20 +587,27 @@ def test_leiden_on_numbered_files_is_leiden_on_the_paths() -> None:
     assert set(run.labels) == {"a.py", "b.py", odd}
 
 
+def _random_weights(
+    rng: random.Random, names: list[str], most: int, values: tuple[float, ...]
+) -> dict[tuple[str, str], float]:
+    """Up to ``most`` weighted pairs (a < b) of ``names``: one of ``values`` or a random
+    float each (equal weights test the ties)."""
+    weights: dict[tuple[str, str], float] = {}
+    for _ in range(rng.randint(1, most)):
+        a, b = rng.sample(names, 2)
+        weights[(min(a, b), max(a, b))] = rng.choice((*values, rng.random()))
+    return weights
+
+
 def test_the_sweeps_modularity_is_the_loops_float_for_float() -> None:
     """The sweep scores its partitions on arrays: exactly modularity()'s floats (the
     same additions in the same order), whatever the pairs' order."""
-    import random
-
     from archscan.contexts import cluster
 
     rng = random.Random(5)
     for _ in range(200):
         names = [f"n{i}.py" for i in range(rng.randint(2, 50))]
-        weights: dict[tuple[str, str], float] = {}
-        for _ in range(rng.randint(1, 200)):
-            a, b = rng.sample(names, 2)
-            weights[(min(a, b), max(a, b))] = rng.choice((rng.random(), 0.1, 1 / 3))
+        weights = _random_weights(rng, names, 200, (0.1, 1 / 3))
         weights = dict(rng.sample(list(weights.items()), len(weights)))  # any order
         graph = cluster._graph(cluster._edges(weights))
         pairs = cluster._pairs(weights, graph)
@@ -612,15 +618,10 @@ def test_the_sweeps_modularity_is_the_loops_float_for_float() -> None:
 def test_sparsify_keeps_each_files_strongest_ties() -> None:
     """An edge stays when it is among the k strongest of either end, equal weights
     ranked by pair; the kept edges come in pair order (the order Leiden is given)."""
-    import random
-
     rng = random.Random(11)
     for _ in range(60):
         names = [f"{rng.choice('abc')}/f{i}.py" for i in range(rng.randint(2, 40))]
-        weights: dict[tuple[str, str], float] = {}
-        for _ in range(rng.randint(1, 300)):
-            a, b = rng.sample(names, 2)
-            weights[(min(a, b), max(a, b))] = rng.choice((0.25, 0.5, 1.0, rng.random()))
+        weights = _random_weights(rng, names, 300, (0.25, 0.5, 1.0))
         for k in (1, 2, 5):
             ranked: dict[str, list[tuple[float, tuple[str, str]]]] = {}
             for pair, w in weights.items():
