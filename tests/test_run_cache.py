@@ -382,6 +382,32 @@ def test_a_hit_imports_neither_the_analysis_nor_pydantic(
     assert "archscan.pipeline" not in imported  # 0.16 s of imports (stop 25 had it on hits)
 
 
+def _imported(command: list[str]) -> set[str]:
+    done = subprocess.run(command, check=True, capture_output=True, text=True)
+    return {
+        line.rpartition("|")[2].strip()
+        for line in done.stderr.splitlines()
+        if line.startswith("import time:")
+    }
+
+
+def test_a_quiet_run_imports_no_terminal_output_nor_the_user_cache_folder(
+    make_repo: Callable[..., GitRepo], tmp_path: Path
+) -> None:
+    """``analyze -q --cache-dir`` prints nothing and needs no user cache folder, a miss
+    as a hit: rich's console and tables (~0.016 s of each start-up) and platformdirs
+    (~3 ms) stay unimported; the summary of a run without -q still imports them."""
+    repo = _shop(make_repo())
+    command = [sys.executable, "-X", "importtime", "-m", "archscan", "analyze", str(repo.root)]
+    command += ["--out", str(tmp_path / "out"), "--cache-dir", str(tmp_path / "cache")]
+    lazy = {"rich.console", "rich.table", "rich.text", "platformdirs"}
+    for run in ("miss", "hit"):
+        imported = _imported([*command, "-q"])
+        assert not lazy & imported, run
+        assert "archscan.cli" in imported
+    assert {"rich.console", "rich.table"} <= _imported(command)
+
+
 def test_discovery_from_the_lookups_survey_is_discovery_itself(
     make_repo: Callable[..., GitRepo], tmp_path: Path
 ) -> None:

@@ -15,30 +15,17 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from archscan.baseline import (
-    Baseline,
-    dumps_baseline,
-    identity_notes,
-    load_baseline,
-    make_baseline,
-    repository_identity,
-)
-from archscan.check import (
-    CheckInput,
-    CheckResult,
-    changed_files,
-    effective_specs,
-    evaluate,
-    run_check,
-)
 from archscan.config import Config, ConfigError, load_config
 from archscan.outputs import write_text_atomic
 from archscan.records import Analysis
 from archscan.repocheck import check_repository
 from archscan.rules import RULES, RuleSpec
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # archscan.check and .baseline: imported by the commands that run them
     from rich.console import Console
+
+    from archscan.baseline import Baseline
+    from archscan.check import CheckResult
 
 CHECK_FORMATS = ("text", "json", "sarif", "junit", "github")
 
@@ -102,6 +89,8 @@ def _analyse(
 
 
 def _baseline_for(repo: Path, config: Config, explicit: Path | None) -> Baseline | None:
+    from archscan.baseline import load_baseline
+
     if explicit is not None:
         return load_baseline(explicit)
     default = repo / config.check.baseline
@@ -143,6 +132,8 @@ def _init(
     repo: Path, analysis: Analysis, config: Config, specs: tuple[RuleSpec, ...], console: Console
 ) -> None:
     """A starting configuration (limits at today's worst values, as errors) and baseline."""
+    from archscan.baseline import dumps_baseline, make_baseline, repository_identity
+    from archscan.check import effective_specs, evaluate
     from archscan.init import starting_configuration
 
     baseline_path = repo / config.check.baseline
@@ -196,6 +187,9 @@ def check(
     """CI gate: fail (exit 1) on new rule violations. Exit 2: usage/config, 3: internal."""
     from rich.console import Console
 
+    from archscan.baseline import identity_notes, repository_identity
+    from archscan.check import CheckInput, changed_files, effective_specs, run_check
+
     console = Console(highlight=False, soft_wrap=True)
     if format not in CHECK_FORMATS:
         raise ConfigError(f"unknown --format {format!r}; choose from {', '.join(CHECK_FORMATS)}")
@@ -243,6 +237,9 @@ def baseline(
     cache_dir: _CACHE = None,
 ) -> None:
     """Print (or write, --output) today's violations as a baseline to commit."""
+    from archscan.baseline import dumps_baseline, make_baseline, repository_identity
+    from archscan.check import effective_specs, evaluate
+
     repo = check_repository(path)
     settings = load_config(repo, config)
     specs = effective_specs(settings)
@@ -266,6 +263,7 @@ def export(
     """Export the components and boundary rules for each ecosystem's own linter."""
     from rich.console import Console
 
+    from archscan.check import effective_specs
     from archscan.export import EXPORTERS, ExportInput
     from archscan.report.check_output import plain
 
