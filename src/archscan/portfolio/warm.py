@@ -24,7 +24,8 @@ _MODULES = (
     "archscan.report.markdown",
     "archscan.report.html",  # jinja2
     "archscan.report.pdf",
-    "rich.progress",
+    "rich.progress",  # rich.console, .table, .text (the CLI imports them where used)
+    "platformdirs",  # the default cache folder (imported where used)
     "typer._adapters",  # pydantic
     "sqlglot.dialects.mysql",  # sqlglot loads a dialect on first use
     "sqlglot.dialects.postgres",
