@@ -24,7 +24,7 @@ from archscan.records import AnalysisWarning, DiscoveryResult, SkippedFile, Sour
 from archscan.stage_cache import (
     Snapshot,
     code_fingerprint,
-    keep_first_or_drifted,
+    keep_if_drifted,
     load_snapshot,
     reused,
 )
@@ -232,7 +232,7 @@ class _Sniffer:
 
     def save(self) -> None:
         if self._known:
-            keep_first_or_drifted(
+            keep_if_drifted(
                 self._cache_dir,
                 self._STAGE,
                 self._fingerprint,
@@ -240,6 +240,7 @@ class _Sniffer:
                 self._last,
                 self._kept,
                 self._fresh,
+                first=True,
             )
 
 

@@ -37,7 +37,7 @@ from archscan.records import FILE_ROLES, AnalysisWarning, FileFacts, SourceFile
 from archscan.stage_cache import (
     Snapshot,
     code_fingerprint,
-    keep_first_or_drifted,
+    keep_if_drifted,
     load_snapshot,
     reused,
 )
@@ -739,7 +739,7 @@ def run_roles(data: RolesInput) -> tuple[RolesResult, Sequence[AnalysisWarning]]
         out.append(_with_role(file, role))
         files[role] += 1
         sloc[role] += facts.sloc if facts else 0
-    keep_first_or_drifted(data.cache_dir, "roles", _fingerprint(), base, last, kept, fresh)
+    keep_if_drifted(data.cache_dir, "roles", _fingerprint(), base, last, kept, fresh, first=True)
     counts = tuple(RoleCount(role, files[role], sloc[role]) for role in FILE_ROLES)
     role_of = {f.path: f.role for f in out}
     result = RolesResult(tuple(out), counts, data.config.architecture, role_of)
